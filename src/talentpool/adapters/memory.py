@@ -1,0 +1,436 @@
+"""The in-memory reference adapter (ST2): every port over plain dictionaries.
+
+It is a real implementation, not a mock: tests and examples assert on what it
+holds. Writes inside ``with uow:`` are journalled and undone unless committed,
+and one lock serialises units of work, so two managers acting at once see each
+other's writes in turn::
+
+    >>> from datetime import datetime, timezone
+    >>> from talentpool.model import Candidate
+    >>> uow = MemoryUnitOfWork()
+    >>> when = datetime(2026, 11, 2, tzinfo=timezone.utc)
+    >>> with uow:
+    ...     uow.candidates.save(Candidate("c1", "Eva", "Nováková", created_at=when))
+    ...     # no commit: the write is undone
+    >>> len(uow.candidates)
+    0
+    >>> with uow:
+    ...     uow.candidates.save(Candidate("c1", "Eva", "Nováková", created_at=when))
+    ...     uow.commit()
+    >>> uow.candidates.get("c1").name
+    'Eva Nováková'
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Hashable, Iterator, MutableMapping, Sequence
+from types import TracebackType
+from typing import Self, TypeVar
+
+from talentpool.criteria import QuickFilter
+from talentpool.errors import NotFoundError
+from talentpool.evaluation import Application, CandidateRecord, EvaluationContext, filter_records
+from talentpool.events import DomainEvent
+from talentpool.ids import (
+    CandidateId,
+    QuickFilterId,
+    RequisitionId,
+    SubmissionId,
+    TemplateId,
+    UserId,
+)
+from talentpool.model import (
+    AccountSettings,
+    Attachment,
+    Candidate,
+    Dimension,
+    Requisition,
+    RequisitionTemplate,
+    StructureTree,
+    Submission,
+    User,
+)
+from talentpool.ports import CandidatePage, CandidateQuery
+from talentpool.results import make_row, page, sort_rows
+
+__all__ = ["MemoryIds", "MemoryUnitOfWork"]
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+_MISSING = object()
+
+
+class _Journal:
+    """Undo steps for the writes of the current unit of work."""
+
+    def __init__(self) -> None:
+        self.steps: list[Callable[[], None]] = []
+        self.active = False
+
+    def record(self, step: Callable[[], None]) -> None:
+        """Remember how to undo a write, when inside a unit of work."""
+        if self.active:
+            self.steps.append(step)
+
+    def put(self, table: MutableMapping[K, V], key: K, value: V) -> None:
+        old = table.get(key, _MISSING)
+        table[key] = value
+        self.record(lambda: _restore(table, key, old))
+
+    def undo(self) -> None:
+        while self.steps:
+            self.steps.pop()()
+
+
+def _restore(table: MutableMapping[K, V], key: K, old: object) -> None:
+    if old is _MISSING:
+        table.pop(key, None)
+    else:
+        table[key] = old  # type: ignore[assignment]
+
+
+def _get(table: MutableMapping[K, V], key: K, kind: str) -> V:
+    try:
+        return table[key]
+    except KeyError:
+        raise NotFoundError(kind, key) from None
+
+
+class _Tables:
+    """The dictionaries and secondary indexes one store holds."""
+
+    def __init__(self) -> None:
+        self.candidates: dict[CandidateId, Candidate] = {}
+        self.submissions: dict[SubmissionId, Submission] = {}
+        self.requisitions: dict[RequisitionId, Requisition] = {}
+        self.templates: dict[TemplateId, RequisitionTemplate] = {}
+        self.users: dict[UserId, User] = {}
+        self.structures: dict[Dimension, StructureTree] = {}
+        self.quick_filters: dict[QuickFilterId, QuickFilter] = {}
+        self.settings: dict[str, AccountSettings] = {}
+        self.attachments: dict[str, Attachment] = {}
+        # secondary indexes: parent id -> {child id: None}, insertion-ordered sets
+        self.subs_by_candidate: dict[CandidateId, dict[SubmissionId, None]] = {}
+        self.subs_by_requisition: dict[RequisitionId, dict[SubmissionId, None]] = {}
+        self.attachments_by_candidate: dict[CandidateId, dict[str, None]] = {}
+
+
+class MemoryCandidates:
+    """Candidates in memory; answers pool queries with the core's evaluator."""
+
+    def __init__(self, t: _Tables, journal: _Journal) -> None:
+        self._t, self._j = t, journal
+
+    def get(self, candidate_id: CandidateId) -> Candidate:
+        """Return the candidate, or raise ``NotFoundError``."""
+        return _get(self._t.candidates, candidate_id, "candidate")
+
+    def save(self, candidate: Candidate) -> None:
+        """Insert or replace the candidate."""
+        self._j.put(self._t.candidates, candidate.id, candidate)
+
+    def record(self, candidate_id: CandidateId) -> CandidateRecord:
+        """Return the candidate with every submission and its requisition."""
+        return self._record(self.get(candidate_id))
+
+    def _record(self, candidate: Candidate) -> CandidateRecord:
+        t = self._t
+        subs = (t.submissions[s] for s in t.subs_by_candidate.get(candidate.id, ()))
+        apps = tuple(Application(s, t.requisitions[s.requisition_id]) for s in subs)
+        return CandidateRecord(candidate, apps)
+
+    def find(self, query: CandidateQuery) -> CandidatePage:
+        """Answer a pool query by evaluating the criteria on every candidate."""
+        ctx = EvaluationContext(query.requisition, query.now, dict(self._t.structures))
+        records = (self._record(c) for c in self._t.candidates.values())
+        hits = filter_records(query.criterion, records, ctx)
+        if query.limit == 0:
+            return CandidatePage((), len(hits))
+        rows = sort_rows((make_row(r, ctx) for r in hits), query.order)
+        return CandidatePage(page(rows, query.offset, query.limit), len(hits))
+
+    def __iter__(self) -> Iterator[Candidate]:
+        """Iterate over every candidate, in id order."""
+        return iter(sorted(self._t.candidates.values(), key=lambda c: c.id))
+
+    def __len__(self) -> int:
+        return len(self._t.candidates)
+
+
+class MemorySubmissions:
+    """Submissions in memory, indexed by candidate and by requisition."""
+
+    def __init__(self, t: _Tables, journal: _Journal) -> None:
+        self._t, self._j = t, journal
+
+    def get(self, submission_id: SubmissionId) -> Submission:
+        """Return the submission, or raise ``NotFoundError``."""
+        return _get(self._t.submissions, submission_id, "submission")
+
+    def save(self, submission: Submission) -> None:
+        """Insert or replace the submission, keeping both indexes current."""
+        t = self._t
+        if submission.requisition_id not in t.requisitions:
+            raise NotFoundError("requisition", submission.requisition_id)
+        if submission.candidate_id not in t.candidates:
+            raise NotFoundError("candidate", submission.candidate_id)
+        old = t.submissions.get(submission.id)
+        if old is not None:
+            self._unindex(old)
+        self._j.put(t.submissions, submission.id, submission)
+        self._index(submission)
+        self._j.record(lambda: self._reindex(submission, old))
+
+    def _index(self, s: Submission) -> None:
+        self._t.subs_by_candidate.setdefault(s.candidate_id, {})[s.id] = None
+        self._t.subs_by_requisition.setdefault(s.requisition_id, {})[s.id] = None
+
+    def _unindex(self, s: Submission) -> None:
+        self._t.subs_by_candidate.get(s.candidate_id, {}).pop(s.id, None)
+        self._t.subs_by_requisition.get(s.requisition_id, {}).pop(s.id, None)
+
+    def _reindex(self, new: Submission, old: Submission | None) -> None:
+        self._unindex(new)
+        if old is not None:
+            self._index(old)
+
+    def for_candidate(self, candidate_id: CandidateId) -> Sequence[Submission]:
+        """Return the candidate's submissions, oldest first."""
+        ids = self._t.subs_by_candidate.get(candidate_id, {})
+        return sorted((self._t.submissions[i] for i in ids), key=lambda s: (s.submitted_at, s.id))
+
+    def for_requisition(self, requisition_id: RequisitionId) -> Sequence[Submission]:
+        """Return the requisition's submissions, oldest first."""
+        ids = self._t.subs_by_requisition.get(requisition_id, {})
+        return sorted((self._t.submissions[i] for i in ids), key=lambda s: (s.submitted_at, s.id))
+
+    def __iter__(self) -> Iterator[Submission]:
+        """Iterate over every submission, in id order."""
+        return iter(sorted(self._t.submissions.values(), key=lambda s: s.id))
+
+    def __len__(self) -> int:
+        return len(self._t.submissions)
+
+
+class MemoryRequisitions:
+    """Requisitions in memory."""
+
+    def __init__(self, t: _Tables, journal: _Journal) -> None:
+        self._t, self._j = t, journal
+
+    def get(self, requisition_id: RequisitionId) -> Requisition:
+        """Return the requisition, or raise ``NotFoundError``."""
+        return _get(self._t.requisitions, requisition_id, "requisition")
+
+    def save(self, requisition: Requisition) -> None:
+        """Insert or replace the requisition."""
+        self._j.put(self._t.requisitions, requisition.id, requisition)
+
+    def __iter__(self) -> Iterator[Requisition]:
+        """Iterate over every requisition, in id order."""
+        return iter(sorted(self._t.requisitions.values(), key=lambda r: r.id))
+
+
+class MemoryTemplates:
+    """Requisition templates in memory."""
+
+    def __init__(self, t: _Tables, journal: _Journal) -> None:
+        self._t, self._j = t, journal
+
+    def get(self, template_id: TemplateId) -> RequisitionTemplate:
+        """Return the template, or raise ``NotFoundError``."""
+        return _get(self._t.templates, template_id, "template")
+
+    def save(self, template: RequisitionTemplate) -> None:
+        """Insert or replace the template."""
+        self._j.put(self._t.templates, template.id, template)
+
+
+class MemoryUsers:
+    """Users in memory."""
+
+    def __init__(self, t: _Tables, journal: _Journal) -> None:
+        self._t, self._j = t, journal
+
+    def get(self, user_id: UserId) -> User:
+        """Return the user, or raise ``NotFoundError``."""
+        return _get(self._t.users, user_id, "user")
+
+    def save(self, user: User) -> None:
+        """Insert or replace the user."""
+        self._j.put(self._t.users, user.id, user)
+
+    def __iter__(self) -> Iterator[User]:
+        """Iterate over every user, in id order."""
+        return iter(sorted(self._t.users.values(), key=lambda u: u.id))
+
+
+class MemoryStructures:
+    """The structure trees in memory."""
+
+    def __init__(self, t: _Tables, journal: _Journal) -> None:
+        self._t, self._j = t, journal
+
+    def tree(self, dimension: Dimension) -> StructureTree | None:
+        """Return the tree of *dimension*, if the account has one."""
+        return self._t.structures.get(dimension)
+
+    def save(self, tree: StructureTree) -> None:
+        """Insert or replace the tree of ``tree.dimension``."""
+        self._j.put(self._t.structures, tree.dimension, tree)
+
+
+class MemoryQuickFilters:
+    """Quick filters in memory."""
+
+    def __init__(self, t: _Tables, journal: _Journal) -> None:
+        self._t, self._j = t, journal
+
+    def get(self, filter_id: QuickFilterId) -> QuickFilter:
+        """Return the quick filter, or raise ``NotFoundError``."""
+        return _get(self._t.quick_filters, filter_id, "quick filter")
+
+    def save(self, quick_filter: QuickFilter) -> None:
+        """Insert or replace the quick filter."""
+        self._j.put(self._t.quick_filters, quick_filter.id, quick_filter)
+
+    def remove(self, filter_id: QuickFilterId) -> None:
+        """Remove the quick filter, or raise ``NotFoundError``."""
+        old = self.get(filter_id)
+        del self._t.quick_filters[filter_id]
+        self._j.record(lambda: self._t.quick_filters.__setitem__(filter_id, old))
+
+    def __iter__(self) -> Iterator[QuickFilter]:
+        """Iterate over every quick filter, in name order."""
+        return iter(sorted(self._t.quick_filters.values(), key=lambda q: (q.name.casefold(), q.id)))
+
+
+class MemorySettings:
+    """The account settings in memory."""
+
+    def __init__(self, t: _Tables, journal: _Journal) -> None:
+        self._t, self._j = t, journal
+
+    def get(self) -> AccountSettings:
+        """Return the settings (defaults when never saved)."""
+        return self._t.settings.get("account", AccountSettings())
+
+    def save(self, settings: AccountSettings) -> None:
+        """Replace the settings."""
+        self._j.put(self._t.settings, "account", settings)
+
+
+class MemoryAttachments:
+    """Attachments in memory, indexed by candidate."""
+
+    def __init__(self, t: _Tables, journal: _Journal) -> None:
+        self._t, self._j = t, journal
+
+    def save(self, attachment: Attachment) -> None:
+        """Insert or replace the attachment."""
+        t = self._t
+        self._j.put(t.attachments, attachment.id, attachment)
+        index = t.attachments_by_candidate.setdefault(attachment.candidate_id, {})
+        self._j.put(index, attachment.id, None)
+
+    def for_candidate(self, candidate_id: CandidateId) -> Sequence[Attachment]:
+        """Return the candidate's attachments, oldest first."""
+        ids = self._t.attachments_by_candidate.get(candidate_id, {})
+        found = (self._t.attachments[i] for i in ids)
+        return sorted(found, key=lambda a: (a.uploaded_at, a.id))
+
+
+class MemoryEvents:
+    """The audit trail in memory: a list, journalled like every other write."""
+
+    def __init__(self, journal: _Journal) -> None:
+        self._j = journal
+        self.recorded: list[DomainEvent] = []
+
+    def append(self, event: DomainEvent) -> None:
+        """Record *event*."""
+        self.recorded.append(event)
+        self._j.record(lambda: self._forget(event))
+
+    def _forget(self, event: DomainEvent) -> None:
+        self.recorded.remove(event)
+
+    def __iter__(self) -> Iterator[DomainEvent]:
+        """Iterate over every recorded event, oldest first."""
+        return iter(list(self.recorded))
+
+    def __len__(self) -> int:
+        return len(self.recorded)
+
+
+class MemoryUnitOfWork:
+    """Every repository in memory, with journalled units of work (see the module docs).
+
+    Writes made outside a ``with`` block take effect at once, which is how
+    fixtures and examples load data.
+    """
+
+    def __init__(self) -> None:
+        self._tables = _Tables()
+        self._journal = _Journal()
+        self._lock = threading.RLock()
+        self._depth = 0
+        t, j = self._tables, self._journal
+        self.candidates = MemoryCandidates(t, j)
+        self.submissions = MemorySubmissions(t, j)
+        self.requisitions = MemoryRequisitions(t, j)
+        self.templates = MemoryTemplates(t, j)
+        self.users = MemoryUsers(t, j)
+        self.structures = MemoryStructures(t, j)
+        self.quick_filters = MemoryQuickFilters(t, j)
+        self.settings = MemorySettings(t, j)
+        self.attachments = MemoryAttachments(t, j)
+        self.events = MemoryEvents(j)
+
+    def __enter__(self) -> Self:
+        """Begin an action; nested blocks join the outer one."""
+        self._lock.acquire()
+        if self._depth == 0:
+            self._journal.steps.clear()
+            self._journal.active = True
+        self._depth += 1
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """End the action; the outermost block undoes whatever was not committed."""
+        try:
+            self._depth -= 1
+            if self._depth == 0:
+                self._journal.undo()
+                self._journal.active = False
+        finally:
+            self._lock.release()
+
+    def commit(self) -> None:
+        """Make the writes so far permanent."""
+        self._journal.steps.clear()
+
+    def rollback(self) -> None:
+        """Undo the writes since the last commit."""
+        self._journal.undo()
+
+
+class MemoryIds:
+    """Sequential ids per kind: ``submission-1``, ``submission-2``, …"""
+
+    def __init__(self) -> None:
+        self._counters: dict[str, Iterator[int]] = {}
+        self._lock = threading.Lock()
+
+    def new_id(self, kind: str) -> str:
+        """Return the next id for *kind*."""
+        with self._lock:
+            counter = self._counters.setdefault(kind, itertools.count(1))
+            return f"{kind}-{next(counter)}"

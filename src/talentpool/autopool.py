@@ -1,0 +1,561 @@
+"""Automatic candidate pooling (AP1–AP8, AP11, AP13–AP15, EN3, EN5): the service.
+
+:class:`Autopooling` is what a host calls. It checks the feature switch (AP1)
+and permissions (AP2), copies template criteria into new requisitions (AP3),
+and answers pool questions through the repository port: the results with the
+300 cap and the exact total (AP7, AP15), quick filters (AP8), explanations and
+the funnel (EN3), the dry run of a criteria change (EN5), the candidate file
+(AP11) and how a requisition's criteria differ from its template's (AP13).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import attrs
+
+from talentpool.clock import Clock
+from talentpool.criteria import AutopoolCriteria, Criterion, QuickFilter, all_of
+from talentpool.errors import (
+    ConfigurationError,
+    DomainError,
+    FeatureDisabledError,
+    PermissionDeniedError,
+)
+from talentpool.evaluation import (
+    CandidateRecord,
+    EvaluationContext,
+    Verdict,
+    check_configuration,
+    explain,
+    in_universe,
+    matches,
+)
+from talentpool.ids import CandidateId, QuickFilterId, RequisitionId, TemplateId, UserId
+from talentpool.model import (
+    Attachment,
+    Candidate,
+    Dimension,
+    Permission,
+    Requisition,
+    RequisitionTemplate,
+    SubmissionStatus,
+    User,
+)
+from talentpool.ports import CandidateQuery, UnitOfWork
+from talentpool.results import MAX_RESULTS, Ordering, PoolRow
+
+__all__ = [
+    "ApplicationSummary",
+    "Autopooling",
+    "CandidateFile",
+    "DryRun",
+    "Explanation",
+    "Funnel",
+    "FunnelStage",
+    "PoolResults",
+    "TemplateOverrides",
+    "requisition_from_template",
+]
+
+
+# --- results and reports ------------------------------------------------------------
+
+
+@attrs.frozen
+class PoolResults:
+    """A pool as a manager sees it (AP7, AP15).
+
+    Attributes:
+        requisition_id: Whose pool.
+        rows: At most :attr:`limit` candidates, in :attr:`order`.
+        total: How many candidates matched in all: exact, however many are shown.
+        limit: The most rows shown (300 unless asked for fewer).
+        order: The order the rows are in.
+        quick_filters: The quick filters applied before the cap.
+    """
+
+    requisition_id: RequisitionId
+    rows: tuple[PoolRow, ...]
+    total: int
+    limit: int
+    order: Ordering
+    quick_filters: tuple[QuickFilterId, ...] = ()
+
+    @property
+    def truncated(self) -> bool:
+        """Whether more candidates matched than are shown (AP15)."""
+        return self.total > len(self.rows)
+
+    @property
+    def candidate_ids(self) -> tuple[CandidateId, ...]:
+        """The ids of the rows, in order."""
+        return tuple(r.candidate_id for r in self.rows)
+
+
+@attrs.frozen
+class Explanation:
+    """Why a candidate is or is not in a requisition's pool (EN3).
+
+    Attributes:
+        candidate_id: The candidate.
+        requisition_id: The requisition.
+        universe: Whether the candidate is considered at all (AP5), and why.
+        verdicts: One verdict per criterion, in the funnel's order.
+        in_pool: Whether the candidate is in the pool.
+    """
+
+    candidate_id: CandidateId
+    requisition_id: RequisitionId
+    universe: Verdict
+    verdicts: tuple[Verdict, ...]
+    in_pool: bool
+
+    @property
+    def failed(self) -> tuple[Verdict, ...]:
+        """The verdicts the candidate fails, universe first."""
+        head = () if self.universe.passed else (self.universe,)
+        return head + tuple(v for v in self.verdicts if not v.passed)
+
+    def __str__(self) -> str:
+        state = "in the pool" if self.in_pool else "not in the pool"
+        lines = [f"candidate {self.candidate_id} for requisition {self.requisition_id}: {state}"]
+        for v in (self.universe, *self.verdicts):
+            lines.append(f"  {'pass' if v.passed else 'FAIL'}  {v.label}: {v.reason}")
+        return "\n".join(lines)
+
+
+@attrs.frozen
+class FunnelStage:
+    """One criterion of a funnel and what it did.
+
+    Attributes:
+        label: The criterion, described.
+        removed: Candidates this criterion removed from those left by the ones before it.
+        remaining: Candidates left after it.
+    """
+
+    label: str
+    removed: int
+    remaining: int
+
+
+@attrs.frozen
+class Funnel:
+    """How many candidates each criterion removes, applied in order (EN3).
+
+    Attributes:
+        considered: Candidates in the universe (applied elsewhere, not on this requisition).
+        stages: One stage per criterion.
+    """
+
+    considered: int
+    stages: tuple[FunnelStage, ...]
+
+    @property
+    def matched(self) -> int:
+        """Candidates left after every criterion: the pool's total."""
+        return self.stages[-1].remaining if self.stages else self.considered
+
+    def __str__(self) -> str:
+        width = max([len(s.label) for s in self.stages] + [len("applied elsewhere")])
+        lines = [f"{'applied elsewhere':<{width}}  {self.considered:>7}"]
+        for s in self.stages:
+            lines.append(f"{s.label:<{width}}  {s.remaining:>7}  (-{s.removed})")
+        return "\n".join(lines)
+
+
+@attrs.frozen
+class DryRun:
+    """What saving new criteria would do to a pool (EN5).
+
+    Attributes:
+        joining: Candidates who would enter the pool, by id.
+        leaving: Candidates who would leave it, by id.
+        total_before: The pool's total now.
+        total_after: The pool's total with the new criteria.
+    """
+
+    joining: tuple[CandidateId, ...]
+    leaving: tuple[CandidateId, ...]
+    total_before: int
+    total_after: int
+
+
+@attrs.frozen
+class TemplateOverrides:
+    """Which of a requisition's criteria differ from its template's (AP13).
+
+    Attributes:
+        requisition_id: The requisition.
+        template_id: Its template, if it has one.
+        fields: Names of the :class:`~talentpool.criteria.AutopoolCriteria` fields that differ.
+    """
+
+    requisition_id: RequisitionId
+    template_id: TemplateId | None
+    fields: tuple[str, ...]
+
+    @property
+    def overridden(self) -> bool:
+        """Whether anything differs."""
+        return bool(self.fields)
+
+
+@attrs.frozen
+class ApplicationSummary:
+    """One of the candidate's other applications, as the candidate file lists it.
+
+    Attributes:
+        requisition_id: The requisition applied to.
+        title: Its title.
+        status: Where the submission stands.
+        submitted_at: When.
+    """
+
+    requisition_id: RequisitionId
+    title: str
+    status: SubmissionStatus
+    submitted_at: datetime
+
+
+@attrs.frozen
+class CandidateFile:
+    """The candidate file opened from pool results (AP11).
+
+    Attributes:
+        candidate: The candidate's profile.
+        attachments: Their attachments.
+        other_applications: Their other applications, or ``None`` when the viewer
+            lacks the permission to see them: the data is then absent, not hidden.
+    """
+
+    candidate: Candidate
+    attachments: tuple[Attachment, ...]
+    other_applications: tuple[ApplicationSummary, ...] | None
+
+
+# --- the service ----------------------------------------------------------------------
+
+
+def requisition_from_template(
+    template: RequisitionTemplate,
+    *,
+    requisition_id: RequisitionId,
+    title: str,
+    created_at: datetime,
+    **fields: object,
+) -> Requisition:
+    """Return a new requisition that inherits *template*'s defaults and criteria (AP3).
+
+    The criteria are copied: later edits of the template do not reach the
+    requisition, and the requisition may change its own copy. *fields* set any
+    other :class:`~talentpool.model.Requisition` field, or override the
+    template's language, structure nodes and workflow.
+    """
+    base: dict[str, object] = {
+        "language": template.language,
+        "organization": template.organization,
+        "location": template.location,
+        "job_field": template.job_field,
+        "workflow": template.workflow,
+        "autopool": template.autopool,
+    }
+    base.update(fields)
+    try:
+        return Requisition(
+            id=requisition_id,
+            title=title,
+            created_at=created_at,
+            template_id=template.id,
+            **base,  # type: ignore[arg-type]
+        )
+    except TypeError as e:
+        raise DomainError(
+            "fields", sorted(fields), f"are not all requisition fields: {e}"
+        ) from None
+
+
+class Autopooling:
+    """Automatic candidate pooling over a unit of work.
+
+    Args:
+        uow: Where everything is read and written.
+        clock: Where "now" comes from.
+    """
+
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    # --- checks ---------------------------------------------------------------
+
+    def _require_enabled(self) -> None:
+        if not self._uow.settings.get().autopool_enabled:
+            msg = (
+                "automatic candidate pooling is disabled for this account; "
+                "a system administrator can enable it"
+            )
+            raise FeatureDisabledError(msg)
+
+    def _user_with(self, user_id: UserId, permission: Permission, action: str) -> User:
+        user = self._uow.users.get(user_id)
+        if not user.has(permission):
+            msg = f"user {user_id!r} may not {action}: it needs the permission {permission.value!r}"
+            raise PermissionDeniedError(msg)
+        return user
+
+    def _administrator(self, user_id: UserId, action: str) -> User:
+        user = self._uow.users.get(user_id)
+        if not user.is_administrator:
+            raise PermissionDeniedError(
+                f"only system administrators may {action}; {user_id!r} is not one"
+            )
+        return user
+
+    # --- administration (AP1, AP8) -----------------------------------------------
+
+    def set_enabled(self, admin_id: UserId, enabled: bool) -> None:
+        """Switch automatic candidate pooling on or off for the account (AP1)."""
+        self._administrator(admin_id, "switch automatic candidate pooling")
+        with self._uow:
+            settings = self._uow.settings.get()
+            self._uow.settings.save(attrs.evolve(settings, autopool_enabled=enabled))
+            self._uow.commit()
+
+    def define_quick_filter(self, admin_id: UserId, quick_filter: QuickFilter) -> QuickFilter:
+        """Save a quick filter users can apply to any pool's results (AP8)."""
+        self._administrator(admin_id, "define quick filters")
+        with self._uow:
+            self._uow.quick_filters.save(quick_filter)
+            self._uow.commit()
+        return quick_filter
+
+    def remove_quick_filter(self, admin_id: UserId, filter_id: QuickFilterId) -> None:
+        """Remove a quick filter (AP8)."""
+        self._administrator(admin_id, "remove quick filters")
+        with self._uow:
+            self._uow.quick_filters.remove(filter_id)
+            self._uow.commit()
+
+    def quick_filters(self) -> tuple[QuickFilter, ...]:
+        """Return every quick filter, by name."""
+        return tuple(self._uow.quick_filters)
+
+    # --- defining criteria (AP2, AP3) ---------------------------------------------------
+
+    def set_template_criteria(
+        self, user_id: UserId, template_id: TemplateId, criteria: AutopoolCriteria | None
+    ) -> RequisitionTemplate:
+        """Save (or with ``None`` remove) a template's criteria; requisitions keep theirs."""
+        self._require_enabled()
+        self._user_with(user_id, Permission.DEFINE_AUTOPOOL_CRITERIA, "define autopool criteria")
+        with self._uow:
+            template = attrs.evolve(self._uow.templates.get(template_id), autopool=criteria)
+            self._uow.templates.save(template)
+            self._uow.commit()
+        return template
+
+    def set_requisition_criteria(
+        self, user_id: UserId, requisition_id: RequisitionId, criteria: AutopoolCriteria | None
+    ) -> Requisition:
+        """Save (or with ``None`` remove) a requisition's own criteria.
+
+        Raises ``ConfigurationError`` before saving criteria the requisition cannot
+        evaluate (a radius without a primary location).
+        """
+        self._require_enabled()
+        self._user_with(user_id, Permission.DEFINE_AUTOPOOL_CRITERIA, "define autopool criteria")
+        with self._uow:
+            requisition = self._uow.requisitions.get(requisition_id)
+            if criteria is not None:
+                check_configuration(criteria.criterion(), requisition)
+            requisition = attrs.evolve(requisition, autopool=criteria)
+            self._uow.requisitions.save(requisition)
+            self._uow.commit()
+        return requisition
+
+    def open_requisition(
+        self,
+        template_id: TemplateId,
+        *,
+        requisition_id: RequisitionId,
+        title: str,
+        **fields: object,
+    ) -> Requisition:
+        """Create and save a requisition from a template, inheriting its criteria (AP3)."""
+        with self._uow:
+            template = self._uow.templates.get(template_id)
+            requisition = requisition_from_template(
+                template,
+                requisition_id=requisition_id,
+                title=title,
+                created_at=self._clock.now(),
+                **fields,
+            )
+            self._uow.requisitions.save(requisition)
+            self._uow.commit()
+        return requisition
+
+    def overrides(self, requisition_id: RequisitionId) -> TemplateOverrides:
+        """Return which of the requisition's criteria differ from its template's (AP13)."""
+        requisition = self._uow.requisitions.get(requisition_id)
+        if requisition.template_id is None:
+            return TemplateOverrides(requisition_id, None, ())
+        template = self._uow.templates.get(requisition.template_id)
+        mine, theirs = requisition.autopool, template.autopool
+        if mine is None and theirs is None:
+            fields: tuple[str, ...] = ()
+        elif mine is None or theirs is None:
+            fields = ("autopool",)
+        else:
+            fields = mine.differences(theirs)
+        return TemplateOverrides(requisition_id, template.id, fields)
+
+    # --- reading the pool ---------------------------------------------------------
+
+    def _pool(
+        self, requisition: Requisition, criteria: AutopoolCriteria | None = None
+    ) -> Criterion:
+        chosen = criteria if criteria is not None else requisition.autopool
+        if chosen is None:
+            msg = f"requisition {requisition.id!r} has no autopool criteria; define them first"
+            raise ConfigurationError(msg)
+        enforce = self._uow.settings.get().enforce_consent
+        return chosen.criterion(enforce_consent=enforce)
+
+    def _terms(self, requisition: Requisition) -> tuple[Criterion, ...]:
+        self._pool(requisition)  # raises when there are no criteria
+        assert requisition.autopool is not None
+        enforce = self._uow.settings.get().enforce_consent
+        return requisition.autopool.terms(enforce_consent=enforce)
+
+    def _context(self, requisition: Requisition) -> EvaluationContext:
+        trees = {d: t for d in Dimension if (t := self._uow.structures.tree(d)) is not None}
+        return EvaluationContext(requisition, self._clock.now(), trees)
+
+    def results(
+        self,
+        requisition_id: RequisitionId,
+        *,
+        order: Ordering | None = None,
+        quick_filters: Iterable[QuickFilterId] = (),
+        limit: int = MAX_RESULTS,
+    ) -> PoolResults:
+        """Return the pool of the requisition, generated now (AP7, AP8, AP15).
+
+        Quick filters and the order are applied before the cap, so they choose
+        which candidates are shown; the total counts every match.
+        """
+        self._require_enabled()
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_RESULTS:
+            raise DomainError("limit", limit, f"must be a whole number from 1 to {MAX_RESULTS}")
+        requisition = self._uow.requisitions.get(requisition_id)
+        chosen = tuple(quick_filters)
+        filters = [self._uow.quick_filters.get(f).criterion for f in chosen]
+        criterion = all_of(self._pool(requisition), *filters)
+        order = order or Ordering()
+        query = CandidateQuery(requisition, self._clock.now(), criterion, order, limit)
+        found = self._uow.candidates.find(query)
+        return PoolResults(requisition_id, found.rows, found.total, limit, order, chosen)
+
+    def explain(self, requisition_id: RequisitionId, candidate_id: CandidateId) -> Explanation:
+        """Say which criteria the candidate passes or fails for the pool, and why (EN3)."""
+        self._require_enabled()
+        requisition = self._uow.requisitions.get(requisition_id)
+        terms = self._terms(requisition)
+        for term in terms:
+            check_configuration(term, requisition)
+        record = self._uow.candidates.record(candidate_id)
+        ctx = self._context(requisition)
+        universe = in_universe(record, requisition)
+        verdicts = tuple(explain(t, record, ctx) for t in terms)
+        in_pool = universe.passed and all(v.passed for v in verdicts)
+        return Explanation(candidate_id, requisition_id, universe, verdicts, in_pool)
+
+    def funnel(self, requisition_id: RequisitionId) -> Funnel:
+        """Count how many candidates each criterion removes, in order (EN3)."""
+        self._require_enabled()
+        requisition = self._uow.requisitions.get(requisition_id)
+        terms = self._terms(requisition)
+        now = self._clock.now()
+
+        def count(criteria: Sequence[Criterion]) -> int:
+            query = CandidateQuery(requisition, now, all_of(*criteria), limit=0)
+            return self._uow.candidates.find(query).total
+
+        considered = previous = count(())
+        stages = []
+        for i, term in enumerate(terms):
+            remaining = count(terms[: i + 1])
+            stages.append(FunnelStage(term.describe(), previous - remaining, remaining))
+            previous = remaining
+        return Funnel(considered, tuple(stages))
+
+    def dry_run(
+        self, user_id: UserId, requisition_id: RequisitionId, criteria: AutopoolCriteria
+    ) -> DryRun:
+        """Say who would join and who would leave the pool if *criteria* were saved (EN5)."""
+        self._require_enabled()
+        self._user_with(user_id, Permission.DEFINE_AUTOPOOL_CRITERIA, "define autopool criteria")
+        requisition = self._uow.requisitions.get(requisition_id)
+        now = self._clock.now()
+
+        def members(criterion: Criterion | None) -> frozenset[CandidateId]:
+            if criterion is None:
+                return frozenset()
+            query = CandidateQuery(requisition, now, criterion, limit=None)
+            return frozenset(r.candidate_id for r in self._uow.candidates.find(query).rows)
+
+        current = self._pool(requisition) if requisition.autopool is not None else None
+        before, after = members(current), members(self._pool(requisition, criteria))
+        return DryRun(
+            tuple(sorted(after - before)), tuple(sorted(before - after)), len(before), len(after)
+        )
+
+    def in_pool(self, requisition_id: RequisitionId, candidate_id: CandidateId) -> bool:
+        """Return whether the candidate is in the requisition's pool now."""
+        self._require_enabled()
+        requisition = self._uow.requisitions.get(requisition_id)
+        criterion = self._pool(requisition)
+        check_configuration(criterion, requisition)
+        return self._member(requisition, criterion, self._uow.candidates.record(candidate_id))
+
+    def _member(
+        self, requisition: Requisition, criterion: Criterion, record: CandidateRecord
+    ) -> bool:
+        ctx = self._context(requisition)
+        return in_universe(record, requisition).passed and matches(criterion, record, ctx)
+
+    def candidate_file(
+        self, user_id: UserId, requisition_id: RequisitionId, candidate_id: CandidateId
+    ) -> CandidateFile:
+        """Open the file of a candidate in the pool (AP11).
+
+        The candidate's other applications are included only for users with the
+        permission to see them. A candidate outside the pool cannot be opened
+        this way: viewing results needs no permission, so the pool must not become
+        a window onto the whole database.
+        """
+        user = self._uow.users.get(user_id)
+        if not self.in_pool(requisition_id, candidate_id):
+            msg = f"candidate {candidate_id!r} is not in the pool of requisition {requisition_id!r}"
+            raise PermissionDeniedError(msg)
+        record = self._uow.candidates.record(candidate_id)
+        attachments = tuple(self._uow.attachments.for_candidate(candidate_id))
+        others: tuple[ApplicationSummary, ...] | None = None
+        if user.has(Permission.VIEW_OTHER_APPLICATIONS):
+            others = tuple(
+                ApplicationSummary(
+                    a.requisition.id,
+                    a.requisition.title,
+                    a.submission.status,
+                    a.submission.submitted_at,
+                )
+                for a in sorted(
+                    record.applications, key=lambda a: (a.submission.submitted_at, a.submission.id)
+                )
+                if a.requisition.id != requisition_id
+            )
+        return CandidateFile(record.candidate, attachments, others)

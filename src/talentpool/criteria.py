@@ -1,0 +1,675 @@
+"""Criteria as data (EN1): immutable trees composed with ``&``, ``|`` and ``~``.
+
+A criterion is a value, never a callable: the same tree is evaluated in memory
+(:mod:`talentpool.evaluation`), explained to a manager, serialised to JSON
+(:mod:`talentpool.serialization`) and compiled by a database adapter. Trees
+compare and hash structurally, and composition flattens like Django's ``Q``::
+
+    >>> german = SpeaksLanguage("de")
+    >>> cashier = Keywords("cashier")
+    >>> german & cashier & HasTag("Brno")
+    AllOf(children=(SpeaksLanguage(code='de'), Keywords(text='cashier'), HasTag(label='Brno')))
+    >>> (german | cashier) == (german | cashier)
+    True
+    >>> ~~german == german
+    True
+    >>> all_of() is EVERYONE
+    True
+
+The basic autopool set of AP4 lives in :class:`AutopoolCriteria`, whose fields
+carry the defaults the seed shows (exclude expired submissions and exclude
+candidates hired in the last 30 days are on, everything else off);
+:meth:`AutopoolCriteria.criterion` turns it into one tree.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
+
+import attrs
+
+from talentpool.errors import CriteriaError, DomainError
+from talentpool.geo import DistanceUnit, Radius
+from talentpool.ids import NodeId, QuickFilterId
+from talentpool.model import Dimension, Tag
+from talentpool.text import words
+
+__all__ = [
+    "EVERYONE",
+    "AllOf",
+    "AnyOf",
+    "AutopoolCriteria",
+    "ConsentValid",
+    "Criterion",
+    "Everyone",
+    "ExcludeExpiredSubmissions",
+    "ExcludeHiredWithin",
+    "ExcludeInSelectionProcess",
+    "ExcludeRejectedWithin",
+    "FieldEquals",
+    "HasTag",
+    "Keywords",
+    "Leaf",
+    "Not",
+    "ProfileLanguageMatchesRequisition",
+    "QuickFilter",
+    "ResidenceWithin",
+    "SpeaksLanguage",
+    "SubmissionsInStructure",
+    "all_of",
+    "any_of",
+    "not_",
+]
+
+DEFAULT_HIRED_WINDOW_DAYS = 30
+"""The window of "exclude candidates hired within the last X days", on by default."""
+MAX_WINDOW_DAYS = 36_500
+"""The longest "within the last X days" window accepted: a hundred years."""
+
+
+_Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+class Criterion(abc.ABC):
+    """Base of every criterion node. Compose with ``&`` (and), ``|`` (or), ``~`` (not)."""
+
+    __slots__ = ()
+
+    kind: ClassVar[str]
+    """The tag of this node in the JSON form."""
+
+    def __and__(self, other: object) -> Criterion:
+        if not isinstance(other, Criterion):
+            return NotImplemented
+        return all_of(self, other)
+
+    def __or__(self, other: object) -> Criterion:
+        if not isinstance(other, Criterion):
+            return NotImplemented
+        return any_of(self, other)
+
+    def __invert__(self) -> Criterion:
+        return not_(self)
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """A short sentence a manager reads, such as ``"speaks de"``."""
+
+    def walk(self) -> Iterable[Criterion]:
+        """Yield this node and every node below it, depth first."""
+        yield self
+
+
+class Leaf(Criterion):
+    """A criterion with no children."""
+
+    __slots__ = ()
+
+
+def _bad(path: str, reason: str) -> CriteriaError:
+    return CriteriaError(path, reason)
+
+
+# --- composites -------------------------------------------------------------
+
+
+@attrs.frozen
+class Everyone(Criterion):
+    """Matches every candidate: the identity of ``&`` and what an empty ``all_of()`` is."""
+
+    kind: ClassVar[str] = "everyone"
+
+    def describe(self) -> str:
+        """Describe the node."""
+        return "everyone"
+
+
+EVERYONE = Everyone()
+"""The match-all criterion."""
+
+
+def _children(value: Iterable[Criterion]) -> tuple[Criterion, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class AllOf(Criterion):
+    """Every child must hold. Build with ``a & b`` or :func:`all_of`, which flatten."""
+
+    kind: ClassVar[str] = "all"
+    children: tuple[Criterion, ...] = attrs.field(converter=_children)
+
+    def describe(self) -> str:
+        """Describe the node."""
+        return "all of: " + "; ".join(c.describe() for c in self.children)
+
+    def walk(self) -> Iterable[Criterion]:
+        """Yield this node and every node below it."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@attrs.frozen
+class AnyOf(Criterion):
+    """At least one child must hold. Build with ``a | b`` or :func:`any_of`, which flatten."""
+
+    kind: ClassVar[str] = "any"
+    children: tuple[Criterion, ...] = attrs.field(converter=_children)
+
+    def describe(self) -> str:
+        """Describe the node."""
+        return "any of: " + "; ".join(c.describe() for c in self.children)
+
+    def walk(self) -> Iterable[Criterion]:
+        """Yield this node and every node below it."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@attrs.frozen
+class Not(Criterion):
+    """The child must not hold. Build with ``~a`` or :func:`not_`."""
+
+    kind: ClassVar[str] = "not"
+    child: Criterion
+
+    def describe(self) -> str:
+        """Describe the node."""
+        return f"not ({self.child.describe()})"
+
+    def walk(self) -> Iterable[Criterion]:
+        """Yield this node and every node below it."""
+        yield self
+        yield from self.child.walk()
+
+
+def _require_criteria(name: str, items: tuple[object, ...]) -> tuple[Criterion, ...]:
+    for item in items:
+        if not isinstance(item, Criterion):
+            msg = f"{name}() takes criteria, not {type(item).__name__} ({item!r})."
+            raise TypeError(msg)
+    return items  # type: ignore[return-value]
+
+
+def all_of(*criteria: Criterion) -> Criterion:
+    """Return a criterion that holds when every one of *criteria* does.
+
+    Nested :class:`AllOf` nodes are squashed, :data:`EVERYONE` is dropped, a single
+    criterion is returned as it is and none at all gives :data:`EVERYONE`.
+    """
+    flat: list[Criterion] = []
+    for c in _require_criteria("all_of", criteria):
+        if isinstance(c, AllOf):
+            flat.extend(c.children)
+        elif not isinstance(c, Everyone):
+            flat.append(c)
+    if not flat:
+        return EVERYONE
+    if len(flat) == 1:
+        return flat[0]
+    return AllOf(tuple(flat))
+
+
+def any_of(first: Criterion, *rest: Criterion) -> Criterion:
+    """Return a criterion that holds when at least one of the criteria does.
+
+    Nested :class:`AnyOf` nodes are squashed and a single criterion is returned as
+    it is. There is no empty ``any_of()``: an OR of nothing matches no one, which
+    is never what a saved search means.
+    """
+    flat: list[Criterion] = []
+    for c in _require_criteria("any_of", (first, *rest)):
+        if isinstance(c, Everyone):
+            return EVERYONE
+        flat.extend(c.children if isinstance(c, AnyOf) else (c,))
+    if len(flat) == 1:
+        return flat[0]
+    return AnyOf(tuple(flat))
+
+
+def not_(criterion: Criterion) -> Criterion:
+    """Return the negation of *criterion*; a double negation cancels out."""
+    _require_criteria("not_", (criterion,))
+    if isinstance(criterion, Not):
+        return criterion.child
+    return Not(criterion)
+
+
+# --- advanced-search leaves -----------------------------------------------------
+
+
+def _keywords(instance: Keywords, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str):
+        raise _bad("keywords.text", f"must be a string (got {value!r})")
+    if not words(value):
+        raise _bad("keywords.text", f"must contain at least one word (got {value!r})")
+
+
+@attrs.frozen
+class Keywords(Leaf):
+    """Full-text keywords: every word must be a whole word of the candidate's text.
+
+    Case and accents are ignored (see :mod:`talentpool.text` for the exact rule).
+
+    Attributes:
+        text: The keywords as typed.
+    """
+
+    kind: ClassVar[str] = "keywords"
+    text: str = attrs.field(validator=_keywords)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The folded words every one of which must match."""
+        return words(self.text)
+
+    def describe(self) -> str:
+        """Describe the node."""
+        return f"keywords {self.text!r}"
+
+
+def _tag(instance: HasTag, attribute: attrs.Attribute[str], value: str) -> None:
+    try:
+        Tag(value)
+    except DomainError as e:
+        raise _bad("tag.label", f"{e.reason} (got {value!r})") from None
+
+
+@attrs.frozen
+class HasTag(Leaf):
+    """The candidate carries this tag (compared by the tag's key, DM2).
+
+    Attributes:
+        label: The tag as typed.
+    """
+
+    kind: ClassVar[str] = "tag"
+    label: str = attrs.field(validator=_tag, eq=False)
+    tag: Tag = attrs.field(init=False, repr=False)
+
+    @tag.default
+    def _tag_default(self) -> Tag:
+        return Tag(self.label)
+
+    def describe(self) -> str:
+        """Describe the node."""
+        return f"tagged {self.tag.label!r}"
+
+
+def _code(path: str) -> _Validator:
+    def check(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise _bad(path, f"must be a non-blank string (got {value!r})")
+
+    return check
+
+
+def _casefold(value: object) -> object:
+    return value.strip().casefold() if isinstance(value, str) else value
+
+
+@attrs.frozen
+class SpeaksLanguage(Leaf):
+    """The candidate speaks this language.
+
+    Attributes:
+        code: A language code such as ``"de"``; compared case-insensitively.
+    """
+
+    kind: ClassVar[str] = "language"
+    code: str = attrs.field(converter=_casefold, validator=_code("language.code"))
+
+    def describe(self) -> str:
+        """Describe the node."""
+        return f"speaks {self.code}"
+
+
+@attrs.frozen
+class FieldEquals(Leaf):
+    """A profile field has this value (case and accents ignored).
+
+    Attributes:
+        name: The field's name, such as ``"driving_licence"``.
+        value: The value it must have.
+    """
+
+    kind: ClassVar[str] = "field"
+    name: str = attrs.field(converter=_casefold, validator=_code("field.name"))
+    value: str = attrs.field(validator=_code("field.value"))
+
+    def describe(self) -> str:
+        """Describe the node."""
+        return f"{self.name} is {self.value!r}"
+
+
+# --- the basic autopool set -------------------------------------------------------
+
+
+@attrs.frozen
+class ExcludeInSelectionProcess(Leaf):
+    """No active submission on another requisition (AP4, AP6).
+
+    Active means new or in process and not expired; rejected, hired, withdrawn,
+    inactive and expired submissions are not active.
+    """
+
+    kind: ClassVar[str] = "exclude_in_selection_process"
+
+    def describe(self) -> str:
+        """Describe the node."""
+        return "not in a selection process"
+
+
+@attrs.frozen
+class ProfileLanguageMatchesRequisition(Leaf):
+    """The candidate's general profile language is the requisition's language (AP4)."""
+
+    kind: ClassVar[str] = "profile_language_matches_requisition"
+
+    def describe(self) -> str:
+        """Describe the node."""
+        return "profile language matches the requisition's"
+
+
+@attrs.frozen
+class ExcludeExpiredSubmissions(Leaf):
+    """Only unexpired submissions qualify: the candidate needs one on another requisition."""
+
+    kind: ClassVar[str] = "exclude_expired_submissions"
+
+    def describe(self) -> str:
+        """Describe the node."""
+        return "has an unexpired submission elsewhere"
+
+
+def _days(path: str) -> _Validator:
+    def check(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise _bad(path, f"must be a whole number of days (got {value!r})")
+        if not 1 <= value <= MAX_WINDOW_DAYS:
+            raise _bad(path, f"must be from 1 to {MAX_WINDOW_DAYS} (got {value!r})")
+
+    return check
+
+
+@attrs.frozen
+class ExcludeRejectedWithin(Leaf):
+    """Not rejected on any requisition in the last :attr:`days` days (AP4).
+
+    Attributes:
+        days: The window; a rejection exactly *days* days ago is inside it.
+    """
+
+    kind: ClassVar[str] = "exclude_rejected_within"
+    days: int = attrs.field(validator=_days("exclude_rejected_within.days"))
+
+    def describe(self) -> str:
+        """Describe the node."""
+        return f"not rejected in the last {self.days} days"
+
+
+@attrs.frozen
+class ExcludeHiredWithin(Leaf):
+    """Not hired on any requisition in the last :attr:`days` days (AP4).
+
+    Attributes:
+        days: The window; a hire exactly *days* days ago is inside it.
+    """
+
+    kind: ClassVar[str] = "exclude_hired_within"
+    days: int = attrs.field(validator=_days("exclude_hired_within.days"))
+
+    def describe(self) -> str:
+        """Describe the node."""
+        return f"not hired in the last {self.days} days"
+
+
+def _radius_distance(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    try:
+        Radius(value)
+    except DomainError:
+        raise _bad("radius.distance", f"must be a number > 0 (got {value!r})") from None
+
+
+def _radius_unit(instance: object, attribute: attrs.Attribute[DistanceUnit], value: object) -> None:
+    if not isinstance(value, DistanceUnit):
+        raise _bad("radius.unit", f"must be 'km' or 'miles' (got {value!r})")
+
+
+@attrs.frozen
+class ResidenceWithin(Leaf):
+    """The candidate lives within a radius of the requisition's primary location (AP4, AP6).
+
+    The edge is inside; a candidate with no known residence fails; a requisition
+    with no primary location is a configuration error.
+
+    Attributes:
+        distance: How far, greater than zero.
+        unit: Kilometres or miles.
+    """
+
+    kind: ClassVar[str] = "radius"
+    distance: float = attrs.field(validator=_radius_distance)
+    unit: DistanceUnit = attrs.field(default=DistanceUnit.KM, validator=_radius_unit)
+
+    @property
+    def radius(self) -> Radius:
+        """The radius as a :class:`~talentpool.geo.Radius`."""
+        return Radius(self.distance, self.unit)
+
+    def describe(self) -> str:
+        """Describe the node."""
+        return f"lives within {self.distance:g} {self.unit.value} of the job"
+
+
+def _nodes(value: Iterable[str]) -> frozenset[NodeId]:
+    if isinstance(value, str):
+        raise _bad("structure", f"node lists must be lists, not a string (got {value!r})")
+    out = []
+    for node in value:
+        if not isinstance(node, str) or not node:
+            raise _bad("structure", f"node ids must be non-empty strings (got {node!r})")
+        out.append(NodeId(node))
+    return frozenset(out)
+
+
+@attrs.frozen
+class SubmissionsInStructure(Leaf):
+    """A submission on another requisition lies in the selected structure (AP4).
+
+    A submission matches when, in every dimension with a selection, its
+    requisition's node is a selected node or below one. An empty dimension
+    selects everything. Expired submissions count only with
+    :attr:`include_expired` (off whenever expired submissions are excluded, AP6).
+
+    Attributes:
+        organizations: Selected organization nodes.
+        locations: Selected location nodes.
+        job_fields: Selected job-field nodes.
+        include_expired: Whether an expired submission can satisfy it.
+    """
+
+    kind: ClassVar[str] = "structure"
+    organizations: frozenset[NodeId] = attrs.field(default=frozenset(), converter=_nodes)
+    locations: frozenset[NodeId] = attrs.field(default=frozenset(), converter=_nodes)
+    job_fields: frozenset[NodeId] = attrs.field(default=frozenset(), converter=_nodes)
+    include_expired: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if not (self.organizations or self.locations or self.job_fields):
+            raise _bad("structure", "must select at least one organization, location or job field")
+
+    def selected(self, dimension: Dimension) -> frozenset[NodeId]:
+        """Return the nodes selected in *dimension*."""
+        if dimension is Dimension.ORGANIZATION:
+            return self.organizations
+        if dimension is Dimension.LOCATION:
+            return self.locations
+        return self.job_fields
+
+    def describe(self) -> str:
+        """Describe the node."""
+        parts = []
+        for dim in Dimension:
+            chosen = self.selected(dim)
+            if chosen:
+                parts.append(f"{dim.value.replace('_', ' ')} in {', '.join(sorted(chosen))}")
+        return "applied within " + "; ".join(parts)
+
+
+@attrs.frozen
+class ConsentValid(Leaf):
+    """The candidate's data-processing consent is recorded, unexpired and not withdrawn (AP14)."""
+
+    kind: ClassVar[str] = "consent_valid"
+
+    def describe(self) -> str:
+        """Describe the node."""
+        return "data-processing consent is valid"
+
+
+LEAF_TYPES: tuple[type[Leaf], ...] = (
+    Keywords,
+    HasTag,
+    SpeaksLanguage,
+    FieldEquals,
+    ExcludeInSelectionProcess,
+    ProfileLanguageMatchesRequisition,
+    ExcludeExpiredSubmissions,
+    ExcludeRejectedWithin,
+    ExcludeHiredWithin,
+    ResidenceWithin,
+    SubmissionsInStructure,
+    ConsentValid,
+)
+"""Every leaf kind, in the order the docs list them."""
+
+
+# --- the saved autopool criteria -----------------------------------------------------
+
+
+def _optional_days(path: str) -> _Validator:
+    check = _days(path)
+
+    def optional(
+        instance: object, attribute: attrs.Attribute[int | None], value: int | None
+    ) -> None:
+        if value is not None:
+            check(instance, attribute, value)
+
+    return optional
+
+
+def _bool(path: str) -> _Validator:
+    def check(instance: object, attribute: attrs.Attribute[bool], value: bool) -> None:
+        if not isinstance(value, bool):
+            raise _bad(path, f"must be true or false (got {value!r})")
+
+    return check
+
+
+def _criterion(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Criterion):
+        raise _bad("advanced", f"must be a criterion (got {value!r})")
+
+
+@attrs.frozen
+class AutopoolCriteria:
+    """The criteria saved on a requisition or template (AP4): the basic set plus a tree.
+
+    Attributes:
+        exclude_in_selection_process: Off by default.
+        profile_language_must_match: Off by default.
+        exclude_expired_submissions: **On** by default.
+        exclude_rejected_within_days: Off (``None``) by default.
+        exclude_hired_within_days: **On**, 30 days, by default.
+        radius: Off (``None``) by default.
+        structure: Off (``None``) by default; its ``include_expired`` is set from
+            :attr:`exclude_expired_submissions` when the tree is built.
+        require_valid_consent: Off by default; an account can enforce it everywhere (AP14).
+        advanced: Any advanced-search criterion; :data:`EVERYONE` by default.
+    """
+
+    exclude_in_selection_process: bool = attrs.field(
+        default=False, validator=_bool("exclude_in_selection_process")
+    )
+    profile_language_must_match: bool = attrs.field(
+        default=False, validator=_bool("profile_language_must_match")
+    )
+    exclude_expired_submissions: bool = attrs.field(
+        default=True, validator=_bool("exclude_expired_submissions")
+    )
+    exclude_rejected_within_days: int | None = attrs.field(
+        default=None, validator=_optional_days("exclude_rejected_within_days")
+    )
+    exclude_hired_within_days: int | None = attrs.field(
+        default=DEFAULT_HIRED_WINDOW_DAYS,
+        validator=_optional_days("exclude_hired_within_days"),
+    )
+    radius: ResidenceWithin | None = None
+    structure: SubmissionsInStructure | None = None
+    require_valid_consent: bool = attrs.field(
+        default=False, validator=_bool("require_valid_consent")
+    )
+    advanced: Criterion = attrs.field(default=EVERYONE, validator=_criterion)
+
+    def terms(self, *, enforce_consent: bool = False) -> tuple[Criterion, ...]:
+        """Return the criteria that must all hold, basic set first, in a fixed order."""
+        out: list[Criterion] = []
+        if self.require_valid_consent or enforce_consent:
+            out.append(ConsentValid())
+        if self.exclude_expired_submissions:
+            out.append(ExcludeExpiredSubmissions())
+        if self.exclude_in_selection_process:
+            out.append(ExcludeInSelectionProcess())
+        if self.exclude_hired_within_days is not None:
+            out.append(ExcludeHiredWithin(self.exclude_hired_within_days))
+        if self.exclude_rejected_within_days is not None:
+            out.append(ExcludeRejectedWithin(self.exclude_rejected_within_days))
+        if self.profile_language_must_match:
+            out.append(ProfileLanguageMatchesRequisition())
+        if self.structure is not None:
+            out.append(
+                attrs.evolve(self.structure, include_expired=not self.exclude_expired_submissions)
+            )
+        if self.radius is not None:
+            out.append(self.radius)
+        advanced = self.advanced
+        out.extend(advanced.children if isinstance(advanced, AllOf) else (advanced,))
+        return tuple(t for t in out if not isinstance(t, Everyone))
+
+    def criterion(self, *, enforce_consent: bool = False) -> Criterion:
+        """Return the whole saved search as one tree (see :meth:`terms`)."""
+        return all_of(*self.terms(enforce_consent=enforce_consent))
+
+    def differences(self, other: AutopoolCriteria) -> tuple[str, ...]:
+        """Return the names of the fields whose values differ from *other*'s (AP13)."""
+        return tuple(
+            f.name
+            for f in attrs.fields(AutopoolCriteria)
+            if getattr(self, f.name) != getattr(other, f.name)
+        )
+
+
+def _filter_name(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise _bad("quick_filter.name", f"must be a non-blank string (got {value!r})")
+
+
+@attrs.frozen
+class QuickFilter:
+    """A named criterion a system administrator defines for pool results (AP8).
+
+    Attributes:
+        id: The filter's id.
+        name: What users see, such as "Speaks German".
+        criterion: What it keeps.
+    """
+
+    id: QuickFilterId
+    name: str = attrs.field(validator=_filter_name)
+    criterion: Criterion = attrs.field(validator=_criterion)

@@ -1,0 +1,121 @@
+"""The errors talentpool raises: one root, one class per area.
+
+Every error the public API raises on purpose derives from :class:`TalentpoolError`.
+Each area has one class, and each class is also the builtin exception that fits,
+so ``except ValueError`` or ``except PermissionError`` in a host keeps working::
+
+    TalentpoolError
+    ├── DomainError(ValueError)          bad input to a domain object: naive
+    │                                    datetime, blank tag, latitude out of range
+    ├── CriteriaError(ValueError)        a malformed, unknown or out-of-range
+    │                                    criteria document; carries the path
+    ├── ConfigurationError(ValueError)   a setting that cannot be honoured, such
+    │                                    as a radius on a requisition with no
+    │                                    primary location
+    ├── NotFoundError(LookupError)       an id the repositories do not hold
+    ├── PermissionDeniedError(PermissionError)
+    │                                    the user may not do this; nothing changed
+    ├── FeatureDisabledError(PermissionError)
+    │                                    the feature is switched off for the account
+    ├── ActionValidationError(ValueError)
+    │                                    an action is missing required input;
+    │                                    lists every missing item; nothing written
+    └── ConflictError(RuntimeError)      the write would contradict the current
+                                         state, such as matching a candidate who is
+                                         already on the requisition
+
+Messages name the field (or the path) and the offending value, and each error
+keeps them as attributes for hosts that render their own messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "ActionValidationError",
+    "ConfigurationError",
+    "ConflictError",
+    "CriteriaError",
+    "DomainError",
+    "FeatureDisabledError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "TalentpoolError",
+]
+
+
+class TalentpoolError(Exception):
+    """The root of every error the library raises on purpose."""
+
+
+class DomainError(TalentpoolError, ValueError):
+    """A domain object was given a value it cannot hold.
+
+    Attributes:
+        field: The name of the offending field, such as ``"submitted_at"``.
+        value: The value that was refused.
+    """
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"'{field}' {reason} (got {value!r}).")
+
+
+class CriteriaError(TalentpoolError, ValueError):
+    """A criteria, template or quick-filter document is malformed.
+
+    Attributes:
+        path: Where the fault is, such as ``"criteria.all[2].radius.distance"``.
+        reason: What is wrong there, such as ``"must be > 0"``.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class ConfigurationError(TalentpoolError, ValueError):
+    """A saved configuration cannot be honoured as it stands."""
+
+
+class NotFoundError(TalentpoolError, LookupError):
+    """The repositories hold nothing under this id.
+
+    Attributes:
+        kind: What was looked up, such as ``"requisition"``.
+        key: The id that was not found.
+    """
+
+    def __init__(self, kind: str, key: object) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"No {kind} with id {key!r}.")
+
+
+class PermissionDeniedError(TalentpoolError, PermissionError):
+    """The acting user may not do this; nothing was changed."""
+
+
+class FeatureDisabledError(TalentpoolError, PermissionError):
+    """The feature is switched off for this account; a system administrator can enable it."""
+
+
+class ActionValidationError(TalentpoolError, ValueError):
+    """An action lacks required input; nothing was written.
+
+    Attributes:
+        missing: Every missing item, in a stable order.
+    """
+
+    def __init__(self, action: str, missing: Sequence[str]) -> None:
+        self.action = action
+        self.missing = tuple(missing)
+        super().__init__(f"{action} needs: {', '.join(self.missing)}.")
+
+
+class ConflictError(TalentpoolError, RuntimeError):
+    """The write contradicts the current state and was not made."""

@@ -1,0 +1,106 @@
+"""Places and distances: WGS-84 points and geodesic distances, typed.
+
+geopy ships no type hints, so this small module is the only place that calls it.
+Distances are geodesic on the WGS-84 ellipsoid (geopy's ``geodesic``), in
+kilometres or miles::
+
+    >>> prague = GeoPoint(50.0755, 14.4378)
+    >>> brno = GeoPoint(49.1951, 16.6068)
+    >>> round(distance_km(prague, brno), 1)
+    184.8
+    >>> Radius(100, DistanceUnit.MILES).km
+    160.9344
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+
+import attrs
+from geopy.distance import geodesic
+
+from talentpool.errors import DomainError
+
+__all__ = ["DistanceUnit", "GeoPoint", "Radius", "distance_km"]
+
+KM_PER_MILE = 1.609344
+
+
+class DistanceUnit(enum.Enum):
+    """The unit a radius is given in."""
+
+    KM = "km"
+    MILES = "miles"
+
+    def to_km(self, amount: float) -> float:
+        """Return *amount* of this unit in kilometres."""
+        return amount if self is DistanceUnit.KM else amount * KM_PER_MILE
+
+    def from_km(self, km: float) -> float:
+        """Return *km* kilometres expressed in this unit."""
+        return km if self is DistanceUnit.KM else km / KM_PER_MILE
+
+
+def _latitude(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not -90 <= value <= 90:
+        raise DomainError(attribute.name, value, "must be a number from -90 to 90")
+
+
+def _longitude(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not -180 <= value <= 180:
+        raise DomainError(attribute.name, value, "must be a number from -180 to 180")
+
+
+@attrs.frozen
+class GeoPoint:
+    """A WGS-84 point, such as a candidate's residence or a requisition's primary location.
+
+    Attributes:
+        latitude: Degrees north, -90 to 90.
+        longitude: Degrees east, -180 to 180.
+    """
+
+    latitude: float = attrs.field(validator=_latitude)
+    longitude: float = attrs.field(validator=_longitude)
+
+    def as_tuple(self) -> tuple[float, float]:
+        """Return ``(latitude, longitude)``, the form geopy takes."""
+        return (self.latitude, self.longitude)
+
+
+def distance_km(a: GeoPoint, b: GeoPoint) -> float:
+    """Return the geodesic distance between *a* and *b* in kilometres."""
+    return float(geodesic(a.as_tuple(), b.as_tuple()).km)
+
+
+def _positive(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if (
+        not isinstance(value, int | float)
+        or isinstance(value, bool)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise DomainError(attribute.name, value, "must be a finite number > 0")
+
+
+@attrs.frozen
+class Radius:
+    """A distance around a point, in kilometres or miles.
+
+    Attributes:
+        distance: How far, in :attr:`unit`; greater than zero.
+        unit: Kilometres or miles.
+    """
+
+    distance: float = attrs.field(validator=_positive)
+    unit: DistanceUnit = DistanceUnit.KM
+
+    @property
+    def km(self) -> float:
+        """The radius in kilometres."""
+        return self.unit.to_km(self.distance)
+
+    def contains(self, centre: GeoPoint, point: GeoPoint) -> bool:
+        """Return whether *point* lies within the radius of *centre*; the edge is inside."""
+        return distance_km(centre, point) <= self.km

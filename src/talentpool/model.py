@@ -1,0 +1,572 @@
+"""The domain model (DM1–DM5): immutable entities the rules are stated over.
+
+Every entity is an ``attrs`` frozen, slotted class; a change is a new object
+made with :func:`attrs.evolve` (or the entity's own ``with_…`` helper), never an
+assignment. Timestamps are timezone-aware (a naive one raises
+:class:`~talentpool.errors.DomainError` naming the field), places are WGS-84
+points, and tags compare by their normalised key while keeping the label a
+person typed::
+
+    >>> Tag("Praha") == Tag(" praha ") == Tag("PRAHA")
+    True
+    >>> Tag(" praha ").label
+    'praha'
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import attrs
+
+from talentpool.clock import require_aware
+from talentpool.errors import DomainError
+from talentpool.geo import GeoPoint
+from talentpool.ids import (
+    AttachmentId,
+    CandidateId,
+    NodeId,
+    RequisitionId,
+    SubmissionId,
+    TemplateId,
+    UserId,
+)
+from talentpool.text import fold, tag_key, words
+
+if TYPE_CHECKING:
+    from talentpool.criteria import AutopoolCriteria
+
+__all__ = [
+    "AccountSettings",
+    "Attachment",
+    "Candidate",
+    "Consent",
+    "Dimension",
+    "Permission",
+    "Rejection",
+    "Requisition",
+    "RequisitionTemplate",
+    "Role",
+    "StructureTree",
+    "Submission",
+    "SubmissionStatus",
+    "Tag",
+    "User",
+    "Workflow",
+]
+
+
+# --- validators -------------------------------------------------------------
+
+
+def _aware(instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
+    require_aware(attribute.name, value)
+
+
+def _aware_or_none(
+    instance: object, attribute: attrs.Attribute[datetime | None], value: datetime | None
+) -> None:
+    if value is not None:
+        require_aware(attribute.name, value)
+
+
+def _non_blank(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise DomainError(attribute.name, value, "must be a non-blank string")
+
+
+def _language(value: str | None) -> str | None:
+    """Language codes compare case-insensitively (``"DE"`` is ``"de"``)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise DomainError("language", value, "must be a non-blank language code")
+    return value.strip().casefold()
+
+
+def _languages(values: Iterable[str]) -> frozenset[str]:
+    if isinstance(values, str):
+        raise DomainError("languages", values, "must be a collection of language codes")
+    return frozenset(code for code in (_language(v) for v in values) if code is not None)
+
+
+# --- tags ---------------------------------------------------------------------
+
+
+def _tag_label(value: str) -> str:
+    if not isinstance(value, str):
+        raise DomainError("tag", value, "must be a string")
+    if not tag_key(value):
+        raise DomainError("tag", value, "must not be blank")
+    return " ".join(value.split())
+
+
+@attrs.frozen
+class Tag:
+    """A label on a candidate (DM2); identity is the normalised :attr:`key`.
+
+    Attributes:
+        label: What a person typed, whitespace collapsed, kept for display.
+        key: NFKC-normalised, case-folded, whitespace-collapsed form; equality and
+            hashing use only this.
+    """
+
+    label: str = attrs.field(converter=_tag_label, eq=False)
+    key: str = attrs.field(init=False)
+
+    @key.default
+    def _key(self) -> str:
+        return tag_key(self.label)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _tags(values: Iterable[Tag | str]) -> frozenset[Tag]:
+    if isinstance(values, str):
+        raise DomainError("tags", values, "must be a collection of tags, not one string")
+    return frozenset(v if isinstance(v, Tag) else Tag(v) for v in values)
+
+
+# --- users and permissions ---------------------------------------------------
+
+
+class Role(enum.Enum):
+    """What a user is in the account."""
+
+    ADMINISTRATOR = "administrator"
+    """A system administrator: holds every permission and sees the whole database."""
+    RECRUITER = "recruiter"
+    HIRING_MANAGER = "hiring_manager"
+
+
+class Permission(enum.Enum):
+    """Rights granted to a user type; administrators hold all of them."""
+
+    DEFINE_AUTOPOOL_CRITERIA = "define_autopool_criteria"
+    """Define or change autopool criteria on a requisition or template (AP2)."""
+    MATCH_CANDIDATES = "match_candidates"
+    """Match candidates to requisitions in general (autopool matching needs none, AP9)."""
+    MATCH_AND_REJECT = "match_and_reject"
+    """Match and reject in one action from the autopool (AP10)."""
+    VIEW_OTHER_APPLICATIONS = "view_other_applications"
+    """See a candidate's other applications in the candidate file (AP11)."""
+    SEE_WHOLE_DATABASE = "see_whole_database"
+    """Own every candidate in the database (MP2)."""
+
+
+@attrs.frozen
+class User:
+    """A person using the host application.
+
+    Attributes:
+        id: The user's id.
+        name: Display name.
+        role: Administrator, recruiter or hiring manager.
+        permissions: Rights granted beyond the role.
+        email: Where email notifications go, if anywhere.
+    """
+
+    id: UserId
+    name: str = attrs.field(validator=_non_blank)
+    role: Role = Role.HIRING_MANAGER
+    permissions: frozenset[Permission] = attrs.field(default=frozenset(), converter=frozenset)
+    email: str | None = None
+
+    @property
+    def is_administrator(self) -> bool:
+        """Whether the user is a system administrator."""
+        return self.role is Role.ADMINISTRATOR
+
+    def has(self, permission: Permission) -> bool:
+        """Return whether the user holds *permission* (administrators hold all)."""
+        return self.is_administrator or permission in self.permissions
+
+
+# --- candidates ---------------------------------------------------------------
+
+
+@attrs.frozen
+class Consent:
+    """A candidate's data-processing consent (AP14).
+
+    Attributes:
+        given_at: When the candidate gave it.
+        expires_at: When it lapses, if ever.
+        withdrawn_at: When the candidate withdrew it, if they did.
+    """
+
+    given_at: datetime = attrs.field(validator=_aware)
+    expires_at: datetime | None = attrs.field(default=None, validator=_aware_or_none)
+    withdrawn_at: datetime | None = attrs.field(default=None, validator=_aware_or_none)
+
+    def is_valid(self, now: datetime) -> bool:
+        """Return whether the consent holds at *now*: not withdrawn, not yet expired."""
+        if self.withdrawn_at is not None and self.withdrawn_at <= now:
+            return False
+        return self.expires_at is None or now < self.expires_at
+
+
+def _fields(values: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    items = values.items() if isinstance(values, Mapping) else values
+    out: dict[str, str] = {}
+    for name, value in items:
+        if not isinstance(name, str) or not name.strip():
+            raise DomainError("fields", name, "must have non-blank string names")
+        if not isinstance(value, str):
+            raise DomainError(f"fields.{name}", value, "must be a string")
+        out[name.strip().casefold()] = value
+    return tuple(sorted(out.items()))
+
+
+@attrs.frozen
+class Candidate:
+    """A person in the candidate database.
+
+    Attributes:
+        id: The candidate's id.
+        given_name: First name.
+        family_name: Surname.
+        created_at: When the candidate entered the database.
+        email: Contact address.
+        city: Where they live, for display.
+        residence: Where they live, as a point, if known (DM4).
+        profile_language: The language of their general profile (AP4).
+        languages: Languages they speak, as lower-case codes.
+        tags: Their tags (DM2).
+        fields: Other searchable profile fields, name to value (names case-folded).
+        text: Free profile and CV text searched by keywords.
+        consent: Their data-processing consent, if recorded (AP14).
+    """
+
+    id: CandidateId
+    given_name: str
+    family_name: str
+    created_at: datetime = attrs.field(validator=_aware)
+    email: str | None = None
+    city: str | None = None
+    residence: GeoPoint | None = None
+    profile_language: str | None = attrs.field(default=None, converter=_language)
+    languages: frozenset[str] = attrs.field(default=frozenset(), converter=_languages)
+    tags: frozenset[Tag] = attrs.field(default=frozenset(), converter=_tags)
+    fields: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_fields)
+    text: str = ""
+    consent: Consent | None = None
+
+    @property
+    def name(self) -> str:
+        """Given name and family name."""
+        return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def sort_name(self) -> tuple[str, str]:
+        """The key names sort by: folded family name, then folded given name."""
+        return (fold(self.family_name), fold(self.given_name))
+
+    @property
+    def searchable_text(self) -> str:
+        """Everything keywords search: names, city, field values and profile text."""
+        parts = [self.given_name, self.family_name, self.city or "", self.text]
+        parts.extend(value for _, value in self.fields)
+        return "\n".join(parts)
+
+    @property
+    def words(self) -> frozenset[str]:
+        """The folded whole words of :attr:`searchable_text` (see :mod:`talentpool.text`)."""
+        return frozenset(words(self.searchable_text))
+
+    def field(self, name: str) -> str | None:
+        """Return the value of the profile field *name*, or ``None``."""
+        key = name.strip().casefold()
+        for field_name, value in self.fields:
+            if field_name == key:
+                return value
+        return None
+
+    def has_tag(self, tag: Tag | str) -> bool:
+        """Return whether the candidate carries *tag* (compared by key)."""
+        return (tag if isinstance(tag, Tag) else Tag(tag)) in self.tags
+
+    def with_tags(self, tags: Iterable[Tag | str]) -> Candidate:
+        """Return a copy carrying exactly *tags*."""
+        return attrs.evolve(self, tags=_tags(tags))
+
+
+# --- structure ----------------------------------------------------------------
+
+
+class Dimension(enum.Enum):
+    """The three trees a requisition is placed in (AP4)."""
+
+    ORGANIZATION = "organization"
+    LOCATION = "location"
+    JOB_FIELD = "job_field"
+
+
+def _parents(values: Mapping[str, str | None]) -> Mapping[NodeId, NodeId | None]:
+    return {NodeId(k): (None if v is None else NodeId(v)) for k, v in dict(values).items()}
+
+
+@attrs.frozen
+class StructureTree:
+    """One dimension's tree: each node names its parent (roots have none).
+
+    Attributes:
+        dimension: Which tree this is.
+        parents: Node id to parent node id, ``None`` for a root.
+        names: Display names by node id (optional).
+    """
+
+    dimension: Dimension
+    parents: Mapping[NodeId, NodeId | None] = attrs.field(converter=_parents, hash=False)
+    names: Mapping[NodeId, str] = attrs.field(factory=dict, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        for node, parent in self.parents.items():
+            if parent is not None and parent not in self.parents:
+                raise DomainError(f"{self.dimension.value}.{node}", parent, "is not a node")
+        for node in self.parents:
+            self.lineage(node)  # refuses cycles now rather than at query time
+
+    def __contains__(self, node: object) -> bool:
+        return node in self.parents
+
+    def lineage(self, node: NodeId) -> tuple[NodeId, ...]:
+        """Return *node* and its ancestors, nearest first."""
+        out: list[NodeId] = []
+        current: NodeId | None = node
+        while current is not None:
+            if current in out:
+                raise DomainError(f"{self.dimension.value}.{node}", current, "is in a cycle")
+            out.append(current)
+            current = self.parents.get(current)
+        return tuple(out)
+
+    def is_at_or_below(self, node: NodeId | None, selected: Iterable[NodeId]) -> bool:
+        """Return whether *node* is one of *selected* or lies below one of them."""
+        if node is None:
+            return False
+        chosen = frozenset(selected)
+        return any(n in chosen for n in self.lineage(node))
+
+    def name(self, node: NodeId) -> str:
+        """Return the display name of *node*, or its id."""
+        return self.names.get(node, node)
+
+
+# --- requisitions -----------------------------------------------------------
+
+
+@attrs.frozen
+class Workflow:
+    """A requisition's workflow: its steps and what a rejection needs (AP9, AP10).
+
+    Attributes:
+        steps: Step names in order; a match lands on the first.
+        rejection_motives: The motives (qualifiers) a rejection may name.
+        motive_required: Whether a rejection must name at least one motive.
+        comment_required: Whether a rejection must carry a comment.
+    """
+
+    steps: tuple[str, ...] = attrs.field(default=("New", "Screening", "Interview", "Offer"))
+    rejection_motives: tuple[str, ...] = ("Not qualified", "Not available", "Other")
+    motive_required: bool = False
+    comment_required: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if not self.steps:
+            raise DomainError("steps", self.steps, "must name at least one step")
+
+    @property
+    def first_step(self) -> str:
+        """The step a new submission starts at."""
+        return self.steps[0]
+
+
+@attrs.frozen
+class RequisitionTemplate:
+    """A template requisitions are created from; its autopool criteria are inherited (AP3).
+
+    Attributes:
+        id: The template's id.
+        name: Display name.
+        language: The language requisitions from it default to.
+        organization: Default organization node.
+        location: Default location node.
+        job_field: Default job-field node.
+        workflow: The workflow requisitions from it use.
+        autopool: The autopool criteria requisitions inherit, if any.
+    """
+
+    id: TemplateId
+    name: str = attrs.field(validator=_non_blank)
+    language: str | None = attrs.field(default=None, converter=_language)
+    organization: NodeId | None = None
+    location: NodeId | None = None
+    job_field: NodeId | None = None
+    workflow: Workflow = attrs.field(factory=Workflow)
+    autopool: AutopoolCriteria | None = None
+
+
+@attrs.frozen
+class Requisition:
+    """A position (job opening) candidates apply to.
+
+    Attributes:
+        id: The requisition's id.
+        title: The job title.
+        created_at: When it was opened.
+        language: Its language (AP4 "profile language must match").
+        primary_location: Where the job is, for radius criteria (DM4).
+        organization: Its node in the organization tree.
+        location: Its node in the location tree.
+        job_field: Its node in the job-field tree.
+        owner_id: The user who owns it (owns its candidates, MP2).
+        shared_with: Users the whole position is shared with (they own its candidates).
+        template_id: The template it was created from, if any (AP3, AP13).
+        workflow: Its workflow.
+        autopool: Its own autopool criteria (a copy of the template's at creation).
+        pool_exclusions: Candidates matched and rejected from its pool (AP10).
+    """
+
+    id: RequisitionId
+    title: str = attrs.field(validator=_non_blank)
+    created_at: datetime = attrs.field(validator=_aware)
+    language: str | None = attrs.field(default=None, converter=_language)
+    primary_location: GeoPoint | None = None
+    organization: NodeId | None = None
+    location: NodeId | None = None
+    job_field: NodeId | None = None
+    owner_id: UserId | None = None
+    shared_with: frozenset[UserId] = attrs.field(default=frozenset(), converter=frozenset)
+    template_id: TemplateId | None = None
+    workflow: Workflow = attrs.field(factory=Workflow)
+    autopool: AutopoolCriteria | None = None
+    pool_exclusions: frozenset[CandidateId] = attrs.field(default=frozenset(), converter=frozenset)
+
+    def node(self, dimension: Dimension) -> NodeId | None:
+        """Return the requisition's node in *dimension*'s tree."""
+        if dimension is Dimension.ORGANIZATION:
+            return self.organization
+        if dimension is Dimension.LOCATION:
+            return self.location
+        return self.job_field
+
+
+# --- submissions ------------------------------------------------------------
+
+
+class SubmissionStatus(enum.Enum):
+    """Where a submission stands (DM5)."""
+
+    NEW = "new"
+    IN_PROCESS = "in_process"
+    """In the selection process: at any active workflow step after the first."""
+    REJECTED = "rejected"
+    HIRED = "hired"
+    WITHDRAWN = "withdrawn"
+    INACTIVE = "inactive"
+    """Set by repooling after a stretch without activity (AP12)."""
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the submission is still being worked on (new or in process)."""
+        return self in (SubmissionStatus.NEW, SubmissionStatus.IN_PROCESS)
+
+
+@attrs.frozen
+class Rejection:
+    """Why a submission was rejected.
+
+    Attributes:
+        motives: The qualifiers chosen from the workflow's list.
+        comment: Free text.
+    """
+
+    motives: tuple[str, ...] = ()
+    comment: str = ""
+
+
+@attrs.frozen
+class Submission:
+    """A candidate's application to one requisition (a "response").
+
+    Attributes:
+        id: The submission's id.
+        candidate_id: Who applied.
+        requisition_id: To what.
+        submitted_at: When.
+        status: Where it stands.
+        status_changed_at: When the status last changed.
+        last_activity_at: The last time anyone worked on it.
+        expires_at: When it expires, if it does (an expired submission is not active).
+        step: The workflow step it is at.
+        shared_with: Users this response was shared with ("share with colleague", MP2).
+        rejection: The motives and comment, when rejected.
+    """
+
+    id: SubmissionId
+    candidate_id: CandidateId
+    requisition_id: RequisitionId
+    submitted_at: datetime = attrs.field(validator=_aware)
+    status: SubmissionStatus = SubmissionStatus.NEW
+    status_changed_at: datetime = attrs.field(validator=_aware)
+    last_activity_at: datetime = attrs.field(validator=_aware)
+    expires_at: datetime | None = attrs.field(default=None, validator=_aware_or_none)
+    step: str | None = None
+    shared_with: frozenset[UserId] = attrs.field(default=frozenset(), converter=frozenset)
+    rejection: Rejection | None = None
+
+    @status_changed_at.default
+    def _status_changed_default(self) -> datetime:
+        return self.submitted_at
+
+    @last_activity_at.default
+    def _last_activity_default(self) -> datetime:
+        return self.status_changed_at
+
+    def is_expired(self, now: datetime) -> bool:
+        """Whether the submission has expired at *now* (expiry instant included)."""
+        return self.expires_at is not None and now >= self.expires_at
+
+    def is_active(self, now: datetime) -> bool:
+        """Whether it puts the candidate "in a selection process" (AP6): open and unexpired."""
+        return self.status.is_open and not self.is_expired(now)
+
+
+@attrs.frozen
+class Attachment:
+    """A file attached to a candidate, from one of their submissions or their profile.
+
+    Attributes:
+        id: The attachment's id.
+        candidate_id: Whose file it is.
+        filename: The file's name.
+        uploaded_at: When it was uploaded.
+        requisition_id: The position it came with, or ``None`` for the profile.
+    """
+
+    id: AttachmentId
+    candidate_id: CandidateId
+    filename: str = attrs.field(validator=_non_blank)
+    uploaded_at: datetime = attrs.field(validator=_aware)
+    requisition_id: RequisitionId | None = None
+
+
+@attrs.frozen
+class AccountSettings:
+    """Switches a system administrator sets for the whole account.
+
+    Attributes:
+        autopool_enabled: Automatic candidate pooling is available (AP1); off by default.
+        match_and_reject_enabled: "Match and reject" is offered (AP10); off by default.
+        enforce_consent: Every pool excludes candidates without valid consent (AP14);
+            off by default, on for hosts that must honour the GDPR everywhere.
+    """
+
+    autopool_enabled: bool = False
+    match_and_reject_enabled: bool = False
+    enforce_consent: bool = False

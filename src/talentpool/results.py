@@ -1,0 +1,120 @@
+"""Pool results (AP7, AP15): the rows a manager sees, their order and the cap.
+
+Every row carries the columns a results table sorts by. The default order is
+the most recent submission first; any column can be sorted ascending or
+descending, rows without a value in that column (no known residence for
+distance, say) always come last, and ties are broken by candidate id ascending,
+so the same data always gives the same page. Sorting happens before the cap of
+300, so the order chooses which 300 are shown, and the total counts every
+candidate that matched.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import attrs
+
+from talentpool.evaluation import CandidateRecord, EvaluationContext, residence_distance_km
+from talentpool.ids import CandidateId
+
+__all__ = ["MAX_RESULTS", "Ordering", "PoolRow", "SortKey", "make_row", "sort_rows"]
+
+MAX_RESULTS = 300
+"""At most this many candidates are shown in a pool (AP7)."""
+
+
+class SortKey(enum.Enum):
+    """The result columns a pool can be sorted by."""
+
+    LATEST_SUBMISSION = "latest_submission"
+    """When the candidate last applied on another requisition."""
+    LAST_ACTIVITY = "last_activity"
+    """The last activity on any of their submissions elsewhere."""
+    NAME = "name"
+    """Family name, then given name, ignoring case and accents."""
+    DISTANCE = "distance"
+    """Distance from their residence to the job's primary location."""
+    CITY = "city"
+    """The city they live in, ignoring case and accents."""
+
+
+@attrs.frozen
+class Ordering:
+    """How results are ordered. The default is the latest submission first.
+
+    Attributes:
+        key: The column.
+        descending: Whether larger values come first.
+    """
+
+    key: SortKey = SortKey.LATEST_SUBMISSION
+    descending: bool = True
+
+
+@attrs.frozen
+class PoolRow:
+    """One candidate in a pool's results.
+
+    Attributes:
+        candidate_id: The candidate.
+        name: Their display name.
+        sort_name: Folded family and given names, what the name column sorts by.
+        city: Where they live, for display.
+        distance_km: Geodesic distance from their residence to the job, if both are known.
+        latest_submission_at: Their latest submission on another requisition.
+        last_activity_at: The latest activity on their submissions elsewhere.
+    """
+
+    candidate_id: CandidateId
+    name: str
+    sort_name: tuple[str, str]
+    city: str | None
+    distance_km: float | None
+    latest_submission_at: datetime | None
+    last_activity_at: datetime | None
+
+    def value(self, key: SortKey) -> object:
+        """Return the value of the column *key*, ``None`` when unknown."""
+        if key is SortKey.LATEST_SUBMISSION:
+            return self.latest_submission_at
+        if key is SortKey.LAST_ACTIVITY:
+            return self.last_activity_at
+        if key is SortKey.NAME:
+            return self.sort_name
+        if key is SortKey.DISTANCE:
+            return self.distance_km
+        return None if self.city is None else self.city.casefold()
+
+
+def make_row(record: CandidateRecord, ctx: EvaluationContext) -> PoolRow:
+    """Return the result row for *record* in the pool of *ctx*."""
+    others = record.elsewhere(ctx.requisition)
+    cand = record.candidate
+    return PoolRow(
+        candidate_id=cand.id,
+        name=cand.name,
+        sort_name=cand.sort_name,
+        city=cand.city,
+        distance_km=residence_distance_km(record, ctx),
+        latest_submission_at=max((a.submission.submitted_at for a in others), default=None),
+        last_activity_at=max((a.submission.last_activity_at for a in others), default=None),
+    )
+
+
+def sort_rows(rows: Iterable[PoolRow], ordering: Ordering) -> list[PoolRow]:
+    """Return *rows* in *ordering*: unknown values last, ties by candidate id ascending."""
+    by_id = sorted(rows, key=lambda r: r.candidate_id)
+    known = [r for r in by_id if r.value(ordering.key) is not None]
+    unknown = [r for r in by_id if r.value(ordering.key) is None]
+    # list.sort is stable, also with reverse=True, so equal values keep id order.
+    known.sort(key=lambda r: r.value(ordering.key), reverse=ordering.descending)  # type: ignore[arg-type,return-value]
+    return known + unknown
+
+
+def page(rows: Sequence[PoolRow], offset: int, limit: int | None) -> tuple[PoolRow, ...]:
+    """Return the slice of *rows* from *offset*, at most *limit* long (all when ``None``)."""
+    end = None if limit is None else offset + limit
+    return tuple(rows[offset:end])

@@ -1,0 +1,462 @@
+"""Criteria, autopool settings, quick filters and templates as JSON-compatible dicts (EN2).
+
+Every document carries ``"schema": 1``. A criterion node is a dict with exactly
+one key, the node's kind, whose value holds its fields; ``all`` and ``any`` take
+lists and ``not`` takes one node::
+
+    >>> from talentpool.criteria import Keywords, ResidenceWithin, SpeaksLanguage
+    >>> doc = criteria_to_dict(SpeaksLanguage("de") & ~Keywords("night shift"))
+    >>> doc["schema"], doc["criteria"]["all"][0]
+    (1, {'language': {'code': 'de'}})
+    >>> doc["criteria"]["all"][1]
+    {'not': {'keywords': {'text': 'night shift'}}}
+    >>> criteria_from_dict(doc) == SpeaksLanguage("de") & ~Keywords("night shift")
+    True
+
+Reading is strict. Anything malformed, unknown or out of range raises
+:class:`~talentpool.errors.CriteriaError`, whose message starts with the path of
+the fault; no other exception escapes, whatever the input::
+
+    >>> criteria_from_dict({"schema": 1, "criteria": {"all": [
+    ...     {"language": {"code": "de"}}, {"tag": {"label": "Brno"}},
+    ...     {"radius": {"distance": 0, "unit": "km"}}]}})
+    Traceback (most recent call last):
+    ...
+    talentpool.errors.CriteriaError: criteria.all[2].radius.distance: must be a number > 0 (got 0)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from talentpool.criteria import (
+    EVERYONE,
+    LEAF_TYPES,
+    AllOf,
+    AnyOf,
+    AutopoolCriteria,
+    ConsentValid,
+    Criterion,
+    Everyone,
+    ExcludeExpiredSubmissions,
+    ExcludeHiredWithin,
+    ExcludeInSelectionProcess,
+    ExcludeRejectedWithin,
+    FieldEquals,
+    HasTag,
+    Keywords,
+    Leaf,
+    Not,
+    ProfileLanguageMatchesRequisition,
+    QuickFilter,
+    ResidenceWithin,
+    SpeaksLanguage,
+    SubmissionsInStructure,
+    all_of,
+    any_of,
+    not_,
+)
+from talentpool.errors import CriteriaError, DomainError
+from talentpool.geo import DistanceUnit
+from talentpool.ids import NodeId, QuickFilterId, TemplateId
+from talentpool.model import RequisitionTemplate, Workflow
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "autopool_from_dict",
+    "autopool_to_dict",
+    "criteria_from_dict",
+    "criteria_to_dict",
+    "quick_filter_from_dict",
+    "quick_filter_to_dict",
+    "template_from_dict",
+    "template_to_dict",
+]
+
+SCHEMA_VERSION = 1
+"""The version of the documents this library writes and reads."""
+MAX_DEPTH = 64
+"""Deepest nesting of criteria accepted; deeper documents are refused, not recursed into."""
+
+Json = Any
+
+
+# --- writing -----------------------------------------------------------------------
+
+
+def node_to_dict(criterion: Criterion) -> dict[str, Json]:
+    """Return the JSON form of one criterion node (no schema envelope)."""
+    if isinstance(criterion, AllOf | AnyOf):
+        return {criterion.kind: [node_to_dict(c) for c in criterion.children]}
+    if isinstance(criterion, Not):
+        return {"not": node_to_dict(criterion.child)}
+    if isinstance(criterion, Everyone):
+        return {"everyone": {}}
+    return {criterion.kind: _leaf_fields(criterion)}
+
+
+def _leaf_fields(leaf: Criterion) -> dict[str, Json]:
+    if isinstance(leaf, Keywords):
+        return {"text": leaf.text}
+    if isinstance(leaf, HasTag):
+        return {"label": leaf.label}
+    if isinstance(leaf, SpeaksLanguage):
+        return {"code": leaf.code}
+    if isinstance(leaf, FieldEquals):
+        return {"name": leaf.name, "value": leaf.value}
+    if isinstance(leaf, ExcludeRejectedWithin | ExcludeHiredWithin):
+        return {"days": leaf.days}
+    if isinstance(leaf, ResidenceWithin):
+        return {"distance": leaf.distance, "unit": leaf.unit.value}
+    if isinstance(leaf, SubmissionsInStructure):
+        return {
+            "organizations": sorted(leaf.organizations),
+            "locations": sorted(leaf.locations),
+            "job_fields": sorted(leaf.job_fields),
+            "include_expired": leaf.include_expired,
+        }
+    return {}
+
+
+def criteria_to_dict(criterion: Criterion) -> dict[str, Json]:
+    """Return the versioned document of *criterion*."""
+    return {"schema": SCHEMA_VERSION, "criteria": node_to_dict(criterion)}
+
+
+def _autopool_body(criteria: AutopoolCriteria) -> dict[str, Json]:
+    return {
+        "exclude_in_selection_process": criteria.exclude_in_selection_process,
+        "profile_language_must_match": criteria.profile_language_must_match,
+        "exclude_expired_submissions": criteria.exclude_expired_submissions,
+        "exclude_rejected_within_days": criteria.exclude_rejected_within_days,
+        "exclude_hired_within_days": criteria.exclude_hired_within_days,
+        "radius": None if criteria.radius is None else _leaf_fields(criteria.radius),
+        "structure": None if criteria.structure is None else _leaf_fields(criteria.structure),
+        "require_valid_consent": criteria.require_valid_consent,
+        "advanced": node_to_dict(criteria.advanced),
+    }
+
+
+def autopool_to_dict(criteria: AutopoolCriteria) -> dict[str, Json]:
+    """Return the versioned document of saved autopool criteria."""
+    return {"schema": SCHEMA_VERSION, "autopool": _autopool_body(criteria)}
+
+
+def quick_filter_to_dict(quick_filter: QuickFilter) -> dict[str, Json]:
+    """Return the versioned document of a quick filter."""
+    return {
+        "schema": SCHEMA_VERSION,
+        "quick_filter": {
+            "id": quick_filter.id,
+            "name": quick_filter.name,
+            "criteria": node_to_dict(quick_filter.criterion),
+        },
+    }
+
+
+def template_to_dict(template: RequisitionTemplate) -> dict[str, Json]:
+    """Return the versioned document of a requisition template."""
+    wf = template.workflow
+    return {
+        "schema": SCHEMA_VERSION,
+        "template": {
+            "id": template.id,
+            "name": template.name,
+            "language": template.language,
+            "organization": template.organization,
+            "location": template.location,
+            "job_field": template.job_field,
+            "workflow": {
+                "steps": list(wf.steps),
+                "rejection_motives": list(wf.rejection_motives),
+                "motive_required": wf.motive_required,
+                "comment_required": wf.comment_required,
+            },
+            "autopool": None if template.autopool is None else _autopool_body(template.autopool),
+        },
+    }
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def _join(path: str, inner: str) -> str:
+    return f"{path}.{inner}" if inner else path
+
+
+def _object(value: Json, path: str) -> Mapping[str, Json]:
+    if not isinstance(value, Mapping):
+        raise CriteriaError(path, f"must be an object (got {_show(value)})")
+    for key in value:
+        if not isinstance(key, str):
+            raise CriteriaError(path, f"keys must be strings (got {_show(key)})")
+    return value
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _fields(
+    value: Json, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> Mapping[str, Json]:
+    body = _object(value, path)
+    for key in body:
+        if key not in required and key not in optional:
+            allowed = ", ".join(required + optional) or "none"
+            raise CriteriaError(f"{path}.{key}", f"unknown field (allowed: {allowed})")
+    for key in required:
+        if key not in body:
+            raise CriteriaError(f"{path}.{key}", "is required")
+    return body
+
+
+def _envelope(doc: Json, root: str) -> Json:
+    body = _fields(doc, "document", ("schema", root))
+    version = body["schema"]
+    if version != SCHEMA_VERSION or isinstance(version, bool):
+        raise CriteriaError(
+            "schema", f"unsupported version {_show(version)} (this library reads {SCHEMA_VERSION})"
+        )
+    return body[root]
+
+
+def _build(path: str, make: Callable[[], Any]) -> Any:
+    """Call a constructor, turning its complaints into a ``CriteriaError`` at *path*."""
+    try:
+        return make()
+    except CriteriaError as e:
+        # A constructor's own path starts with the node kind, which *path* ends with.
+        inner = e.path.split(".", 1)[1] if "." in e.path else ""
+        raise CriteriaError(_join(path, inner), e.reason) from None
+    except DomainError as e:
+        raise CriteriaError(_join(path, e.field), f"{e.reason} (got {_show(e.value)})") from None
+    except (TypeError, ValueError) as e:
+        raise CriteriaError(path, str(e)) from None
+
+
+def _string(body: Mapping[str, Json], key: str, path: str) -> str:
+    value = body[key]
+    if not isinstance(value, str):
+        raise CriteriaError(f"{path}.{key}", f"must be a string (got {_show(value)})")
+    return value
+
+
+def _boolean(body: Mapping[str, Json], key: str, path: str) -> bool:
+    value = body[key]
+    if not isinstance(value, bool):
+        raise CriteriaError(f"{path}.{key}", f"must be true or false (got {_show(value)})")
+    return value
+
+
+def _number(body: Mapping[str, Json], key: str, path: str) -> float:
+    value = body[key]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise CriteriaError(f"{path}.{key}", f"must be a number > 0 (got {_show(value)})")
+    return value
+
+
+def _node_list(body: Mapping[str, Json], key: str, path: str) -> tuple[NodeId, ...]:
+    value = body.get(key, [])
+    if not isinstance(value, list):
+        raise CriteriaError(f"{path}.{key}", f"must be a list of node ids (got {_show(value)})")
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item:
+            raise CriteriaError(f"{path}.{key}[{i}]", f"must be a node id (got {_show(item)})")
+    return tuple(NodeId(v) for v in value)
+
+
+def _unit(body: Mapping[str, Json], path: str) -> DistanceUnit:
+    value = body.get("unit", "km")
+    for unit in DistanceUnit:
+        if value == unit.value:
+            return unit
+    raise CriteriaError(f"{path}.unit", f"must be 'km' or 'miles' (got {_show(value)})")
+
+
+def _radius(value: Json, path: str) -> ResidenceWithin:
+    body = _fields(value, path, ("distance",), ("unit",))
+    distance = _number(body, "distance", path)
+    unit = _unit(body, path)
+    built: ResidenceWithin = _build(path, lambda: ResidenceWithin(distance, unit))
+    return built
+
+
+def _structure(value: Json, path: str) -> SubmissionsInStructure:
+    body = _fields(value, path, (), ("organizations", "locations", "job_fields", "include_expired"))
+    include = _boolean(body, "include_expired", path) if "include_expired" in body else False
+    orgs = _node_list(body, "organizations", path)
+    locs = _node_list(body, "locations", path)
+    fields = _node_list(body, "job_fields", path)
+    built: SubmissionsInStructure = _build(
+        path, lambda: SubmissionsInStructure(orgs, locs, fields, include)
+    )
+    return built
+
+
+def _days(body: Mapping[str, Json], key: str, path: str) -> int:
+    value = body[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CriteriaError(f"{path}.{key}", f"must be a whole number of days (got {_show(value)})")
+    return value
+
+
+_NO_FIELDS: Mapping[str, type[Leaf]] = {
+    t.kind: t
+    for t in (
+        ExcludeInSelectionProcess,
+        ProfileLanguageMatchesRequisition,
+        ExcludeExpiredSubmissions,
+        ConsentValid,
+    )
+}
+_KINDS = sorted({"all", "any", "not", "everyone"} | {t.kind for t in LEAF_TYPES})
+
+
+def node_from_dict(value: Json, path: str = "criteria", depth: int = 0) -> Criterion:
+    """Read one criterion node found at *path*; raise ``CriteriaError`` on any fault."""
+    if depth > MAX_DEPTH:
+        raise CriteriaError(path, f"criteria are nested deeper than {MAX_DEPTH} levels")
+    node = _object(value, path)
+    if len(node) != 1:
+        raise CriteriaError(
+            path, f"must have exactly one key, the criterion kind (got {_show(sorted(node))})"
+        )
+    ((kind, body),) = node.items()
+    here = f"{path}.{kind}"
+    if kind in ("all", "any"):
+        if not isinstance(body, list) or not body:
+            raise CriteriaError(here, f"must be a non-empty list of criteria (got {_show(body)})")
+        children = [node_from_dict(c, f"{here}[{i}]", depth + 1) for i, c in enumerate(body)]
+        return all_of(*children) if kind == "all" else any_of(*children)
+    if kind == "not":
+        return not_(node_from_dict(body, here, depth + 1))
+    if kind == "everyone":
+        _fields(body, here, ())
+        return EVERYONE
+    if kind in _NO_FIELDS:
+        _fields(body, here, ())
+        leaf_type = _NO_FIELDS[kind]
+        return leaf_type()
+    if kind == "keywords":
+        text = _string(_fields(body, here, ("text",)), "text", here)
+        return _build(here, lambda: Keywords(text))  # type: ignore[no-any-return]
+    if kind == "tag":
+        label = _string(_fields(body, here, ("label",)), "label", here)
+        return _build(here, lambda: HasTag(label))  # type: ignore[no-any-return]
+    if kind == "language":
+        code = _string(_fields(body, here, ("code",)), "code", here)
+        return _build(here, lambda: SpeaksLanguage(code))  # type: ignore[no-any-return]
+    if kind == "field":
+        fields = _fields(body, here, ("name", "value"))
+        name, val = _string(fields, "name", here), _string(fields, "value", here)
+        return _build(here, lambda: FieldEquals(name, val))  # type: ignore[no-any-return]
+    if kind in ("exclude_rejected_within", "exclude_hired_within"):
+        days = _days(_fields(body, here, ("days",)), "days", here)
+        leaf = ExcludeRejectedWithin if kind == "exclude_rejected_within" else ExcludeHiredWithin
+        return _build(here, lambda: leaf(days))  # type: ignore[no-any-return]
+    if kind == "radius":
+        return _radius(body, here)
+    if kind == "structure":
+        return _structure(body, here)
+    raise CriteriaError(path, f"unknown criterion kind {kind!r} (known: {', '.join(_KINDS)})")
+
+
+def criteria_from_dict(doc: Json) -> Criterion:
+    """Read a versioned criteria document."""
+    return node_from_dict(_envelope(doc, "criteria"), "criteria")
+
+
+_AUTOPOOL_FLAGS = (
+    "exclude_in_selection_process",
+    "profile_language_must_match",
+    "exclude_expired_submissions",
+    "require_valid_consent",
+)
+_AUTOPOOL_WINDOWS = ("exclude_rejected_within_days", "exclude_hired_within_days")
+
+
+def _autopool_from_body(value: Json, path: str) -> AutopoolCriteria:
+    optional = (*_AUTOPOOL_FLAGS, *_AUTOPOOL_WINDOWS, "radius", "structure", "advanced")
+    body = _fields(value, path, (), optional)
+    kwargs: dict[str, Any] = {}
+    for key in _AUTOPOOL_FLAGS:
+        if key in body:
+            kwargs[key] = _boolean(body, key, path)
+    for key in _AUTOPOOL_WINDOWS:
+        if key in body:
+            kwargs[key] = None if body[key] is None else _days(body, key, path)
+    if body.get("radius") is not None:
+        kwargs["radius"] = _radius(body["radius"], f"{path}.radius")
+    if body.get("structure") is not None:
+        kwargs["structure"] = _structure(body["structure"], f"{path}.structure")
+    if "advanced" in body:
+        kwargs["advanced"] = node_from_dict(body["advanced"], f"{path}.advanced")
+    built: AutopoolCriteria = _build(path, lambda: AutopoolCriteria(**kwargs))
+    return built
+
+
+def autopool_from_dict(doc: Json) -> AutopoolCriteria:
+    """Read a versioned autopool document; absent fields take their defaults (AP4)."""
+    return _autopool_from_body(_envelope(doc, "autopool"), "autopool")
+
+
+def quick_filter_from_dict(doc: Json) -> QuickFilter:
+    """Read a versioned quick-filter document."""
+    path = "quick_filter"
+    body = _fields(_envelope(doc, path), path, ("id", "name", "criteria"))
+    filter_id, name = _string(body, "id", path), _string(body, "name", path)
+    criterion = node_from_dict(body["criteria"], f"{path}.criteria")
+    built: QuickFilter = _build(
+        path, lambda: QuickFilter(QuickFilterId(filter_id), name, criterion)
+    )
+    return built
+
+
+def _optional_string(body: Mapping[str, Json], key: str, path: str) -> str | None:
+    if body.get(key) is None:
+        return None
+    return _string(body, key, path)
+
+
+def _string_list(body: Mapping[str, Json], key: str, path: str) -> tuple[str, ...]:
+    value = body[key]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CriteriaError(f"{path}.{key}", f"must be a list of strings (got {_show(value)})")
+    return tuple(value)
+
+
+def _workflow(value: Json, path: str) -> Workflow:
+    body = _fields(
+        value, path, ("steps",), ("rejection_motives", "motive_required", "comment_required")
+    )
+    kwargs: dict[str, Any] = {"steps": _string_list(body, "steps", path)}
+    if "rejection_motives" in body:
+        kwargs["rejection_motives"] = _string_list(body, "rejection_motives", path)
+    for key in ("motive_required", "comment_required"):
+        if key in body:
+            kwargs[key] = _boolean(body, key, path)
+    built: Workflow = _build(path, lambda: Workflow(**kwargs))
+    return built
+
+
+def template_from_dict(doc: Json) -> RequisitionTemplate:
+    """Read a versioned requisition-template document."""
+    path = "template"
+    keys = ("language", "organization", "location", "job_field", "workflow", "autopool")
+    body = _fields(_envelope(doc, path), path, ("id", "name"), keys)
+    kwargs: dict[str, Any] = {
+        "id": TemplateId(_string(body, "id", path)),
+        "name": _string(body, "name", path),
+    }
+    for key in ("language", "organization", "location", "job_field"):
+        kwargs[key] = _optional_string(body, key, path)
+    if "workflow" in body:
+        kwargs["workflow"] = _workflow(body["workflow"], f"{path}.workflow")
+    if body.get("autopool") is not None:
+        kwargs["autopool"] = _autopool_from_body(body["autopool"], f"{path}.autopool")
+    built: RequisitionTemplate = _build(path, lambda: RequisitionTemplate(**kwargs))
+    return built

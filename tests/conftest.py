@@ -1,0 +1,27 @@
+"""Shared test set-up: hypothesis profiles and a fresh world per test.
+
+Profiles: ``ci`` (the default under CI, fast), ``dev`` (the default locally)
+and ``deep`` (opt-in: ``HYPOTHESIS_PROFILE=deep pytest``).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from talentpool.testing import World
+
+settings.register_profile(
+    "ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile("deep", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+@pytest.fixture
+def world() -> World:
+    """A fresh account with automatic candidate pooling enabled."""
+    return World()
