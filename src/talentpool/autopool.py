@@ -415,21 +415,21 @@ class Autopooling:
 
     # --- reading the pool ---------------------------------------------------------
 
-    def _pool(
+    def _terms(
         self, requisition: Requisition, criteria: AutopoolCriteria | None = None
-    ) -> Criterion:
+    ) -> tuple[Criterion, ...]:
+        """The pool's criteria in funnel order, plus consent where the account enforces it."""
         chosen = criteria if criteria is not None else requisition.autopool
         if chosen is None:
             msg = f"requisition {requisition.id!r} has no autopool criteria; define them first"
             raise ConfigurationError(msg)
-        enforce = self._uow.settings.get().enforce_consent
-        return chosen.criterion(enforce_consent=enforce)
+        return chosen.terms(enforce_consent=self._uow.settings.get().enforce_consent)
 
-    def _terms(self, requisition: Requisition) -> tuple[Criterion, ...]:
-        self._pool(requisition)  # raises when there are no criteria
-        assert requisition.autopool is not None
-        enforce = self._uow.settings.get().enforce_consent
-        return requisition.autopool.terms(enforce_consent=enforce)
+    def _pool(
+        self, requisition: Requisition, criteria: AutopoolCriteria | None = None
+    ) -> Criterion:
+        """The pool's criteria as one tree."""
+        return all_of(*self._terms(requisition, criteria))
 
     def _context(self, requisition: Requisition) -> EvaluationContext:
         trees = {d: t for d in Dimension if (t := self._uow.structures.tree(d)) is not None}

@@ -93,6 +93,18 @@ def _languages(values: Iterable[str]) -> frozenset[str]:
     return frozenset(code for code in (_language(v) for v in values) if code is not None)
 
 
+def _permissions(values: Iterable[Permission]) -> frozenset[Permission]:
+    return frozenset(values)
+
+
+def _user_ids(values: Iterable[UserId]) -> frozenset[UserId]:
+    return frozenset(values)
+
+
+def _candidate_ids(values: Iterable[CandidateId]) -> frozenset[CandidateId]:
+    return frozenset(values)
+
+
 # --- tags ---------------------------------------------------------------------
 
 
@@ -173,7 +185,7 @@ class User:
     id: UserId
     name: str = attrs.field(validator=_non_blank)
     role: Role = Role.HIRING_MANAGER
-    permissions: frozenset[Permission] = attrs.field(default=frozenset(), converter=frozenset)
+    permissions: frozenset[Permission] = attrs.field(default=frozenset(), converter=_permissions)
     email: str | None = None
 
     @property
@@ -441,11 +453,13 @@ class Requisition:
     location: NodeId | None = None
     job_field: NodeId | None = None
     owner_id: UserId | None = None
-    shared_with: frozenset[UserId] = attrs.field(default=frozenset(), converter=frozenset)
+    shared_with: frozenset[UserId] = attrs.field(default=frozenset(), converter=_user_ids)
     template_id: TemplateId | None = None
     workflow: Workflow = attrs.field(factory=Workflow)
     autopool: AutopoolCriteria | None = None
-    pool_exclusions: frozenset[CandidateId] = attrs.field(default=frozenset(), converter=frozenset)
+    pool_exclusions: frozenset[CandidateId] = attrs.field(
+        default=frozenset(), converter=_candidate_ids
+    )
 
     def node(self, dimension: Dimension) -> NodeId | None:
         """Return the requisition's node in *dimension*'s tree."""
@@ -517,7 +531,7 @@ class Submission:
     last_activity_at: datetime = attrs.field(validator=_aware)
     expires_at: datetime | None = attrs.field(default=None, validator=_aware_or_none)
     step: str | None = None
-    shared_with: frozenset[UserId] = attrs.field(default=frozenset(), converter=frozenset)
+    shared_with: frozenset[UserId] = attrs.field(default=frozenset(), converter=_user_ids)
     rejection: Rejection | None = None
 
     @status_changed_at.default

@@ -10,7 +10,7 @@ This module needs only the core; the strategies need the ``test`` extra.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import attrs
 
@@ -35,7 +35,7 @@ from talentpool.model import (
 
 __all__ = ["DEFAULT_NOW", "World"]
 
-DEFAULT_NOW = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+DEFAULT_NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 """The instant a :class:`World`'s clock starts at: Monday 2 November 2026, 09:00 UTC."""
 
 
@@ -177,7 +177,7 @@ class World:
             status,
             status_changed_at=self.ago(changed),
             last_activity_at=self.ago(activity),
-            expires_at=None if expires_in_days is None else self.now + timedelta(days=expires_in_days),
+            expires_at=None if expires_in_days is None else self.ago(-expires_in_days),
         )
         self.uow.submissions.save(submission)
         return submission
