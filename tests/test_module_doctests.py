@@ -10,9 +10,7 @@ import pytest
 
 import talentpool
 
-MODULES = sorted(
-    m.name for m in pkgutil.walk_packages(talentpool.__path__, prefix="talentpool.")
-)
+MODULES = sorted(m.name for m in pkgutil.walk_packages(talentpool.__path__, prefix="talentpool."))
 
 
 @pytest.mark.parametrize("name", MODULES)
