@@ -8,14 +8,34 @@ The public names are re-exported here; the modules behind them are:
 * :mod:`talentpool.serialization` — criteria documents (EN2);
 * :mod:`talentpool.results` — result rows, ordering and the cap (AP7);
 * :mod:`talentpool.autopool` — the automatic candidate pooling service;
+* :mod:`talentpool.actions` — match, and match and reject, from the pool (AP9, AP10);
+* :mod:`talentpool.repooling` — repooling rules and the batch job (AP12);
+* :mod:`talentpool.audit` — the events acting on pools leaves, and their stored form;
+* :mod:`talentpool.visibility` — access decisions and what each level shows (MP2–MP6);
+* :mod:`talentpool.micropools` — tag tracking, folders, notifications, audited grants
+  (MP1, MP5, MP7–MP9, EN5);
+* :mod:`talentpool.notifications` — notifications and their channels (MP7, MP8);
 * :mod:`talentpool.ports` — the protocols hosts implement (ST1);
 * :mod:`talentpool.adapters.memory` — the in-memory reference (ST2);
+* :mod:`talentpool.adapters.outbox` — the in-memory notification outbox;
 * :mod:`talentpool.errors` — the error tree.
 """
 
 from __future__ import annotations
 
+from talentpool.actions import AutopoolActions, validate_rejection
 from talentpool.adapters.memory import MemoryIds, MemoryUnitOfWork
+from talentpool.adapters.outbox import Delivery, MemoryOutbox
+from talentpool.audit import (
+    AccountSettingChanged,
+    CandidateFileViewed,
+    CandidateMatched,
+    CandidateMatchedAndRejected,
+    RepoolingRuleRemoved,
+    RepoolingRuleSaved,
+    SubmissionInactivated,
+    event_to_dict,
+)
 from talentpool.autopool import (
     ApplicationSummary,
     Autopooling,
@@ -65,16 +85,29 @@ from talentpool.errors import (
     TalentpoolError,
 )
 from talentpool.evaluation import Verdict
+from talentpool.events import DomainEvent, EventLog
 from talentpool.geo import DistanceUnit, GeoPoint, Radius, distance_km
 from talentpool.ids import (
     AttachmentId,
     CandidateId,
     NodeId,
+    NotificationId,
     QuickFilterId,
+    RepoolingRuleId,
     RequisitionId,
     SubmissionId,
     TemplateId,
     UserId,
+)
+from talentpool.micropools import (
+    MicroPoolFolder,
+    MicroPools,
+    SubscriptionAdded,
+    SubscriptionDryRun,
+    SubscriptionRemoved,
+    TagShareCause,
+    TagShareGranted,
+    TagShareRevoked,
 )
 from talentpool.model import (
     AccountSettings,
@@ -84,17 +117,31 @@ from talentpool.model import (
     Dimension,
     Permission,
     Rejection,
+    RepoolingRule,
     Requisition,
     RequisitionTemplate,
     Role,
+    Share,
+    ShareKind,
     StructureTree,
     Submission,
     SubmissionStatus,
+    Subscription,
     Tag,
     User,
     Workflow,
 )
+from talentpool.notifications import (
+    DEFAULT_CHANNELS,
+    Notification,
+    NotificationChannel,
+    NotificationDelivery,
+    NotificationSettings,
+    NotificationType,
+    channels_for,
+)
 from talentpool.ports import CandidatePage, CandidateQuery, UnitOfWork
+from talentpool.repooling import Repooling, RepoolingChange, RepoolingReport
 from talentpool.results import MAX_RESULTS, Ordering, PoolRow, SortKey
 from talentpool.serialization import (
     autopool_from_dict,
@@ -106,10 +153,33 @@ from talentpool.serialization import (
     template_from_dict,
     template_to_dict,
 )
+from talentpool.visibility import (
+    AccessDecision,
+    AccessLevel,
+    CandidateCard,
+    CandidateOnPosition,
+    CandidateRow,
+    CandidatesPage,
+    OwnerCandidateCard,
+    OwnerCandidateRow,
+    PositionOperation,
+    PositionOverview,
+    Response,
+    SharedAttachment,
+    TagShareCandidateCard,
+    TagShareCandidateRow,
+    Visibility,
+    check_position_operation,
+    decide_access,
+)
 
 __all__ = [
+    "DEFAULT_CHANNELS",
     "EVERYONE",
     "MAX_RESULTS",
+    "AccessDecision",
+    "AccessLevel",
+    "AccountSettingChanged",
     "AccountSettings",
     "ActionValidationError",
     "AllOf",
@@ -117,13 +187,21 @@ __all__ = [
     "ApplicationSummary",
     "Attachment",
     "AttachmentId",
+    "AutopoolActions",
     "AutopoolCriteria",
     "Autopooling",
     "Candidate",
+    "CandidateCard",
     "CandidateFile",
+    "CandidateFileViewed",
     "CandidateId",
+    "CandidateMatched",
+    "CandidateMatchedAndRejected",
+    "CandidateOnPosition",
     "CandidatePage",
     "CandidateQuery",
+    "CandidateRow",
+    "CandidatesPage",
     "Clock",
     "ConfigurationError",
     "ConflictError",
@@ -131,10 +209,13 @@ __all__ = [
     "ConsentValid",
     "CriteriaError",
     "Criterion",
+    "Delivery",
     "Dimension",
     "DistanceUnit",
     "DomainError",
+    "DomainEvent",
     "DryRun",
+    "EventLog",
     "ExcludeExpiredSubmissions",
     "ExcludeHiredWithin",
     "ExcludeInSelectionProcess",
@@ -149,34 +230,68 @@ __all__ = [
     "HasTag",
     "Keywords",
     "MemoryIds",
+    "MemoryOutbox",
     "MemoryUnitOfWork",
+    "MicroPoolFolder",
+    "MicroPools",
     "NodeId",
     "Not",
     "NotFoundError",
+    "Notification",
+    "NotificationChannel",
+    "NotificationDelivery",
+    "NotificationId",
+    "NotificationSettings",
+    "NotificationType",
     "Ordering",
+    "OwnerCandidateCard",
+    "OwnerCandidateRow",
     "Permission",
     "PermissionDeniedError",
     "PoolResults",
     "PoolRow",
+    "PositionOperation",
+    "PositionOverview",
     "ProfileLanguageMatchesRequisition",
     "QuickFilter",
     "QuickFilterId",
     "Radius",
     "Rejection",
+    "Repooling",
+    "RepoolingChange",
+    "RepoolingReport",
+    "RepoolingRule",
+    "RepoolingRuleId",
+    "RepoolingRuleRemoved",
+    "RepoolingRuleSaved",
     "Requisition",
     "RequisitionId",
     "RequisitionTemplate",
     "ResidenceWithin",
+    "Response",
     "Role",
+    "Share",
+    "ShareKind",
+    "SharedAttachment",
     "SortKey",
     "SpeaksLanguage",
     "StructureTree",
     "Submission",
     "SubmissionId",
+    "SubmissionInactivated",
     "SubmissionStatus",
     "SubmissionsInStructure",
+    "Subscription",
+    "SubscriptionAdded",
+    "SubscriptionDryRun",
+    "SubscriptionRemoved",
     "SystemClock",
     "Tag",
+    "TagShareCandidateCard",
+    "TagShareCandidateRow",
+    "TagShareCause",
+    "TagShareGranted",
+    "TagShareRevoked",
     "TalentpoolError",
     "TemplateId",
     "TemplateOverrides",
@@ -184,18 +299,24 @@ __all__ = [
     "User",
     "UserId",
     "Verdict",
+    "Visibility",
     "Workflow",
     "all_of",
     "any_of",
     "autopool_from_dict",
     "autopool_to_dict",
+    "channels_for",
+    "check_position_operation",
     "criteria_from_dict",
     "criteria_to_dict",
+    "decide_access",
     "distance_km",
+    "event_to_dict",
     "not_",
     "quick_filter_from_dict",
     "quick_filter_to_dict",
     "requisition_from_template",
     "template_from_dict",
     "template_to_dict",
+    "validate_rejection",
 ]

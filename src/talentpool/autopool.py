@@ -15,6 +15,7 @@ from datetime import datetime
 
 import attrs
 
+from talentpool.audit import CandidateFileViewed
 from talentpool.clock import Clock
 from talentpool.criteria import AutopoolCriteria, Criterion, QuickFilter, all_of
 from talentpool.errors import (
@@ -455,6 +456,8 @@ class Autopooling:
         chosen = tuple(quick_filters)
         filters = [self._uow.quick_filters.get(f).criterion for f in chosen]
         criterion = all_of(self._pool(requisition), *filters)
+        # Checked here, not left to the adapter: a misconfigured pool is reported, never [] (AP6).
+        check_configuration(criterion, requisition)
         order = order or Ordering()
         query = CandidateQuery(requisition, self._clock.now(), criterion, order, limit)
         found = self._uow.candidates.find(query)
@@ -479,6 +482,7 @@ class Autopooling:
         self._require_enabled()
         requisition = self._uow.requisitions.get(requisition_id)
         terms = self._terms(requisition)
+        check_configuration(all_of(*terms), requisition)
         now = self._clock.now()
 
         def count(criteria: Sequence[Criterion]) -> int:
@@ -508,8 +512,15 @@ class Autopooling:
             query = CandidateQuery(requisition, now, criterion, limit=None)
             return frozenset(r.candidate_id for r in self._uow.candidates.find(query).rows)
 
+        proposed = self._pool(requisition, criteria)
+        check_configuration(proposed, requisition)
         current = self._pool(requisition) if requisition.autopool is not None else None
-        before, after = members(current), members(self._pool(requisition, criteria))
+        if current is not None:
+            try:
+                check_configuration(current, requisition)
+            except ConfigurationError:
+                current = None  # a pool that cannot be read has no members; the fix may join all
+        before, after = members(current), members(proposed)
         return DryRun(
             tuple(sorted(after - before)), tuple(sorted(before - after)), len(before), len(after)
         )
@@ -536,7 +547,8 @@ class Autopooling:
         The candidate's other applications are included only for users with the
         permission to see them. A candidate outside the pool cannot be opened
         this way: viewing results needs no permission, so the pool must not become
-        a window onto the whole database.
+        a window onto the whole database. Each opening is recorded in the audit
+        trail as a :class:`~talentpool.audit.CandidateFileViewed` event.
         """
         user = self._uow.users.get(user_id)
         if not self.in_pool(requisition_id, candidate_id):
@@ -558,4 +570,16 @@ class Autopooling:
                 )
                 if a.requisition.id != requisition_id
             )
+        with self._uow:  # reading personal data is audited: the event is a write
+            self._uow.events.append(
+                CandidateFileViewed(
+                    occurred_at=self._clock.now(),
+                    actor_id=user.id,
+                    reason=f"opened from the autopool of requisition {requisition_id!r}",
+                    candidate_id=candidate_id,
+                    requisition_id=requisition_id,
+                    other_applications_shown=others is not None,
+                )
+            )
+            self._uow.commit()
         return CandidateFile(record.candidate, attachments, others)

@@ -38,6 +38,7 @@ __all__ = [
     "SystemClock",
     "days_between",
     "require_aware",
+    "utc",
     "window_start",
     "within_last_days",
 ]
@@ -105,6 +106,17 @@ def require_aware(field: str, value: datetime) -> datetime:
     return value
 
 
+def utc(moment: datetime) -> datetime:
+    """Return *moment* in UTC, the form in which instants are compared.
+
+    Python compares two datetimes that share a ``tzinfo`` by their wall-clock
+    times, which misorders the repeated hour when clocks go back (02:45 summer
+    time comes before 02:30 winter time). Comparing in UTC orders real instants,
+    whatever zone each is written in.
+    """
+    return require_aware("moment", moment).astimezone(UTC)
+
+
 def window_start(now: datetime, days: int) -> datetime:
     """Return the opening of the "last *days* days" window that ends at *now*.
 
@@ -117,7 +129,7 @@ def window_start(now: datetime, days: int) -> datetime:
 def within_last_days(instant: datetime, now: datetime, days: int) -> bool:
     """Return whether *instant* lies in the last *days* days before *now*, both ends inclusive."""
     require_aware("instant", instant)
-    return window_start(now, days) <= instant <= now
+    return utc(window_start(now, days)) <= utc(instant) <= utc(now)
 
 
 def days_between(earlier: datetime, later: datetime) -> int:

@@ -131,7 +131,17 @@ EVERYONE = Everyone()
 
 
 def _children(value: Iterable[Criterion]) -> tuple[Criterion, ...]:
-    return tuple(value)
+    # An empty composite would be written as ``{"all": []}``, which no reader accepts,
+    # and a non-criterion child would only fail later, at evaluation.
+    children = tuple(value)
+    for child in children:
+        if not isinstance(child, Criterion):
+            msg = f"composites hold criteria, not {type(child).__name__} ({child!r})."
+            raise TypeError(msg)
+    if not children:
+        msg = "a composite needs at least one child; use EVERYONE to match everyone"
+        raise ValueError(msg)
+    return children
 
 
 @attrs.frozen
@@ -175,7 +185,13 @@ class Not(Criterion):
     """The child must not hold. Build with ``~a`` or :func:`not_`."""
 
     kind: ClassVar[str] = "not"
-    child: Criterion
+    child: Criterion = attrs.field()
+
+    @child.validator
+    def _check_child(self, attribute: attrs.Attribute[Criterion], value: object) -> None:
+        if not isinstance(value, Criterion):
+            msg = f"Not holds a criterion, not {type(value).__name__} ({value!r})."
+            raise TypeError(msg)
 
     def describe(self) -> str:
         """Describe the node."""
@@ -293,7 +309,12 @@ class HasTag(Leaf):
 
     @tag.default
     def _tag_default(self) -> Tag:
-        return Tag(self.label)
+        # attrs computes this default before any validator runs, so a blank label
+        # must be reported here, as the criteria error a reader expects
+        try:
+            return Tag(self.label)
+        except DomainError as e:
+            raise _bad("tag.label", f"{e.reason} (got {self.label!r})") from None
 
     def describe(self) -> str:
         """Describe the node."""
@@ -572,9 +593,12 @@ def _bool(path: str) -> _Validator:
     return check
 
 
-def _criterion(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Criterion):
-        raise _bad("advanced", f"must be a criterion (got {value!r})")
+def _criterion(path: str) -> _Validator:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, Criterion):
+            raise _bad(path, f"must be a criterion (got {value!r})")
+
+    return check
 
 
 @attrs.frozen
@@ -595,27 +619,27 @@ class AutopoolCriteria:
     """
 
     exclude_in_selection_process: bool = attrs.field(
-        default=False, validator=_bool("exclude_in_selection_process")
+        default=False, validator=_bool("autopool.exclude_in_selection_process")
     )
     profile_language_must_match: bool = attrs.field(
-        default=False, validator=_bool("profile_language_must_match")
+        default=False, validator=_bool("autopool.profile_language_must_match")
     )
     exclude_expired_submissions: bool = attrs.field(
-        default=True, validator=_bool("exclude_expired_submissions")
+        default=True, validator=_bool("autopool.exclude_expired_submissions")
     )
     exclude_rejected_within_days: int | None = attrs.field(
-        default=None, validator=_optional_days("exclude_rejected_within_days")
+        default=None, validator=_optional_days("autopool.exclude_rejected_within_days")
     )
     exclude_hired_within_days: int | None = attrs.field(
         default=DEFAULT_HIRED_WINDOW_DAYS,
-        validator=_optional_days("exclude_hired_within_days"),
+        validator=_optional_days("autopool.exclude_hired_within_days"),
     )
     radius: ResidenceWithin | None = None
     structure: SubmissionsInStructure | None = None
     require_valid_consent: bool = attrs.field(
-        default=False, validator=_bool("require_valid_consent")
+        default=False, validator=_bool("autopool.require_valid_consent")
     )
-    advanced: Criterion = attrs.field(default=EVERYONE, validator=_criterion)
+    advanced: Criterion = attrs.field(default=EVERYONE, validator=_criterion("autopool.advanced"))
 
     def terms(self, *, enforce_consent: bool = False) -> tuple[Criterion, ...]:
         """Return the criteria that must all hold, basic set first, in a fixed order."""
@@ -672,4 +696,4 @@ class QuickFilter:
 
     id: QuickFilterId
     name: str = attrs.field(validator=_filter_name)
-    criterion: Criterion = attrs.field(validator=_criterion)
+    criterion: Criterion = attrs.field(validator=_criterion("quick_filter.criteria"))

@@ -19,7 +19,7 @@ from datetime import datetime
 
 import attrs
 
-from talentpool.clock import days_between, window_start
+from talentpool.clock import days_between, utc, window_start
 from talentpool.criteria import (
     AllOf,
     AnyOf,
@@ -207,7 +207,9 @@ def latest_with_status(
 
 def in_window(app: Application | None, days: int, ctx: EvaluationContext) -> bool:
     """Whether *app*'s status changed in the last *days* days (inclusive at both ends)."""
-    return app is not None and window_start(ctx.now, days) <= app.submission.status_changed_at
+    return app is not None and utc(window_start(ctx.now, days)) <= utc(
+        app.submission.status_changed_at
+    )
 
 
 def residence_distance_km(record: CandidateRecord, ctx: EvaluationContext) -> float | None:
@@ -266,7 +268,7 @@ def _radius(c: ResidenceWithin, r: CandidateRecord, x: EvaluationContext) -> boo
     if x.requisition.primary_location is None:
         check_configuration(c, x.requisition)
     d = residence_distance_km(r, x)
-    return d is not None and d <= c.radius.km
+    return d is not None and c.radius.includes(d)
 
 
 def _field(c: FieldEquals, r: CandidateRecord, x: EvaluationContext) -> bool:
@@ -395,6 +397,8 @@ def _reason(c: Criterion, r: CandidateRecord, x: EvaluationContext, passed: bool
         app = unexpired_elsewhere(r, x)
         if app is not None:
             return f"unexpired submission {_on(app)}"
+        if not r.elsewhere(x.requisition):
+            return "no submission on another requisition"
         return "every submission on another requisition has expired"
     if isinstance(c, ExcludeRejectedWithin | ExcludeHiredWithin):
         status = (
@@ -426,9 +430,9 @@ def _reason(c: Criterion, r: CandidateRecord, x: EvaluationContext, passed: bool
         consent = cand.consent
         if consent is None:
             return "no data-processing consent recorded"
-        if consent.withdrawn_at is not None and consent.withdrawn_at <= x.now:
+        if consent.withdrawn_at is not None and utc(consent.withdrawn_at) <= utc(x.now):
             return f"consent withdrawn {_when(consent.withdrawn_at, x.now)}"
-        if consent.expires_at is not None and consent.expires_at <= x.now:
+        if consent.expires_at is not None and utc(consent.expires_at) <= utc(x.now):
             return f"consent expired {_when(consent.expires_at, x.now)}"
         until = (
             "" if consent.expires_at is None else f" until {consent.expires_at.date().isoformat()}"

@@ -22,9 +22,16 @@ from geopy.distance import geodesic
 
 from talentpool.errors import DomainError
 
-__all__ = ["DistanceUnit", "GeoPoint", "Radius", "distance_km"]
+__all__ = ["EDGE_TOLERANCE_KM", "DistanceUnit", "GeoPoint", "Radius", "distance_km"]
 
 KM_PER_MILE = 1.609344
+EDGE_TOLERANCE_KM = 1e-6
+"""How far past a radius's edge (one millimetre) still counts as on it.
+
+A geodesic computed in floating point is off by around a nanometre, to either
+side: a point placed exactly *d* km from the job is measured as *d* plus or minus
+that. Without a tolerance "the edge is inside" would hold for half such points.
+"""
 
 
 class DistanceUnit(enum.Enum):
@@ -75,12 +82,12 @@ def distance_km(a: GeoPoint, b: GeoPoint) -> float:
 
 
 def _positive(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if (
-        not isinstance(value, int | float)
-        or isinstance(value, bool)
-        or not math.isfinite(value)
-        or value <= 0
-    ):
+    try:
+        # an int beyond the float range makes isfinite raise OverflowError
+        finite = isinstance(value, int | float) and math.isfinite(value)
+    except OverflowError:
+        finite = False
+    if isinstance(value, bool) or not finite or value <= 0:
         raise DomainError(attribute.name, value, "must be a finite number > 0")
 
 
@@ -101,6 +108,13 @@ class Radius:
         """The radius in kilometres."""
         return self.unit.to_km(self.distance)
 
+    def includes(self, km: float) -> bool:
+        """Return whether a distance of *km* kilometres is within the radius.
+
+        The edge is inside, to within :data:`EDGE_TOLERANCE_KM`.
+        """
+        return km <= self.km + EDGE_TOLERANCE_KM
+
     def contains(self, centre: GeoPoint, point: GeoPoint) -> bool:
         """Return whether *point* lies within the radius of *centre*; the edge is inside."""
-        return distance_km(centre, point) <= self.km
+        return self.includes(distance_km(centre, point))

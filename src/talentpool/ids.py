@@ -10,6 +10,7 @@ __all__ = [
     "NodeId",
     "NotificationId",
     "QuickFilterId",
+    "RepoolingRuleId",
     "RequisitionId",
     "SubmissionId",
     "TemplateId",
@@ -24,4 +25,5 @@ SubmissionId = NewType("SubmissionId", str)
 AttachmentId = NewType("AttachmentId", str)
 NotificationId = NewType("NotificationId", str)
 QuickFilterId = NewType("QuickFilterId", str)
+RepoolingRuleId = NewType("RepoolingRuleId", str)
 NodeId = NewType("NodeId", str)

@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from talentpool.clock import require_aware
+from talentpool.clock import require_aware, utc
 from talentpool.errors import DomainError
 from talentpool.geo import GeoPoint
 from talentpool.ids import (
     AttachmentId,
     CandidateId,
     NodeId,
+    RepoolingRuleId,
     RequisitionId,
     SubmissionId,
     TemplateId,
@@ -47,12 +48,16 @@ __all__ = [
     "Dimension",
     "Permission",
     "Rejection",
+    "RepoolingRule",
     "Requisition",
     "RequisitionTemplate",
     "Role",
+    "Share",
+    "ShareKind",
     "StructureTree",
     "Submission",
     "SubmissionStatus",
+    "Subscription",
     "Tag",
     "User",
     "Workflow",
@@ -217,9 +222,9 @@ class Consent:
 
     def is_valid(self, now: datetime) -> bool:
         """Return whether the consent holds at *now*: not withdrawn, not yet expired."""
-        if self.withdrawn_at is not None and self.withdrawn_at <= now:
+        if self.withdrawn_at is not None and utc(self.withdrawn_at) <= utc(now):
             return False
-        return self.expires_at is None or now < self.expires_at
+        return self.expires_at is None or utc(now) < utc(self.expires_at)
 
 
 def _fields(values: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
@@ -544,11 +549,83 @@ class Submission:
 
     def is_expired(self, now: datetime) -> bool:
         """Whether the submission has expired at *now* (expiry instant included)."""
-        return self.expires_at is not None and now >= self.expires_at
+        return self.expires_at is not None and utc(now) >= utc(self.expires_at)
 
     def is_active(self, now: datetime) -> bool:
         """Whether it puts the candidate "in a selection process" (AP6): open and unexpired."""
         return self.status.is_open and not self.is_expired(now)
+
+
+# --- repooling (AP12) -------------------------------------------------------------
+
+
+def _rule_days(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise DomainError(attribute.name, value, "must be a whole number of days >= 1")
+
+
+def _open_statuses(values: Iterable[SubmissionStatus]) -> frozenset[SubmissionStatus]:
+    if isinstance(values, SubmissionStatus | str):
+        raise DomainError("statuses", values, "must be a collection of statuses, not one")
+    statuses = frozenset(values)
+    for status in statuses:
+        if not isinstance(status, SubmissionStatus) or not status.is_open:
+            raise DomainError("statuses", status, "must be open statuses (new, in_process)")
+    if not statuses:
+        raise DomainError("statuses", values, "must name at least one open status")
+    return statuses
+
+
+def _node_set(values: Iterable[str]) -> frozenset[NodeId]:
+    if isinstance(values, str):
+        raise DomainError("nodes", values, "must be a collection of node ids, not one string")
+    out = frozenset(values)
+    for node in out:
+        if not isinstance(node, str) or not node.strip():
+            raise DomainError("nodes", node, "must be non-blank node ids")
+    return frozenset(NodeId(n) for n in out)
+
+
+@attrs.frozen
+class RepoolingRule:
+    """A system administrator's rule that sets idle open submissions Inactive (AP12).
+
+    A submission the rule covers becomes inactive once **more than**
+    :attr:`inactive_after_days` calendar days have passed since its last
+    activity, counted in the clock's time zone: idle for exactly X days it is
+    left alone, a moment longer and it is set inactive (the same boundary as
+    "within the last X days", whose opening instant is inside the window).
+
+    Attributes:
+        id: The rule's id.
+        name: What administrators call it.
+        inactive_after_days: X, the days without activity after which a submission
+            becomes inactive; a whole number of at least 1.
+        statuses: The open statuses the rule applies to; new and in-process by default.
+        organizations: Only submissions to requisitions at or below one of these
+            organization nodes; every organization when empty.
+        locations: The same for the location tree.
+        job_fields: The same for the job-field tree.
+    """
+
+    id: RepoolingRuleId
+    name: str = attrs.field(validator=_non_blank)
+    inactive_after_days: int = attrs.field(validator=_rule_days)
+    statuses: frozenset[SubmissionStatus] = attrs.field(
+        default=frozenset({SubmissionStatus.NEW, SubmissionStatus.IN_PROCESS}),
+        converter=_open_statuses,
+    )
+    organizations: frozenset[NodeId] = attrs.field(default=frozenset(), converter=_node_set)
+    locations: frozenset[NodeId] = attrs.field(default=frozenset(), converter=_node_set)
+    job_fields: frozenset[NodeId] = attrs.field(default=frozenset(), converter=_node_set)
+
+    def selected(self, dimension: Dimension) -> frozenset[NodeId]:
+        """Return the nodes the rule is restricted to in *dimension* (empty: all)."""
+        if dimension is Dimension.ORGANIZATION:
+            return self.organizations
+        if dimension is Dimension.LOCATION:
+            return self.locations
+        return self.job_fields
 
 
 @attrs.frozen
@@ -579,8 +656,72 @@ class AccountSettings:
         match_and_reject_enabled: "Match and reject" is offered (AP10); off by default.
         enforce_consent: Every pool excludes candidates without valid consent (AP14);
             off by default, on for hosts that must honour the GDPR everywhere.
+        slack_integrated: The account has Slack connected, so notifications may go
+            to Slack where a user's settings allow it (MP8); off by default.
     """
 
     autopool_enabled: bool = False
     match_and_reject_enabled: bool = False
     enforce_consent: bool = False
+    slack_integrated: bool = False
+
+
+# --- micro-pools: shares and tag tracking -------------------------------------
+
+
+class ShareKind(enum.Enum):
+    """How a user came to own a candidate (MP2); a tag share is not one of these."""
+
+    WHOLE_DATABASE = "whole_database"
+    """The user's role or permission sees the whole candidate database."""
+    RESPONSE_SHARED = "response_shared"
+    """A response of the candidate was shared with the user ("share with colleague")."""
+    POSITION_OWNED = "position_owned"
+    """The candidate is registered on a position the user owns."""
+    POSITION_SHARED = "position_shared"
+    """The candidate is registered on a position shared with the user."""
+
+
+@attrs.frozen
+class Share:
+    """One reason a user owns a candidate (MP2).
+
+    Attributes:
+        kind: What kind of share it is.
+        requisition_id: The position concerned, if any.
+        submission_id: The response shared, for :attr:`ShareKind.RESPONSE_SHARED`.
+    """
+
+    kind: ShareKind
+    requisition_id: RequisitionId | None = None
+    submission_id: SubmissionId | None = None
+
+    def __str__(self) -> str:
+        if self.kind is ShareKind.WHOLE_DATABASE:
+            return "sees the whole candidate database"
+        if self.kind is ShareKind.RESPONSE_SHARED:
+            return f"response {self.submission_id} shared with them"
+        if self.kind is ShareKind.POSITION_OWNED:
+            return f"owns position {self.requisition_id}"
+        return f"position {self.requisition_id} shared with them"
+
+
+def _one_tag(value: Tag | str) -> Tag:
+    return value if isinstance(value, Tag) else Tag(value)
+
+
+@attrs.frozen
+class Subscription:
+    """A user tracking a tag: the tag is one of their micro-pools (MP1).
+
+    Attributes:
+        user_id: Who tracks the tag.
+        tag: The tag tracked; identity is its key, the label is the folder's name.
+        created_at: When an administrator set it up.
+        created_by: The administrator who set it up.
+    """
+
+    user_id: UserId
+    tag: Tag = attrs.field(converter=_one_tag)
+    created_at: datetime = attrs.field(validator=_aware)
+    created_by: UserId | None = None

@@ -14,7 +14,7 @@ answer from indexes, both without the core knowing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -29,6 +29,7 @@ from talentpool.events import EventLog
 from talentpool.ids import (
     CandidateId,
     QuickFilterId,
+    RepoolingRuleId,
     RequisitionId,
     SubmissionId,
     TemplateId,
@@ -39,12 +40,17 @@ from talentpool.model import (
     Attachment,
     Candidate,
     Dimension,
+    RepoolingRule,
     Requisition,
     RequisitionTemplate,
+    Share,
     StructureTree,
     Submission,
+    Subscription,
+    Tag,
     User,
 )
+from talentpool.notifications import Notification, NotificationSettings
 from talentpool.results import MAX_RESULTS, Ordering, PoolRow
 
 __all__ = [
@@ -53,14 +59,19 @@ __all__ = [
     "CandidateQuery",
     "CandidateRepository",
     "IdGenerator",
+    "NotificationRepository",
+    "NotificationSettingsRepository",
     "QuickFilterRepository",
+    "RepoolingRuleRepository",
     "RequisitionRepository",
     "SettingsRepository",
     "StructureRepository",
     "SubmissionRepository",
+    "SubscriptionRepository",
     "TemplateRepository",
     "UnitOfWork",
     "UserRepository",
+    "VisibilityIndex",
 ]
 
 
@@ -146,6 +157,17 @@ class SubmissionRepository(Protocol):
 
     def save(self, submission: Submission) -> None:
         """Insert or replace the submission."""
+        ...
+
+    def add(self, submission: Submission) -> None:
+        """Insert a new submission; raise ``ConflictError`` if it cannot be new (AP9).
+
+        Refused, with nothing written, when a submission with its id exists or the
+        candidate already has a submission on the requisition. This is the path
+        matching takes: a database adapter backs it with a unique constraint on
+        (candidate, requisition) and translates the integrity error into
+        ``ConflictError``, so two managers matching at once insert one submission.
+        """
         ...
 
     def for_candidate(self, candidate_id: CandidateId) -> Sequence[Submission]:
@@ -249,6 +271,26 @@ class SettingsRepository(Protocol):
         ...
 
 
+class RepoolingRuleRepository(Protocol):
+    """**Protocol:** the repooling rules system administrators define (AP12)."""
+
+    def get(self, rule_id: RepoolingRuleId) -> RepoolingRule:
+        """Return the rule, or raise ``NotFoundError``."""
+        ...
+
+    def save(self, rule: RepoolingRule) -> None:
+        """Insert or replace the rule."""
+        ...
+
+    def remove(self, rule_id: RepoolingRuleId) -> None:
+        """Remove the rule, or raise ``NotFoundError``."""
+        ...
+
+    def __iter__(self) -> Iterator[RepoolingRule]:
+        """Iterate over every rule, in id order."""
+        ...
+
+
 class AttachmentRepository(Protocol):
     """**Protocol:** candidates' attachments."""
 
@@ -258,6 +300,97 @@ class AttachmentRepository(Protocol):
 
     def for_candidate(self, candidate_id: CandidateId) -> Sequence[Attachment]:
         """Return the candidate's attachments, oldest first."""
+        ...
+
+
+class SubscriptionRepository(Protocol):
+    """**Protocol:** tag tracking, which user tracks which tag (MP1).
+
+    A subscription is identified by its user and its tag's key, so ``"Praha"``
+    and ``"praha"`` are one subscription.
+    """
+
+    def get(self, user_id: UserId, tag: Tag) -> Subscription:
+        """Return the user's subscription to *tag*, or raise ``NotFoundError``."""
+        ...
+
+    def save(self, subscription: Subscription) -> None:
+        """Insert or replace the subscription of its user to its tag."""
+        ...
+
+    def remove(self, user_id: UserId, tag: Tag) -> None:
+        """Remove the user's subscription to *tag*, or raise ``NotFoundError``."""
+        ...
+
+    def for_user(self, user_id: UserId) -> Sequence[Subscription]:
+        """Return the user's subscriptions, by tag key."""
+        ...
+
+    def tracked(self, user_id: UserId) -> Mapping[str, Tag]:
+        """Return the tags the user tracks, by tag key: read on every visibility decision."""
+        ...
+
+    def trackers(self, tag: Tag) -> Collection[UserId]:
+        """Return the users who track *tag*."""
+        ...
+
+    def __iter__(self) -> Iterator[Subscription]:
+        """Iterate over every subscription, by user id and tag key."""
+        ...
+
+
+class VisibilityIndex(Protocol):
+    """**Protocol:** the indexed reads visibility is decided from (MP2, MP4, PF3).
+
+    Everything here is derived from the candidates, submissions and requisitions
+    as they are now, and the adapter keeps it current on every write (a host
+    answers it with indexed queries over its own tables): never a copy that
+    could go stale.
+    """
+
+    def shares(self, user_id: UserId, candidate_id: CandidateId) -> Collection[Share]:
+        """Return why the user owns the candidate through positions and responses.
+
+        That is every position the candidate is registered on that the user owns
+        or that is shared with them, and every response of the candidate shared
+        with them; empty if none. The user's role is not consulted here.
+        """
+        ...
+
+    def owned(self, user_id: UserId) -> Collection[CandidateId]:
+        """Return the candidates for whom :meth:`shares` is not empty."""
+        ...
+
+    def tagged(self, tag: Tag) -> Collection[CandidateId]:
+        """Return the candidates carrying *tag* (compared by key)."""
+        ...
+
+
+class NotificationSettingsRepository(Protocol):
+    """**Protocol:** users' notification-centre settings (MP8)."""
+
+    def get(self, user_id: UserId) -> NotificationSettings:
+        """Return the user's settings; the defaults when they never changed one."""
+        ...
+
+    def save(self, settings: NotificationSettings) -> None:
+        """Replace the settings of ``settings.user_id``."""
+        ...
+
+
+class NotificationRepository(Protocol):
+    """**Protocol:** notifications raised, what the in-app bell lists (MP7)."""
+
+    def save(self, notification: Notification) -> None:
+        """Insert or replace the notification."""
+        ...
+
+    def for_user(self, user_id: UserId) -> Sequence[Notification]:
+        """Return the user's notifications, oldest first."""
+        ...
+
+    def __iter__(self) -> Iterator[Notification]:
+        """Iterate over every notification, oldest first."""
         ...
 
 
@@ -319,6 +452,31 @@ class UnitOfWork(Protocol):
     @property
     def attachments(self) -> AttachmentRepository:
         """The attachments."""
+        ...
+
+    @property
+    def repooling_rules(self) -> RepoolingRuleRepository:
+        """The repooling rules (AP12)."""
+        ...
+
+    @property
+    def subscriptions(self) -> SubscriptionRepository:
+        """Tag tracking (MP1)."""
+        ...
+
+    @property
+    def visibility(self) -> VisibilityIndex:
+        """The indexed reads visibility is decided from (MP2)."""
+        ...
+
+    @property
+    def notification_settings(self) -> NotificationSettingsRepository:
+        """Users' notification-centre settings (MP8)."""
+        ...
+
+    @property
+    def notifications(self) -> NotificationRepository:
+        """Notifications raised (MP7)."""
         ...
 
     @property

@@ -19,6 +19,7 @@ import attrs
 
 from talentpool.evaluation import CandidateRecord, EvaluationContext, residence_distance_km
 from talentpool.ids import CandidateId
+from talentpool.text import fold
 
 __all__ = ["MAX_RESULTS", "Ordering", "PoolRow", "SortKey", "make_row", "sort_rows"]
 
@@ -86,7 +87,7 @@ class PoolRow:
             return self.sort_name
         if key is SortKey.DISTANCE:
             return self.distance_km
-        return None if self.city is None else self.city.casefold()
+        return None if self.city is None else fold(self.city)
 
 
 def make_row(record: CandidateRecord, ctx: EvaluationContext) -> PoolRow:

@@ -28,6 +28,7 @@ the fault; no other exception escapes, whatever the input::
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -195,8 +196,17 @@ def _object(value: Json, path: str) -> Mapping[str, Json]:
     return value
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 60, 60
+
+
 def _show(value: object) -> str:
-    text = repr(value)
+    # reprlib bounds the nesting it descends into; a huge int's repr still raises
+    # ValueError (the int-to-str digit limit), and no input may make *us* escape.
+    try:
+        text = _REPR.repr(value)
+    except (ValueError, RecursionError):
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -215,7 +225,16 @@ def _fields(
 
 
 def _envelope(doc: Json, root: str) -> Json:
-    body = _fields(doc, "document", ("schema", root))
+    # Paths start at the document's own keys ("schema", "criteria.all[2]…"), so a
+    # fault in the envelope is named the same way as one inside it.
+    body = _object(doc, "document")
+    for key in body:
+        if key not in ("schema", root):
+            where = key if key.strip() else repr(key)  # a path must show even a blank key
+            raise CriteriaError(where, f"unknown field (allowed: schema, {root})")
+    for key in ("schema", root):
+        if key not in body:
+            raise CriteriaError(key, "is required")
     version = body["schema"]
     if version != SCHEMA_VERSION or isinstance(version, bool):
         raise CriteriaError(
@@ -254,9 +273,14 @@ def _boolean(body: Mapping[str, Json], key: str, path: str) -> bool:
 
 def _number(body: Mapping[str, Json], key: str, path: str) -> float:
     value = body[key]
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    try:
+        # an int beyond the float range makes isfinite raise OverflowError
+        finite = isinstance(value, int | float) and math.isfinite(value)
+    except OverflowError:
+        finite = False
+    if isinstance(value, bool) or not finite:
         raise CriteriaError(f"{path}.{key}", f"must be a number > 0 (got {_show(value)})")
-    return value
+    return value  # type: ignore[no-any-return]
 
 
 def _node_list(body: Mapping[str, Json], key: str, path: str) -> tuple[NodeId, ...]:

@@ -29,13 +29,21 @@ from collections.abc import Callable, Hashable, Iterator, MutableMapping, Sequen
 from types import TracebackType
 from typing import Self, TypeVar
 
+from talentpool.adapters.memory_micropools import (
+    AccessTables,
+    MemoryNotifications,
+    MemoryNotificationSettings,
+    MemorySubscriptions,
+    MemoryVisibilityIndex,
+)
 from talentpool.criteria import QuickFilter
-from talentpool.errors import NotFoundError
+from talentpool.errors import ConflictError, NotFoundError
 from talentpool.evaluation import Application, CandidateRecord, EvaluationContext, filter_records
 from talentpool.events import DomainEvent
 from talentpool.ids import (
     CandidateId,
     QuickFilterId,
+    RepoolingRuleId,
     RequisitionId,
     SubmissionId,
     TemplateId,
@@ -46,6 +54,7 @@ from talentpool.model import (
     Attachment,
     Candidate,
     Dimension,
+    RepoolingRule,
     Requisition,
     RequisitionTemplate,
     StructureTree,
@@ -63,11 +72,24 @@ _MISSING = object()
 
 
 class _Journal:
-    """Undo steps for the writes of the current unit of work."""
+    """Undo steps for the writes of the current unit of work.
+
+    Only the thread inside the unit of work journals its writes: a write another
+    thread makes outside any unit takes effect at once and is never undone by
+    this unit's rollback. ``marks`` holds, per open ``with`` block (outermost
+    first), where that block's uncommitted writes begin.
+    """
 
     def __init__(self) -> None:
         self.steps: list[Callable[[], None]] = []
-        self.active = False
+        self.marks: list[int] = []
+        self.owner: int | None = None
+        self.lock = threading.RLock()
+
+    @property
+    def active(self) -> bool:
+        """Whether the calling thread is inside a unit of work."""
+        return self.owner is not None and self.owner == threading.get_ident()
 
     def record(self, step: Callable[[], None]) -> None:
         """Remember how to undo a write, when inside a unit of work."""
@@ -79,8 +101,9 @@ class _Journal:
         table[key] = value
         self.record(lambda: _restore(table, key, old))
 
-    def undo(self) -> None:
-        while self.steps:
+    def undo(self, mark: int = 0) -> None:
+        """Undo the writes journalled after position *mark*, newest first."""
+        while len(self.steps) > mark:
             self.steps.pop()()
 
 
@@ -111,10 +134,13 @@ class _Tables:
         self.quick_filters: dict[QuickFilterId, QuickFilter] = {}
         self.settings: dict[str, AccountSettings] = {}
         self.attachments: dict[str, Attachment] = {}
+        self.repooling_rules: dict[RepoolingRuleId, RepoolingRule] = {}
         # secondary indexes: parent id -> {child id: None}, insertion-ordered sets
         self.subs_by_candidate: dict[CandidateId, dict[SubmissionId, None]] = {}
         self.subs_by_requisition: dict[RequisitionId, dict[SubmissionId, None]] = {}
         self.attachments_by_candidate: dict[CandidateId, dict[str, None]] = {}
+        # micro-pools: subscriptions, notifications and the visibility index (MP2, PF3)
+        self.access = AccessTables()
 
 
 class MemoryCandidates:
@@ -128,8 +154,10 @@ class MemoryCandidates:
         return _get(self._t.candidates, candidate_id, "candidate")
 
     def save(self, candidate: Candidate) -> None:
-        """Insert or replace the candidate."""
+        """Insert or replace the candidate, keeping the tag index current."""
+        old = self._t.candidates.get(candidate.id)
         self._j.put(self._t.candidates, candidate.id, candidate)
+        self._t.access.candidate_saved(old, candidate, self._j)
 
     def record(self, candidate_id: CandidateId) -> CandidateRecord:
         """Return the candidate with every submission and its requisition."""
@@ -182,6 +210,7 @@ class MemorySubmissions:
         self._j.put(t.submissions, submission.id, submission)
         self._index(submission)
         self._j.record(lambda: self._reindex(submission, old))
+        t.access.submission_saved(old, submission, t.requisitions, self._j)
 
     def _index(self, s: Submission) -> None:
         self._t.subs_by_candidate.setdefault(s.candidate_id, {})[s.id] = None
@@ -195,6 +224,24 @@ class MemorySubmissions:
         self._unindex(new)
         if old is not None:
             self._index(old)
+
+    def add(self, submission: Submission) -> None:
+        """Insert a new submission; raise ``ConflictError`` if the pair is already taken.
+
+        The check and the insert happen under the store's lock, so two threads
+        adding the same candidate to the same requisition insert one submission.
+        """
+        with self._j.lock:
+            if submission.id in self._t.submissions:
+                raise ConflictError(f"submission {submission.id!r} already exists; nothing written")
+            for sid in self._t.subs_by_candidate.get(submission.candidate_id, {}):
+                if self._t.submissions[sid].requisition_id == submission.requisition_id:
+                    msg = (
+                        f"candidate {submission.candidate_id!r} is already on requisition "
+                        f"{submission.requisition_id!r} (submission {sid!r}); nothing written"
+                    )
+                    raise ConflictError(msg)
+            self.save(submission)
 
     def for_candidate(self, candidate_id: CandidateId) -> Sequence[Submission]:
         """Return the candidate's submissions, oldest first."""
@@ -225,8 +272,12 @@ class MemoryRequisitions:
         return _get(self._t.requisitions, requisition_id, "requisition")
 
     def save(self, requisition: Requisition) -> None:
-        """Insert or replace the requisition."""
-        self._j.put(self._t.requisitions, requisition.id, requisition)
+        """Insert or replace the requisition, moving the shares it grants (MP2)."""
+        t = self._t
+        old = t.requisitions.get(requisition.id)
+        self._j.put(t.requisitions, requisition.id, requisition)
+        on_it = [t.submissions[s] for s in t.subs_by_requisition.get(requisition.id, {})]
+        t.access.requisition_saved(old, requisition, on_it, self._j)
 
     def __iter__(self) -> Iterator[Requisition]:
         """Iterate over every requisition, in id order."""
@@ -342,6 +393,31 @@ class MemoryAttachments:
         return sorted(found, key=lambda a: (a.uploaded_at, a.id))
 
 
+class MemoryRepoolingRules:
+    """Repooling rules in memory (AP12)."""
+
+    def __init__(self, t: _Tables, journal: _Journal) -> None:
+        self._t, self._j = t, journal
+
+    def get(self, rule_id: RepoolingRuleId) -> RepoolingRule:
+        """Return the rule, or raise ``NotFoundError``."""
+        return _get(self._t.repooling_rules, rule_id, "repooling rule")
+
+    def save(self, rule: RepoolingRule) -> None:
+        """Insert or replace the rule."""
+        self._j.put(self._t.repooling_rules, rule.id, rule)
+
+    def remove(self, rule_id: RepoolingRuleId) -> None:
+        """Remove the rule, or raise ``NotFoundError``."""
+        old = self.get(rule_id)
+        del self._t.repooling_rules[rule_id]
+        self._j.record(lambda: self._t.repooling_rules.__setitem__(rule_id, old))
+
+    def __iter__(self) -> Iterator[RepoolingRule]:
+        """Iterate over every rule, in id order."""
+        return iter(sorted(self._t.repooling_rules.values(), key=lambda r: r.id))
+
+
 class MemoryEvents:
     """The audit trail in memory: a list, journalled like every other write."""
 
@@ -355,7 +431,11 @@ class MemoryEvents:
         self._j.record(lambda: self._forget(event))
 
     def _forget(self, event: DomainEvent) -> None:
-        self.recorded.remove(event)
+        # By identity, newest first: an equal event recorded earlier keeps its place.
+        for i in range(len(self.recorded) - 1, -1, -1):
+            if self.recorded[i] is event:
+                del self.recorded[i]
+                return
 
     def __iter__(self) -> Iterator[DomainEvent]:
         """Iterate over every recorded event, oldest first."""
@@ -369,14 +449,16 @@ class MemoryUnitOfWork:
     """Every repository in memory, with journalled units of work (see the module docs).
 
     Writes made outside a ``with`` block take effect at once, which is how
-    fixtures and examples load data.
+    fixtures and examples load data; code that writes from several threads uses
+    units of work. A ``with`` block inside another joins it: its :meth:`commit`
+    keeps its writes only as far as the outer block commits, and its writes are
+    undone if it ends without committing.
     """
 
     def __init__(self) -> None:
         self._tables = _Tables()
         self._journal = _Journal()
-        self._lock = threading.RLock()
-        self._depth = 0
+        self._lock = self._journal.lock
         t, j = self._tables, self._journal
         self.candidates = MemoryCandidates(t, j)
         self.submissions = MemorySubmissions(t, j)
@@ -387,15 +469,21 @@ class MemoryUnitOfWork:
         self.quick_filters = MemoryQuickFilters(t, j)
         self.settings = MemorySettings(t, j)
         self.attachments = MemoryAttachments(t, j)
+        self.repooling_rules = MemoryRepoolingRules(t, j)
+        self.subscriptions = MemorySubscriptions(t.access, j)
+        self.visibility = MemoryVisibilityIndex(t.access)
+        self.notification_settings = MemoryNotificationSettings(t.access, j)
+        self.notifications = MemoryNotifications(t.access, j)
         self.events = MemoryEvents(j)
 
     def __enter__(self) -> Self:
         """Begin an action; nested blocks join the outer one."""
         self._lock.acquire()
-        if self._depth == 0:
-            self._journal.steps.clear()
-            self._journal.active = True
-        self._depth += 1
+        j = self._journal
+        if not j.marks:
+            j.steps.clear()
+            j.owner = threading.get_ident()
+        j.marks.append(len(j.steps))
         return self
 
     def __exit__(
@@ -404,22 +492,35 @@ class MemoryUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        """End the action; the outermost block undoes whatever was not committed."""
+        """End the block, undoing the writes it did not commit."""
+        j = self._journal
         try:
-            self._depth -= 1
-            if self._depth == 0:
-                self._journal.undo()
-                self._journal.active = False
+            j.undo(j.marks.pop())
         finally:
+            if not j.marks:
+                j.steps.clear()
+                j.owner = None
             self._lock.release()
 
     def commit(self) -> None:
-        """Make the writes so far permanent."""
-        self._journal.steps.clear()
+        """Keep the block's writes so far: permanent in the outermost block.
+
+        Outside a unit of work writes already took effect, so this does nothing.
+        """
+        j = self._journal
+        if not j.active:
+            return
+        if len(j.marks) == 1:
+            j.steps.clear()
+            j.marks[-1] = 0
+        else:
+            j.marks[-1] = len(j.steps)
 
     def rollback(self) -> None:
-        """Undo the writes since the last commit."""
-        self._journal.undo()
+        """Undo the block's writes since its last commit (nothing outside a unit of work)."""
+        j = self._journal
+        if j.active:
+            j.undo(j.marks[-1])
 
 
 class MemoryIds:

@@ -1,0 +1,292 @@
+"""The in-memory reference of the micro-pool ports (MP1, MP2, MP7, MP8, PF3).
+
+:class:`~talentpool.adapters.memory.MemoryUnitOfWork` wires these in; they share
+its journal, so their writes are undone with the unit of work like any other.
+
+The visibility index is kept current on every write instead of being rebuilt
+per read: saving a candidate moves it between the tag buckets its tags changed
+in, saving a submission or a requisition moves the shares it grants, and each
+of these steps journals its exact inverse. Reads are then dictionary lookups:
+
+* tag key → candidate ids (``tagged``), for micro-pool listings and folder counts;
+* user → candidate → share → count (``shares``), for ownership; a count, because
+  two submissions of one candidate on one position grant the same share twice;
+* user → tag key → tag, and tag key → users (the subscriptions), for decisions and
+  for who to notify.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
+from typing import Protocol, TypeVar
+
+from talentpool.errors import NotFoundError
+from talentpool.ids import CandidateId, NotificationId, RequisitionId, UserId
+from talentpool.model import Candidate, Requisition, Share, Submission, Subscription, Tag
+from talentpool.notifications import Notification, NotificationSettings
+from talentpool.visibility import position_shares, response_shares
+
+__all__ = [
+    "AccessTables",
+    "MemoryNotificationSettings",
+    "MemoryNotifications",
+    "MemorySubscriptions",
+    "MemoryVisibilityIndex",
+]
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+W = TypeVar("W")
+
+_EMPTY_TAGS: Mapping[str, Tag] = {}
+_EMPTY_SHARES: Mapping[Share, int] = {}
+_EMPTY_OWNED: Mapping[CandidateId, Mapping[Share, int]] = {}
+_EMPTY_IDS: Mapping[CandidateId, None] = {}
+_EMPTY_USERS: Mapping[UserId, None] = {}
+
+
+class _Journal(Protocol):
+    """What these repositories need of the memory adapter's journal."""
+
+    def record(self, step: Callable[[], None]) -> None: ...
+
+
+_Grants = list[tuple[UserId, CandidateId, Share]]
+
+
+class AccessTables:
+    """The micro-pool tables and indexes of one in-memory store."""
+
+    def __init__(self) -> None:
+        self.tagged: dict[str, dict[CandidateId, None]] = {}
+        self.shares: dict[UserId, dict[CandidateId, dict[Share, int]]] = {}
+        self.subscriptions: dict[UserId, dict[str, Subscription]] = {}
+        self.tracked: dict[UserId, dict[str, Tag]] = {}
+        self.trackers: dict[str, dict[UserId, None]] = {}
+        self.notification_settings: dict[UserId, NotificationSettings] = {}
+        self.notifications: dict[NotificationId, Notification] = {}
+        self.notifications_by_user: dict[UserId, dict[NotificationId, None]] = {}
+
+    # --- keeping the visibility index current -------------------------------------
+
+    def candidate_saved(self, old: Candidate | None, new: Candidate, journal: _Journal) -> None:
+        """Move the candidate between tag buckets; journal the inverse."""
+        before = frozenset() if old is None else old.tags
+        after = new.tags
+        if before == after:
+            return
+        cid = new.id
+        self._retag(cid, before, after)
+        journal.record(lambda: self._retag(cid, after, before))
+
+    def _retag(self, cid: CandidateId, before: frozenset[Tag], after: frozenset[Tag]) -> None:
+        for tag in before - after:
+            bucket = self.tagged.get(tag.key)
+            if bucket is not None:
+                bucket.pop(cid, None)
+                if not bucket:
+                    del self.tagged[tag.key]
+        for tag in after - before:
+            self.tagged.setdefault(tag.key, {})[cid] = None
+
+    def submission_saved(
+        self,
+        old: Submission | None,
+        new: Submission,
+        requisitions: Mapping[RequisitionId, Requisition],
+        journal: _Journal,
+    ) -> None:
+        """Move the shares a submission grants (its own and its position's); journal the inverse."""
+        gone = [] if old is None else _grants(old, requisitions[old.requisition_id])
+        came = _grants(new, requisitions[new.requisition_id])
+        if gone == came:
+            return
+        self._move(gone, came)
+        journal.record(lambda: self._move(came, gone))
+
+    def requisition_saved(
+        self,
+        old: Requisition | None,
+        new: Requisition,
+        submissions: Iterable[Submission],
+        journal: _Journal,
+    ) -> None:
+        """Move the shares a position grants to the candidates on it; journal the inverse."""
+        before = [] if old is None else position_shares(old)
+        after = position_shares(new)
+        if before == after:
+            return
+        gone: _Grants = []
+        came: _Grants = []
+        for s in submissions:
+            gone.extend((u, s.candidate_id, share) for u, share in before)
+            came.extend((u, s.candidate_id, share) for u, share in after)
+        self._move(gone, came)
+        journal.record(lambda: self._move(came, gone))
+
+    def _move(self, gone: _Grants, came: _Grants) -> None:
+        for user, cid, share in gone:
+            by_candidate = self.shares[user]
+            counts = by_candidate[cid]
+            counts[share] -= 1
+            if not counts[share]:
+                del counts[share]
+                if not counts:
+                    del by_candidate[cid]
+                    if not by_candidate:
+                        del self.shares[user]
+        for user, cid, share in came:
+            counts = self.shares.setdefault(user, {}).setdefault(cid, {})
+            counts[share] = counts.get(share, 0) + 1
+
+
+def _grants(submission: Submission, requisition: Requisition) -> _Grants:
+    cid = submission.candidate_id
+    pairs = response_shares(submission) + position_shares(requisition)
+    return [(user, cid, share) for user, share in pairs]
+
+
+class MemoryVisibilityIndex:
+    """The visibility index in memory: reads only, kept current by the other repositories."""
+
+    def __init__(self, a: AccessTables) -> None:
+        self._a = a
+
+    def shares(self, user_id: UserId, candidate_id: CandidateId) -> Collection[Share]:
+        """Return the positions and responses through which the user owns the candidate."""
+        return self._a.shares.get(user_id, _EMPTY_OWNED).get(candidate_id, _EMPTY_SHARES).keys()
+
+    def owned(self, user_id: UserId) -> Collection[CandidateId]:
+        """Return the candidates the user owns through positions and responses."""
+        return self._a.shares.get(user_id, _EMPTY_OWNED).keys()
+
+    def tagged(self, tag: Tag) -> Collection[CandidateId]:
+        """Return the candidates carrying *tag*."""
+        return self._a.tagged.get(tag.key, _EMPTY_IDS).keys()
+
+
+class MemorySubscriptions:
+    """Tag tracking in memory, indexed both ways (user → tags, tag → users)."""
+
+    def __init__(self, a: AccessTables, journal: _Journal) -> None:
+        self._a, self._j = a, journal
+
+    def get(self, user_id: UserId, tag: Tag) -> Subscription:
+        """Return the user's subscription to *tag*, or raise ``NotFoundError``."""
+        found = self._a.subscriptions.get(user_id, {}).get(tag.key)
+        if found is None:
+            raise NotFoundError("subscription", f"{user_id}/{tag.label}")
+        return found
+
+    def save(self, subscription: Subscription) -> None:
+        """Insert or replace the subscription."""
+        user, key = subscription.user_id, subscription.tag.key
+        old = self._a.subscriptions.get(user, {}).get(key)
+        self._put(subscription)
+        if old is None:
+            self._j.record(lambda: self._drop(user, key))
+        else:
+            self._j.record(lambda: self._put(old))
+
+    def remove(self, user_id: UserId, tag: Tag) -> None:
+        """Remove the user's subscription to *tag*, or raise ``NotFoundError``."""
+        old = self.get(user_id, tag)
+        self._drop(user_id, tag.key)
+        self._j.record(lambda: self._put(old))
+
+    def _put(self, s: Subscription) -> None:
+        a, user, key = self._a, s.user_id, s.tag.key
+        a.subscriptions.setdefault(user, {})[key] = s
+        a.tracked.setdefault(user, {})[key] = s.tag
+        a.trackers.setdefault(key, {})[user] = None
+
+    def _drop(self, user: UserId, key: str) -> None:
+        a = self._a
+        _discard(a.subscriptions, user, key)
+        _discard(a.tracked, user, key)
+        _discard(a.trackers, key, user)
+
+    def for_user(self, user_id: UserId) -> Sequence[Subscription]:
+        """Return the user's subscriptions, by tag key."""
+        mine = self._a.subscriptions.get(user_id, {})
+        return [mine[k] for k in sorted(mine)]
+
+    def tracked(self, user_id: UserId) -> Mapping[str, Tag]:
+        """Return the tags the user tracks, by tag key."""
+        return self._a.tracked.get(user_id, _EMPTY_TAGS)
+
+    def trackers(self, tag: Tag) -> Collection[UserId]:
+        """Return the users who track *tag*."""
+        return self._a.trackers.get(tag.key, _EMPTY_USERS).keys()
+
+    def __iter__(self) -> Iterator[Subscription]:
+        """Iterate over every subscription, by user id and tag key."""
+        subs = self._a.subscriptions
+        return iter([subs[u][k] for u in sorted(subs) for k in sorted(subs[u])])
+
+    def __len__(self) -> int:
+        return sum(len(mine) for mine in self._a.subscriptions.values())
+
+
+class MemoryNotificationSettings:
+    """Users' notification-centre settings in memory."""
+
+    def __init__(self, a: AccessTables, journal: _Journal) -> None:
+        self._a, self._j = a, journal
+
+    def get(self, user_id: UserId) -> NotificationSettings:
+        """Return the user's settings; the defaults when never saved."""
+        return self._a.notification_settings.get(user_id) or NotificationSettings(user_id)
+
+    def save(self, settings: NotificationSettings) -> None:
+        """Replace the settings of ``settings.user_id``."""
+        _put(self._j, self._a.notification_settings, settings.user_id, settings)
+
+
+class MemoryNotifications:
+    """Notifications in memory, indexed by user: what each user's bell lists."""
+
+    def __init__(self, a: AccessTables, journal: _Journal) -> None:
+        self._a, self._j = a, journal
+
+    def save(self, notification: Notification) -> None:
+        """Insert or replace the notification."""
+        _put(self._j, self._a.notifications, notification.id, notification)
+        index = self._a.notifications_by_user.setdefault(notification.user_id, {})
+        _put(self._j, index, notification.id, None)
+
+    def for_user(self, user_id: UserId) -> Sequence[Notification]:
+        """Return the user's notifications, oldest first."""
+        ids = self._a.notifications_by_user.get(user_id, {})
+        return sorted((self._a.notifications[i] for i in ids), key=lambda n: (n.created_at, n.id))
+
+    def __iter__(self) -> Iterator[Notification]:
+        """Iterate over every notification, oldest first."""
+        return iter(sorted(self._a.notifications.values(), key=lambda n: (n.created_at, n.id)))
+
+    def __len__(self) -> int:
+        return len(self._a.notifications)
+
+
+_MISSING = object()
+
+
+def _discard(table: dict[K, dict[V, W]], outer: K, inner: V) -> None:
+    """Remove ``table[outer][inner]``, and ``table[outer]`` once it is empty."""
+    mine = table[outer]
+    del mine[inner]
+    if not mine:
+        del table[outer]
+
+
+def _put(journal: _Journal, table: dict[K, V], key: K, value: V) -> None:
+    old = table.get(key, _MISSING)
+    table[key] = value
+
+    def undo() -> None:
+        if old is _MISSING:
+            table.pop(key, None)
+        else:
+            table[key] = old  # type: ignore[assignment]
+
+    journal.record(undo)

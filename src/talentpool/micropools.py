@@ -1,0 +1,630 @@
+"""Micro-pools (MP1, MP5, MP7–MP9, EN5): tag tracking that shares candidates automatically.
+
+A user who tracks a tag has a micro-pool: every candidate carrying the tag
+appears in their candidate database (a *tag share*, see
+:mod:`talentpool.visibility`) and in a virtual folder named after the tag.
+:class:`MicroPools` is the service a host calls:
+
+* **Tag tracking (MP1).** Only administrators set up or remove a subscription,
+  for themselves or for any colleague (:meth:`MicroPools.subscribe`,
+  :meth:`MicroPools.unsubscribe`); anyone else gets
+  :class:`~talentpool.errors.PermissionDeniedError` and nothing changes.
+  Before saving, :meth:`MicroPools.dry_run_subscribe` and
+  :meth:`MicroPools.dry_run_unsubscribe` say which candidates the user would gain
+  or lose (EN5): only candidates they could not see before, or could see only
+  through this tag, count; owners gain and lose nothing.
+* **Folders (MP5).** :meth:`MicroPools.folders` lists a user's micro-pools with
+  their candidate counts; each folder's :attr:`MicroPoolFolder.criterion`
+  combines with any other criterion, and
+  :meth:`~talentpool.visibility.Visibility.candidates` opens it (MP6).
+* **Tagging and notifications (MP7, MP8).** Candidates enter micro-pools when
+  they are created with a tracked tag (:meth:`MicroPools.add_candidate`, for
+  example from a collection form) or tagged later (:meth:`MicroPools.tag`,
+  :meth:`MicroPools.set_tags`). Each tracker gets **one** notification per call,
+  naming every micro-pool the candidate entered, on the channels of
+  :mod:`talentpool.notifications`. The person who made the change is **not**
+  notified of their own action: they already know. A candidate created by the
+  system or by themselves (``actor_id=None``) notifies every tracker. Setting up a
+  subscription notifies nobody about the candidates already in the micro-pool:
+  the dry run shows them to the administrator and the audit trail records them.
+* **Audited grants (MP9).** Every tag share gained or lost, whether through a tag or
+  a subscription, is a :class:`TagShareGranted` or :class:`TagShareRevoked`
+  event in the same unit of work, one per user, candidate and micro-pool, with
+  its cause, the actor and the user's access level afterwards. Folding them
+  answers "who could see this candidate through a tag, since when, and why".
+
+Hosts must change tags through this service (not by saving candidates
+directly) for notifications and grant events to happen; visibility itself is
+derived from current data and needs no service call (MP4).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from talentpool.clock import Clock
+from talentpool.criteria import Criterion, HasTag
+from talentpool.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
+from talentpool.events import DomainEvent
+from talentpool.ids import CandidateId, NotificationId, UserId
+from talentpool.model import Candidate, Subscription, Tag, User
+from talentpool.notifications import (
+    Notification,
+    NotificationChannel,
+    NotificationDelivery,
+    NotificationSettings,
+    NotificationType,
+    channels_for,
+)
+from talentpool.ports import IdGenerator, UnitOfWork
+from talentpool.visibility import AccessLevel, Visibility, decide_access
+
+__all__ = [
+    "MicroPoolFolder",
+    "MicroPools",
+    "SubscriptionAdded",
+    "SubscriptionDryRun",
+    "SubscriptionRemoved",
+    "TagShareCause",
+    "TagShareGranted",
+    "TagShareRevoked",
+]
+
+
+# --- events ------------------------------------------------------------------------------
+
+
+class TagShareCause(enum.Enum):
+    """What made a tag share appear or go (MP9)."""
+
+    CREATED_WITH_TAG = "created_with_tag"
+    """The candidate entered the database carrying the tag."""
+    TAGGED = "tagged"
+    """The tag was added to the candidate."""
+    UNTAGGED = "untagged"
+    """The tag was removed from the candidate."""
+    SUBSCRIBED = "subscribed"
+    """An administrator set up tracking of the tag for the user."""
+    UNSUBSCRIBED = "unsubscribed"
+    """An administrator removed the user's tracking of the tag."""
+
+
+@attrs.frozen(kw_only=True)
+class TagShareGranted(DomainEvent):
+    """A user began to see a candidate through one of their micro-pools (MP9).
+
+    Attributes:
+        user_id: Who gained the tag share.
+        candidate_id: Whom they can now see.
+        micro_pool: The tag, as the user tracks it.
+        cause: A tag or a subscription appeared.
+        level_after: The user's access level to the candidate afterwards (``OWNER``
+            if they own the candidate anyway).
+    """
+
+    user_id: UserId
+    candidate_id: CandidateId
+    micro_pool: Tag
+    cause: TagShareCause
+    level_after: AccessLevel
+
+
+@attrs.frozen(kw_only=True)
+class TagShareRevoked(DomainEvent):
+    """A user stopped seeing a candidate through one of their micro-pools (MP9).
+
+    Attributes:
+        user_id: Who lost the tag share.
+        candidate_id: Whom.
+        micro_pool: The tag, as the user tracked it.
+        cause: A tag or a subscription went.
+        level_after: The user's access level afterwards: ``NONE`` if this was their
+            only way to see the candidate.
+    """
+
+    user_id: UserId
+    candidate_id: CandidateId
+    micro_pool: Tag
+    cause: TagShareCause
+    level_after: AccessLevel
+
+
+@attrs.frozen(kw_only=True)
+class SubscriptionAdded(DomainEvent):
+    """An administrator set up tracking of a tag for a user (MP1).
+
+    Attributes:
+        user_id: Who tracks the tag now.
+        tag: The tag.
+    """
+
+    user_id: UserId
+    tag: Tag
+
+
+@attrs.frozen(kw_only=True)
+class SubscriptionRemoved(DomainEvent):
+    """An administrator removed a user's tracking of a tag (MP1).
+
+    Attributes:
+        user_id: Who no longer tracks the tag.
+        tag: The tag.
+    """
+
+    user_id: UserId
+    tag: Tag
+
+
+# --- results -----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class MicroPoolFolder:
+    """A micro-pool as a virtual folder of the candidate database (MP5).
+
+    Attributes:
+        tag: The tracked tag; its label names the folder.
+        count: How many candidates are in it.
+    """
+
+    tag: Tag
+    count: int
+
+    @property
+    def label(self) -> str:
+        """The folder's name."""
+        return self.tag.label
+
+    @property
+    def criterion(self) -> Criterion:
+        """The folder as a filter, to combine with any other criterion (MP6)."""
+        return HasTag(self.tag.label)
+
+
+def _ids(value: Iterable[CandidateId]) -> tuple[CandidateId, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class SubscriptionDryRun:
+    """What saving a subscription change would do to a user's access (EN5).
+
+    Attributes:
+        user_id: Whose access.
+        tag: The tag tracked or untracked.
+        subscribing: ``True`` for a new subscription, ``False`` for a removal.
+        gaining: Candidates the user could not see and would see through the tag.
+        losing: Candidates the user sees only through this tag and would no longer see.
+        in_micro_pool: The candidates carrying the tag, who would enter (or leave)
+            the micro-pool folder; empty when nothing would change.
+    """
+
+    user_id: UserId
+    tag: Tag
+    subscribing: bool
+    gaining: tuple[CandidateId, ...] = attrs.field(converter=_ids)
+    losing: tuple[CandidateId, ...] = attrs.field(converter=_ids)
+    in_micro_pool: tuple[CandidateId, ...] = attrs.field(converter=_ids)
+
+    @property
+    def changes(self) -> bool:
+        """Whether saving would change anything at all."""
+        return bool(self.in_micro_pool)
+
+
+# --- the service ----------------------------------------------------------------------------
+
+
+def _tag(value: Tag | str) -> Tag:
+    return value if isinstance(value, Tag) else Tag(value)
+
+
+def _tag_set(values: Iterable[Tag | str], *, allow_empty: bool = False) -> frozenset[Tag]:
+    if isinstance(values, str):
+        raise DomainError("tags", values, "must be a collection of tags, not one string")
+    tags = frozenset(_tag(v) for v in values)
+    if not tags and not allow_empty:
+        raise DomainError("tags", (), "must name at least one tag")
+    return tags
+
+
+def _by_key(tags: Iterable[Tag]) -> list[Tag]:
+    return sorted(tags, key=lambda t: t.key)
+
+
+class MicroPools:
+    """Tag tracking, micro-pool folders, tagging with notifications, and audited grants.
+
+    Args:
+        uow: Where everything is read and written.
+        clock: Where "now" comes from.
+        ids: Where notification ids come from.
+        delivery: Where notifications are sent once their unit of work committed.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        clock: Clock,
+        ids: IdGenerator,
+        delivery: NotificationDelivery,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._ids = ids
+        self._delivery = delivery
+        self._visibility = Visibility(uow, clock)
+
+    # --- checks -------------------------------------------------------------------------
+
+    def _administrator(self, admin_id: UserId, action: str) -> User:
+        user = self._uow.users.get(admin_id)
+        if not user.is_administrator:
+            msg = f"only administrators may {action}; {admin_id!r} is not one, nothing changed"
+            raise PermissionDeniedError(msg)
+        return user
+
+    def _require_sees(self, actor_id: UserId | None, candidate_id: CandidateId) -> None:
+        if actor_id is None:
+            return
+        if not self._visibility.decide(actor_id, candidate_id).sees_candidate:
+            msg = (
+                f"user {actor_id!r} may not change the tags of candidate {candidate_id!r}: "
+                "they may not see them"
+            )
+            raise PermissionDeniedError(msg)
+
+    # --- tag tracking (MP1, MP9) --------------------------------------------------------
+
+    def subscribe(self, admin_id: UserId, user_id: UserId, tag: Tag | str) -> Subscription:
+        """Make *user_id* track *tag* (MP1); the administrator may name themselves.
+
+        Records :class:`SubscriptionAdded` and a :class:`TagShareGranted` for every
+        candidate carrying the tag (MP9). Subscribing again to a tracked tag
+        changes nothing and returns the existing subscription.
+        """
+        tag = _tag(tag)
+        self._administrator(admin_id, "set up tag tracking")
+        uow = self._uow
+        with uow:
+            uow.users.get(user_id)
+            try:
+                return uow.subscriptions.get(user_id, tag)
+            except NotFoundError:
+                pass
+            now = self._clock.now()
+            subscription = Subscription(user_id, tag, now, admin_id)
+            uow.subscriptions.save(subscription)
+            uow.events.append(
+                SubscriptionAdded(
+                    occurred_at=now,
+                    actor_id=admin_id,
+                    user_id=user_id,
+                    tag=tag,
+                    reason=f"{admin_id} set up tracking of tag {tag.label!r} for {user_id}",
+                )
+            )
+            for cid in sorted(uow.visibility.tagged(tag)):
+                uow.events.append(
+                    TagShareGranted(
+                        occurred_at=now,
+                        actor_id=admin_id,
+                        user_id=user_id,
+                        candidate_id=cid,
+                        micro_pool=tag,
+                        cause=TagShareCause.SUBSCRIBED,
+                        level_after=self._visibility.level(user_id, cid),
+                        reason=(
+                            f"{cid} carries tag {tag.label!r}, which {admin_id} "
+                            f"subscribed {user_id} to"
+                        ),
+                    )
+                )
+            uow.commit()
+        return subscription
+
+    def unsubscribe(self, admin_id: UserId, user_id: UserId, tag: Tag | str) -> None:
+        """Stop *user_id* tracking *tag* (MP1); raise ``NotFoundError`` if they do not.
+
+        Records :class:`SubscriptionRemoved` and a :class:`TagShareRevoked` for every
+        candidate carrying the tag (MP9).
+        """
+        tag = _tag(tag)
+        self._administrator(admin_id, "remove tag tracking")
+        uow = self._uow
+        with uow:
+            tracked_as = uow.subscriptions.get(user_id, tag).tag
+            uow.subscriptions.remove(user_id, tag)
+            now = self._clock.now()
+            uow.events.append(
+                SubscriptionRemoved(
+                    occurred_at=now,
+                    actor_id=admin_id,
+                    user_id=user_id,
+                    tag=tracked_as,
+                    reason=f"{admin_id} removed tracking of tag {tracked_as.label!r} for {user_id}",
+                )
+            )
+            for cid in sorted(uow.visibility.tagged(tag)):
+                uow.events.append(
+                    TagShareRevoked(
+                        occurred_at=now,
+                        actor_id=admin_id,
+                        user_id=user_id,
+                        candidate_id=cid,
+                        micro_pool=tracked_as,
+                        cause=TagShareCause.UNSUBSCRIBED,
+                        level_after=self._visibility.level(user_id, cid),
+                        reason=(
+                            f"{admin_id} removed {user_id}'s tracking of tag "
+                            f"{tracked_as.label!r}, which {cid} carries"
+                        ),
+                    )
+                )
+            uow.commit()
+
+    def subscriptions(self, user_id: UserId) -> tuple[Subscription, ...]:
+        """Return the tags *user_id* tracks, by tag key."""
+        return tuple(self._uow.subscriptions.for_user(user_id))
+
+    def _dry_run(
+        self, admin_id: UserId, user_id: UserId, tag: Tag, subscribing: bool
+    ) -> SubscriptionDryRun:
+        self._administrator(admin_id, "change tag tracking")
+        uow = self._uow
+        user = uow.users.get(user_id)
+        before = dict(uow.subscriptions.tracked(user_id))
+        if subscribing == (tag.key in before):
+            if not subscribing:
+                raise NotFoundError("subscription", f"{user_id}/{tag.label}")
+            return SubscriptionDryRun(user_id, tag, subscribing, (), (), ())
+        after = dict(before)
+        if subscribing:
+            after[tag.key] = tag
+        else:
+            del after[tag.key]
+        gaining, losing, members = [], [], sorted(uow.visibility.tagged(tag))
+        for cid in members:
+            tags = uow.candidates.get(cid).tags
+            shares = uow.visibility.shares(user_id, cid)
+            was = decide_access(user, cid, tags, shares, before).sees_candidate
+            will = decide_access(user, cid, tags, shares, after).sees_candidate
+            if will and not was:
+                gaining.append(cid)
+            elif was and not will:
+                losing.append(cid)
+        return SubscriptionDryRun(user_id, tag, subscribing, gaining, losing, members)
+
+    def dry_run_subscribe(
+        self, admin_id: UserId, user_id: UserId, tag: Tag | str
+    ) -> SubscriptionDryRun:
+        """Say which candidates *user_id* would gain by tracking *tag*; nothing is saved (EN5)."""
+        return self._dry_run(admin_id, user_id, _tag(tag), subscribing=True)
+
+    def dry_run_unsubscribe(
+        self, admin_id: UserId, user_id: UserId, tag: Tag | str
+    ) -> SubscriptionDryRun:
+        """Say which candidates *user_id* would lose by no longer tracking *tag* (EN5).
+
+        Raises ``NotFoundError`` if they do not track it; nothing is saved.
+        """
+        return self._dry_run(admin_id, user_id, _tag(tag), subscribing=False)
+
+    # --- folders (MP5) -------------------------------------------------------------------
+
+    def folders(self, user_id: UserId) -> tuple[MicroPoolFolder, ...]:
+        """Return *user_id*'s micro-pools as folders with their candidate counts, by tag key."""
+        uow = self._uow
+        uow.users.get(user_id)
+        tracked = uow.subscriptions.tracked(user_id)
+        return tuple(
+            MicroPoolFolder(tracked[key], len(uow.visibility.tagged(tracked[key])))
+            for key in sorted(tracked)
+        )
+
+    def folder(self, user_id: UserId, tag: Tag | str) -> MicroPoolFolder:
+        """Return one of *user_id*'s micro-pools; ``NotFoundError`` if they do not track it."""
+        tag = _tag(tag)
+        tracked = self._uow.subscriptions.tracked(user_id)
+        if tag.key not in tracked:
+            raise NotFoundError("micro-pool", f"{user_id}/{tag.label}")
+        mine = tracked[tag.key]
+        return MicroPoolFolder(mine, len(self._uow.visibility.tagged(mine)))
+
+    # --- tagging (MP7, MP9) ------------------------------------------------------------------
+
+    def add_candidate(self, candidate: Candidate, *, actor_id: UserId | None = None) -> Candidate:
+        """Save a new candidate; everyone tracking one of their tags is notified (MP7).
+
+        *actor_id* is whoever entered the candidate, or ``None`` for the candidate
+        themselves (a collection form) or the system. Raises ``ConflictError`` if
+        the id is taken.
+        """
+        uow = self._uow
+        with uow:
+            if actor_id is not None:
+                uow.users.get(actor_id)
+            try:
+                uow.candidates.get(candidate.id)
+            except NotFoundError:
+                pass
+            else:
+                msg = f"candidate {candidate.id!r} already exists; nothing written"
+                raise ConflictError(msg)
+            uow.candidates.save(candidate)
+            notes = self._entered(
+                candidate, candidate.tags, actor_id, TagShareCause.CREATED_WITH_TAG
+            )
+            uow.commit()
+        self._deliver(notes)
+        return candidate
+
+    def tag(
+        self, actor_id: UserId | None, candidate_id: CandidateId, *tags: Tag | str
+    ) -> Candidate:
+        """Add *tags* to the candidate; whoever tracks a new one is notified (MP7).
+
+        Tags the candidate already carries are ignored. *actor_id* must be able to
+        see the candidate; ``None`` stands for the system.
+        """
+        return self._retag(actor_id, candidate_id, add=_tag_set(tags), remove=frozenset())
+
+    def untag(
+        self, actor_id: UserId | None, candidate_id: CandidateId, *tags: Tag | str
+    ) -> Candidate:
+        """Remove *tags* from the candidate; the tag shares they gave are revoked (MP4, MP9)."""
+        return self._retag(actor_id, candidate_id, add=frozenset(), remove=_tag_set(tags))
+
+    def set_tags(
+        self, actor_id: UserId | None, candidate_id: CandidateId, tags: Iterable[Tag | str]
+    ) -> Candidate:
+        """Give the candidate exactly *tags*: one notification per tracker for all tags added."""
+        uow = self._uow
+        wanted = _tag_set(tags, allow_empty=True)
+        current = uow.candidates.get(candidate_id).tags
+        return self._retag(actor_id, candidate_id, add=wanted - current, remove=current - wanted)
+
+    def _retag(
+        self,
+        actor_id: UserId | None,
+        candidate_id: CandidateId,
+        *,
+        add: frozenset[Tag],
+        remove: frozenset[Tag],
+    ) -> Candidate:
+        uow = self._uow
+        with uow:
+            candidate = uow.candidates.get(candidate_id)
+            self._require_sees(actor_id, candidate_id)
+            added = frozenset(t for t in add if t not in candidate.tags)
+            removed = frozenset(t for t in candidate.tags if t in remove)
+            if not added and not removed:
+                return candidate
+            kept = frozenset(t for t in candidate.tags if t not in removed)
+            updated = candidate.with_tags(kept | added)
+            uow.candidates.save(updated)
+            self._left(updated, removed, actor_id)
+            notes = self._entered(updated, added, actor_id, TagShareCause.TAGGED)
+            uow.commit()
+        self._deliver(notes)
+        return updated
+
+    def _left(self, candidate: Candidate, removed: frozenset[Tag], actor_id: UserId | None) -> None:
+        uow, now = self._uow, self._clock.now()
+        by = actor_id or "the system"
+        for tag in _by_key(removed):
+            for user_id in sorted(uow.subscriptions.trackers(tag)):
+                pool = uow.subscriptions.tracked(user_id)[tag.key]
+                uow.events.append(
+                    TagShareRevoked(
+                        occurred_at=now,
+                        actor_id=actor_id,
+                        user_id=user_id,
+                        candidate_id=candidate.id,
+                        micro_pool=pool,
+                        cause=TagShareCause.UNTAGGED,
+                        level_after=self._visibility.level(user_id, candidate.id),
+                        reason=f"tag {tag.label!r} removed from {candidate.id} by {by}; "
+                        f"{user_id} tracks {pool.label!r}",
+                    )
+                )
+
+    def _entered(
+        self,
+        candidate: Candidate,
+        added: Iterable[Tag],
+        actor_id: UserId | None,
+        cause: TagShareCause,
+    ) -> list[Notification]:
+        """Record the grants of *added* tags and raise one notification per tracker."""
+        uow, now = self._uow, self._clock.now()
+        entered: dict[UserId, list[Tag]] = {}
+        for tag in _by_key(added):
+            for user_id in uow.subscriptions.trackers(tag):
+                entered.setdefault(user_id, []).append(uow.subscriptions.tracked(user_id)[tag.key])
+        if not entered:
+            return []
+        by = actor_id or "the system"
+        verb = "created with" if cause is TagShareCause.CREATED_WITH_TAG else f"tagged by {by} with"
+        slack = uow.settings.get().slack_integrated
+        notes = []
+        for user_id in sorted(entered):
+            pools = entered[user_id]
+            level = self._visibility.level(user_id, candidate.id)
+            for pool in pools:
+                uow.events.append(
+                    TagShareGranted(
+                        occurred_at=now,
+                        actor_id=actor_id,
+                        user_id=user_id,
+                        candidate_id=candidate.id,
+                        micro_pool=pool,
+                        cause=cause,
+                        level_after=level,
+                        reason=f"{candidate.id} {verb} tag {pool.label!r}, which {user_id} tracks",
+                    )
+                )
+            if user_id == actor_id:
+                continue  # nobody is told about their own action
+            settings = uow.notification_settings.get(user_id)
+            note = Notification(
+                NotificationId(self._ids.new_id("notification")),
+                user_id,
+                NotificationType.NEW_CANDIDATE_IN_MICRO_POOL,
+                now,
+                candidate.id,
+                candidate.name,
+                pools,
+                actor_id,
+                channels_for(settings, slack_integrated=slack),
+            )
+            uow.notifications.save(note)
+            notes.append(note)
+        return notes
+
+    def _deliver(self, notes: Sequence[Notification]) -> None:
+        for note in notes:
+            for channel in note.channels:
+                self._delivery.deliver(note, channel)
+
+    # --- the notification centre (MP8) ------------------------------------------------------
+
+    def notification_settings(self, user_id: UserId) -> NotificationSettings:
+        """Return *user_id*'s notification-centre settings (the defaults if never changed)."""
+        self._uow.users.get(user_id)
+        return self._uow.notification_settings.get(user_id)
+
+    def set_notification_channel(
+        self,
+        user_id: UserId,
+        channel: NotificationChannel,
+        on: bool,
+        kind: NotificationType = NotificationType.NEW_CANDIDATE_IN_MICRO_POOL,
+    ) -> NotificationSettings:
+        """Switch one channel on or off for the user's notifications of *kind* (MP8).
+
+        The bell cannot be switched off (``DomainError``).
+        """
+        uow = self._uow
+        with uow:
+            uow.users.get(user_id)
+            settings = uow.notification_settings.get(user_id).with_channel(channel, on, kind)
+            uow.notification_settings.save(settings)
+            uow.commit()
+        return settings
+
+    def set_slack_integrated(self, admin_id: UserId, integrated: bool) -> None:
+        """Record whether the account has Slack integrated (MP8); administrators only."""
+        self._administrator(admin_id, "change the Slack integration")
+        uow = self._uow
+        with uow:
+            settings = uow.settings.get()
+            uow.settings.save(attrs.evolve(settings, slack_integrated=integrated))
+            uow.commit()
+
+    def bell(self, user_id: UserId) -> tuple[Notification, ...]:
+        """Return what *user_id*'s in-app bell lists, oldest first."""
+        return tuple(self._uow.notifications.for_user(user_id))

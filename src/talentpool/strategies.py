@@ -1,0 +1,664 @@
+"""Hypothesis strategies for talentpool's values (ST4).
+
+Hosts use these to check their own repository implementations against the
+reference ones, and talentpool's own property tests use them. This module
+imports hypothesis, so it needs the ``test`` extra
+(``pip install "talentpool[test]"``); nothing else in the package imports it.
+
+What there is:
+
+* **criteria**: :func:`leaves` and :func:`criteria`. With ``vocabulary=True``
+  they draw from the small vocabulary the generated worlds use
+  (:data:`TAG_LABELS`, :data:`LANGUAGES`, :data:`KEYWORDS`, the trees in
+  :data:`STRUCTURES`, radii around :data:`CENTRE`), so a criterion splits a world
+  instead of missing it; without it they draw arbitrary valid values, which is
+  what a serialisation round trip needs. Trees are built with the public
+  combinators (``all_of``, ``any_of``, ``not_``), so they are in the normal form
+  a criteria document reads back to.
+* **saved settings**: :func:`autopool_criteria`, :func:`quick_filters`,
+  :func:`templates`, :func:`workflows`.
+* **documents**: :func:`json_values` (anything JSON-like) and
+  :func:`mutated_documents` (a valid document with one thing broken).
+* **worlds**: :func:`worlds` draws a small account around :data:`CENTRE` as a
+  :class:`WorldSpec`, which :meth:`WorldSpec.load` saves into any unit of work.
+* **time**: :func:`aware_datetimes`.
+* **results**: :func:`pool_rows`, lists of result rows full of ties and unknown
+  values, for checking an ordering.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+from hypothesis import strategies as st
+
+from talentpool.criteria import (
+    EVERYONE,
+    MAX_WINDOW_DAYS,
+    AutopoolCriteria,
+    ConsentValid,
+    Criterion,
+    ExcludeExpiredSubmissions,
+    ExcludeHiredWithin,
+    ExcludeInSelectionProcess,
+    ExcludeRejectedWithin,
+    FieldEquals,
+    HasTag,
+    Keywords,
+    ProfileLanguageMatchesRequisition,
+    QuickFilter,
+    ResidenceWithin,
+    SpeaksLanguage,
+    SubmissionsInStructure,
+    all_of,
+    any_of,
+    not_,
+)
+from talentpool.geo import DistanceUnit, GeoPoint
+from talentpool.ids import (
+    CandidateId,
+    NodeId,
+    QuickFilterId,
+    RequisitionId,
+    SubmissionId,
+    TemplateId,
+)
+from talentpool.model import (
+    Candidate,
+    Consent,
+    Dimension,
+    Requisition,
+    RequisitionTemplate,
+    StructureTree,
+    Submission,
+    SubmissionStatus,
+    Tag,
+    Workflow,
+)
+from talentpool.ports import UnitOfWork
+from talentpool.results import PoolRow
+from talentpool.testing import DEFAULT_NOW
+from talentpool.text import tag_key, words
+
+__all__ = [
+    "CENTRE",
+    "FIELD_VALUES",
+    "KEYWORDS",
+    "LANGUAGES",
+    "STRUCTURES",
+    "TAG_LABELS",
+    "TARGET_ID",
+    "TEXT_WORDS",
+    "WorldSpec",
+    "autopool_criteria",
+    "aware_datetimes",
+    "criteria",
+    "json_values",
+    "leaves",
+    "mutated_documents",
+    "pool_rows",
+    "quick_filters",
+    "templates",
+    "workflows",
+    "worlds",
+]
+
+# --- the vocabulary worlds are drawn from --------------------------------------------
+
+CENTRE = GeoPoint(50.0755, 14.4378)
+"""Prague's centre: where a generated world's requisition is, and its candidates live around."""
+
+TAG_LABELS: tuple[str, ...] = ("Praha", " PRAHA ", "call", "prepare contract", "Žilina", "ｃａｌｌ")
+"""Tag labels, among them two spellings each of one tag: Praha and call (full width)."""
+
+LANGUAGES: tuple[str, ...] = ("cs", "de", "en", "sk")
+"""Language codes candidates speak and requisitions are written in."""
+
+KEYWORDS: tuple[str, ...] = ("cashier", "zilina", "forklift night", "C++", "Barista", "zilin")
+"""Keyword queries; ``"zilin"`` is a prefix that must never match ``"Žilina"``."""
+
+TEXT_WORDS: tuple[str, ...] = (
+    "Cashier",
+    "cashiers",
+    "Žilina",
+    "ŽILINĚ",
+    "forklift",
+    "night-shift",
+    "night",
+    "C++",
+    "C",
+    "barista",
+    "Praha",
+)
+"""Words candidates' profile texts are made of."""
+
+FIELD_VALUES: Mapping[str, tuple[str, ...]] = {
+    "driving_licence": ("B", "C", "b"),
+    "shift": ("night", "Noc", "day"),
+}
+"""Profile fields and the values they take."""
+
+STRUCTURES: tuple[StructureTree, ...] = (
+    StructureTree(
+        Dimension.ORGANIZATION,
+        {
+            "group": None,
+            "retail": "group",
+            "retail-cz": "retail",
+            "retail-sk": "retail",
+            "logistics": "group",
+        },
+    ),
+    StructureTree(
+        Dimension.LOCATION,
+        {"cz": None, "praha": "cz", "brno": "cz", "sk": None, "zilina": "sk"},
+    ),
+    StructureTree(
+        Dimension.JOB_FIELD,
+        {
+            "sales": None,
+            "cashier": "sales",
+            "barista": "sales",
+            "logistics": None,
+            "warehouse": None,
+        },
+    ),
+)
+"""The organization, location and job-field trees of a generated world."""
+
+TARGET_ID = RequisitionId("job")
+"""The id of the requisition whose pool a generated world is asked about."""
+
+_WINDOWS = (1, 7, 14, 30, 60)
+_RADII_KM = (2.0, 5.0, 10.0, 25.0, 50.0)
+_GIVEN = ("Eva", "Jana", "Tomáš", "Petr", "Zuzana", "Ľubomír")
+_FAMILY = ("Nováková", "Novák", "Dvořák", "Černá", "Kováč", "novak")
+_CITIES = ("Praha", "Brno", "Kladno", "Beroun", "Žilina")
+_ZONES = (UTC, ZoneInfo("Europe/Prague"), ZoneInfo("America/New_York"))
+
+
+def _nodes(tree: StructureTree) -> tuple[NodeId, ...]:
+    return tuple(sorted(tree.parents))
+
+
+def _tree(dimension: Dimension) -> StructureTree:
+    return next(t for t in STRUCTURES if t.dimension is dimension)
+
+
+# --- time ---------------------------------------------------------------------------
+
+
+_EARLIEST = datetime(2000, 1, 1)
+_LATEST = datetime(2100, 1, 1)
+
+
+def aware_datetimes(
+    min_value: datetime = _EARLIEST, max_value: datetime = _LATEST
+) -> st.SearchStrategy[datetime]:
+    """Timezone-aware datetimes in UTC, Europe/Prague or America/New_York.
+
+    The bounds are naive, as :func:`hypothesis.strategies.datetimes` takes them.
+    """
+    return st.datetimes(min_value, max_value, timezones=st.sampled_from(_ZONES))
+
+
+# --- criteria -----------------------------------------------------------------------
+
+
+def _non_blank_text() -> st.SearchStrategy[str]:
+    return st.text(min_size=1, max_size=20).filter(lambda s: bool(s.strip()))
+
+
+def _keyword_text() -> st.SearchStrategy[str]:
+    word = st.from_regex(r"[A-Za-z0-9ÁČĎÉĚÍŇÓŘŠŤÚŮÝŽáčďéěíňóřšťúůýžß]{1,8}", fullmatch=True)
+    text = st.tuples(st.text(max_size=6), word, st.text(max_size=6)).map("".join)
+    return text.filter(lambda s: bool(words(s)))
+
+
+def _days() -> st.SearchStrategy[int]:
+    return st.integers(1, MAX_WINDOW_DAYS)
+
+
+def _structure_leaves(vocabulary: bool) -> st.SearchStrategy[SubmissionsInStructure]:
+    def selection(dimension: Dimension) -> st.SearchStrategy[frozenset[NodeId]]:
+        if vocabulary:
+            return st.frozensets(st.sampled_from(_nodes(_tree(dimension))), max_size=2)
+        return st.frozensets(st.text(min_size=1, max_size=10).map(NodeId), max_size=3)
+
+    chosen = st.tuples(
+        selection(Dimension.ORGANIZATION),
+        selection(Dimension.LOCATION),
+        selection(Dimension.JOB_FIELD),
+    ).filter(any)
+
+    def build(
+        nodes: tuple[frozenset[NodeId], frozenset[NodeId], frozenset[NodeId]], include: bool
+    ) -> SubmissionsInStructure:
+        return SubmissionsInStructure(nodes[0], nodes[1], nodes[2], include)
+
+    return st.builds(build, chosen, st.booleans())
+
+
+def _radius_leaves(vocabulary: bool) -> st.SearchStrategy[ResidenceWithin]:
+    if vocabulary:
+        distance: st.SearchStrategy[float] = st.sampled_from(_RADII_KM)
+    else:
+        distance = st.floats(
+            min_value=0.0, max_value=40_000.0, exclude_min=True, allow_nan=False
+        ) | st.integers(1, 40_000).map(float)
+    return st.builds(ResidenceWithin, distance, st.sampled_from(DistanceUnit))
+
+
+def leaves(*, vocabulary: bool = False) -> st.SearchStrategy[Criterion]:
+    """Any single criterion: advanced-search leaves and every leaf of the basic set.
+
+    With ``vocabulary=True`` the values come from the vocabulary generated worlds
+    use; otherwise they are arbitrary valid values (any text, any radius).
+    """
+    if vocabulary:
+        keywords = st.sampled_from(KEYWORDS).map(Keywords)
+        tags = st.sampled_from(TAG_LABELS).map(HasTag)
+        languages = st.sampled_from(LANGUAGES).map(SpeaksLanguage)
+        fields = st.sampled_from(sorted(FIELD_VALUES)).flatmap(
+            lambda name: st.sampled_from(FIELD_VALUES[name]).map(
+                lambda value: FieldEquals(name, value)
+            )
+        )
+        days: st.SearchStrategy[int] = st.sampled_from(_WINDOWS)
+    else:
+        keywords = _keyword_text().map(Keywords)
+        tags = st.text(min_size=1, max_size=20).filter(lambda s: bool(tag_key(s))).map(HasTag)
+        languages = _non_blank_text().map(SpeaksLanguage)
+        fields = st.builds(FieldEquals, _non_blank_text(), _non_blank_text())
+        days = _days()
+    return st.one_of(
+        keywords,
+        tags,
+        languages,
+        fields,
+        st.just(ExcludeInSelectionProcess()),
+        st.just(ProfileLanguageMatchesRequisition()),
+        st.just(ExcludeExpiredSubmissions()),
+        days.map(ExcludeRejectedWithin),
+        days.map(ExcludeHiredWithin),
+        _radius_leaves(vocabulary),
+        _structure_leaves(vocabulary),
+        st.just(ConsentValid()),
+    )
+
+
+def criteria(*, vocabulary: bool = False, max_leaves: int = 8) -> st.SearchStrategy[Criterion]:
+    """Criteria trees of up to *max_leaves* leaves, composed with AND, OR and NOT.
+
+    Built with :func:`~talentpool.criteria.all_of`, :func:`~talentpool.criteria.any_of`
+    and :func:`~talentpool.criteria.not_`, so nesting is flattened and double
+    negations cancel, as in every tree a host builds or a document reads back to.
+    """
+
+    def compose(children: st.SearchStrategy[Criterion]) -> st.SearchStrategy[Criterion]:
+        group = st.lists(children, min_size=1, max_size=4)
+        return st.one_of(
+            group.map(lambda cs: all_of(*cs)),
+            group.map(lambda cs: any_of(cs[0], *cs[1:])),
+            children.map(not_),
+        )
+
+    return st.recursive(leaves(vocabulary=vocabulary), compose, max_leaves=max_leaves)
+
+
+# --- saved settings -----------------------------------------------------------------
+
+
+def autopool_criteria(*, vocabulary: bool = False) -> st.SearchStrategy[AutopoolCriteria]:
+    """Saved autopool criteria (AP4): any basic set, with an advanced tree or none."""
+    if vocabulary:
+        days: st.SearchStrategy[int] = st.sampled_from(_WINDOWS)
+    else:
+        days = _days()
+    return st.builds(
+        AutopoolCriteria,
+        exclude_in_selection_process=st.booleans(),
+        profile_language_must_match=st.booleans(),
+        exclude_expired_submissions=st.booleans(),
+        exclude_rejected_within_days=st.none() | days,
+        exclude_hired_within_days=st.none() | days,
+        radius=st.none() | _radius_leaves(vocabulary),
+        structure=st.none() | _structure_leaves(vocabulary),
+        require_valid_consent=st.booleans(),
+        advanced=st.just(EVERYONE) | criteria(vocabulary=vocabulary, max_leaves=4),
+    )
+
+
+def quick_filters() -> st.SearchStrategy[QuickFilter]:
+    """Quick filters (AP8) with arbitrary ids, names and criteria."""
+    return st.builds(
+        QuickFilter,
+        st.text(max_size=12).map(QuickFilterId),
+        _non_blank_text(),
+        criteria(max_leaves=4),
+    )
+
+
+def workflows() -> st.SearchStrategy[Workflow]:
+    """Workflows with at least one step."""
+    names = st.text(max_size=12)
+    return st.builds(
+        Workflow,
+        st.lists(names, min_size=1, max_size=4).map(tuple),
+        st.lists(names, max_size=3).map(tuple),
+        st.booleans(),
+        st.booleans(),
+    )
+
+
+def templates() -> st.SearchStrategy[RequisitionTemplate]:
+    """Requisition templates, with autopool criteria or without (AP3)."""
+    node = st.none() | st.text(max_size=10).map(NodeId)
+    return st.builds(
+        RequisitionTemplate,
+        id=st.text(max_size=12).map(TemplateId),
+        name=_non_blank_text(),
+        language=st.none() | _non_blank_text(),
+        organization=node,
+        location=node,
+        job_field=node,
+        workflow=workflows(),
+        autopool=st.none() | autopool_criteria(),
+    )
+
+
+# --- documents ----------------------------------------------------------------------
+
+
+def json_values(keys: st.SearchStrategy[Any] | None = None) -> st.SearchStrategy[Any]:
+    """Anything JSON-like: null, booleans, numbers (NaN and infinities too), text, lists, objects.
+
+    *keys* draws the keys of objects (text by default); pass another strategy to
+    get objects that JSON could not hold, such as integer keys.
+    """
+    scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10)
+    key_strategy = keys if keys is not None else st.text(max_size=8)
+    return st.recursive(
+        scalars,
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(key_strategy, inner, max_size=4)
+        ),
+        max_leaves=12,
+    )
+
+
+_NEAR_MISSES: tuple[Any, ...] = (
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1.5,
+    float("nan"),
+    float("inf"),
+    10**400,
+    "",
+    " ",
+    "km",
+    [],
+    {},
+    [{}],
+    {"everyone": {}},
+)
+
+
+def _paths(value: Any, here: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [here]
+    if isinstance(value, dict):
+        for key, child in value.items():
+            out.extend(_paths(child, (*here, key)))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            out.extend(_paths(child, (*here, index)))
+    return out
+
+
+def _at(value: Any, path: Sequence[Any]) -> Any:
+    for step in path:
+        value = value[step]
+    return value
+
+
+@st.composite
+def mutated_documents(draw: st.DrawFn, documents: st.SearchStrategy[Any]) -> Any:
+    """A document from *documents* with one thing broken.
+
+    One place in it is picked, and its value replaced (by a near miss such as
+    ``0``, ``NaN``, ``""`` or ``10**400``, or by any JSON-like value), removed,
+    given an unknown key, or wrapped in a list. The result may happen to be valid.
+    """
+    doc = copy.deepcopy(draw(documents))
+    paths = _paths(doc)
+    path = draw(st.sampled_from(paths))
+    replacement = draw(st.sampled_from(_NEAR_MISSES) | json_values())
+    operation = draw(st.sampled_from(("replace", "remove", "add_key", "wrap")))
+    if not path:
+        return [doc] if operation == "wrap" else replacement
+    parent, last = _at(doc, path[:-1]), path[-1]
+    if operation == "remove":
+        del parent[last]
+    elif operation == "add_key" and isinstance(parent[last], dict):
+        parent[last][draw(st.text(max_size=8))] = replacement
+    elif operation == "wrap":
+        parent[last] = [parent[last]]
+    else:
+        parent[last] = replacement
+    return doc
+
+
+# --- worlds -------------------------------------------------------------------------
+
+
+@attrs.frozen
+class WorldSpec:
+    """A small generated account: one requisition whose pool is asked for, and its world.
+
+    Attributes:
+        now: The instant the pool is evaluated at.
+        target: The requisition whose pool is asked for (id :data:`TARGET_ID`),
+            with a primary location at :data:`CENTRE` and a language.
+        others: The other requisitions candidates applied to.
+        candidates: The candidates, ids in sorted order.
+        submissions: Every submission, to the target or to the others.
+        structures: The organization, location and job-field trees.
+    """
+
+    now: datetime
+    target: Requisition
+    others: tuple[Requisition, ...]
+    candidates: tuple[Candidate, ...]
+    submissions: tuple[Submission, ...]
+    structures: tuple[StructureTree, ...] = STRUCTURES
+
+    @property
+    def requisitions(self) -> dict[RequisitionId, Requisition]:
+        """Every requisition by id, the target included."""
+        return {r.id: r for r in (self.target, *self.others)}
+
+    def submissions_of(self, candidate_id: CandidateId) -> tuple[Submission, ...]:
+        """The submissions of one candidate."""
+        return tuple(s for s in self.submissions if s.candidate_id == candidate_id)
+
+    def load(self, uow: UnitOfWork) -> None:
+        """Save the whole world into *uow*'s repositories and commit it."""
+        with uow:
+            for tree in self.structures:
+                uow.structures.save(tree)
+            for requisition in (self.target, *self.others):
+                uow.requisitions.save(requisition)
+            for candidate in self.candidates:
+                uow.candidates.save(candidate)
+            for submission in self.submissions:
+                uow.submissions.save(submission)
+            uow.commit()
+
+
+def _ago(now: datetime, days: int, seconds: int) -> datetime:
+    return now - timedelta(days=days, seconds=seconds)
+
+
+@st.composite
+def _consents(draw: st.DrawFn, now: datetime) -> Consent | None:
+    kind = draw(st.sampled_from(("none", "open", "expires", "withdrawn")))
+    if kind == "none":
+        return None
+    given = now - timedelta(days=400)
+    if kind == "open":
+        return Consent(given)
+    shift = timedelta(days=draw(st.integers(-3, 3)), seconds=draw(st.sampled_from((-1, 0, 1))))
+    if kind == "expires":
+        return Consent(given, expires_at=now + shift)
+    return Consent(given, withdrawn_at=now + shift)
+
+
+@st.composite
+def _candidates(draw: st.DrawFn, index: int, now: datetime) -> Candidate:
+    near = st.builds(
+        GeoPoint,
+        st.floats(CENTRE.latitude - 0.6, CENTRE.latitude + 0.6),
+        st.floats(CENTRE.longitude - 0.9, CENTRE.longitude + 0.9),
+    )
+    field_names = draw(st.lists(st.sampled_from(sorted(FIELD_VALUES)), unique=True))
+    return Candidate(
+        CandidateId(f"cand-{index:02d}"),
+        draw(st.sampled_from(_GIVEN)),
+        draw(st.sampled_from(_FAMILY)),
+        now - timedelta(days=500),
+        city=draw(st.none() | st.sampled_from(_CITIES)),
+        residence=draw(st.none() | near | st.just(CENTRE)),
+        profile_language=draw(st.none() | st.sampled_from(LANGUAGES)),
+        languages=draw(st.frozensets(st.sampled_from(LANGUAGES), max_size=3)),
+        tags=draw(st.frozensets(st.sampled_from(TAG_LABELS).map(Tag), max_size=3)),
+        fields={name: draw(st.sampled_from(FIELD_VALUES[name])) for name in field_names},
+        text=" ".join(draw(st.lists(st.sampled_from(TEXT_WORDS), max_size=5))),
+        consent=draw(_consents(now)),
+    )
+
+
+@st.composite
+def _submissions(
+    draw: st.DrawFn,
+    index: int,
+    candidate_id: CandidateId,
+    requisition_id: RequisitionId,
+    now: datetime,
+) -> Submission:
+    # Whole days, nudged by a second either way, so windows of 1, 7, 14, 30 and 60
+    # days are hit exactly on their edges as well as just inside and outside.
+    nudge = st.sampled_from((-1, 0, 0, 1))
+    submitted_days = draw(st.integers(0, 90))
+    submitted = _ago(now, submitted_days, max(0, draw(nudge)))
+    changed_days = draw(st.sampled_from((*_WINDOWS, 0, 2)) | st.integers(0, 90))
+    changed = max(submitted, _ago(now, changed_days, draw(nudge)))
+    changed = min(changed, now)
+    expires: datetime | None = None
+    if draw(st.booleans()):
+        expires = now + timedelta(days=draw(st.integers(-30, 30)), seconds=draw(nudge))
+    return Submission(
+        SubmissionId(f"sub-{index:03d}"),
+        candidate_id,
+        requisition_id,
+        submitted,
+        draw(st.sampled_from(SubmissionStatus)),
+        status_changed_at=changed,
+        last_activity_at=changed,
+        expires_at=expires,
+    )
+
+
+def _node_or_none(dimension: Dimension) -> st.SearchStrategy[NodeId | None]:
+    return st.none() | st.sampled_from(_nodes(_tree(dimension)))
+
+
+@st.composite
+def _requisitions(draw: st.DrawFn, requisition_id: RequisitionId, now: datetime) -> Requisition:
+    return Requisition(
+        requisition_id,
+        f"Position {requisition_id}",
+        now - timedelta(days=120),
+        language=draw(st.sampled_from(LANGUAGES)),
+        primary_location=draw(st.none() | st.just(CENTRE)),
+        organization=draw(_node_or_none(Dimension.ORGANIZATION)),
+        location=draw(_node_or_none(Dimension.LOCATION)),
+        job_field=draw(_node_or_none(Dimension.JOB_FIELD)),
+    )
+
+
+@st.composite
+def worlds(
+    draw: st.DrawFn,
+    *,
+    now: datetime = DEFAULT_NOW,
+    min_candidates: int = 2,
+    max_candidates: int = 8,
+    max_requisitions: int = 3,
+) -> WorldSpec:
+    """Small accounts around :data:`CENTRE` for property tests.
+
+    From *min_candidates* to *max_candidates* candidates living within roughly
+    70 km of the centre (or nowhere known), each with one to three submissions,
+    mostly to up to *max_requisitions* other requisitions and now and then to
+    the target (which takes them out of its universe); statuses, expiries,
+    consents and timestamps are drawn to land on, just inside and just outside
+    the windows the vocabulary criteria use. The target has a primary location
+    at :data:`CENTRE` and a language, so every vocabulary criterion can be
+    evaluated for it; now and then a candidate is in its pool exclusions.
+    """
+    n_others = draw(st.integers(1, max_requisitions))
+    others = tuple(
+        draw(_requisitions(RequisitionId(f"req-{i}"), now)) for i in range(1, n_others + 1)
+    )
+    n_candidates = draw(st.integers(min_candidates, max_candidates))
+    candidates = tuple(draw(_candidates(i, now)) for i in range(n_candidates))
+    other_ids = [r.id for r in others]
+    submissions: list[Submission] = []
+    for candidate in candidates:
+        for _ in range(draw(st.integers(1, 3))):
+            # one draw in six goes to the target, and the simplest (shrunk) draw does not
+            on_target = draw(st.integers(0, 5)) == 5
+            where = TARGET_ID if on_target else draw(st.sampled_from(other_ids))
+            submissions.append(draw(_submissions(len(submissions), candidate.id, where, now)))
+    ids = [c.id for c in candidates]
+    excluded = draw(st.frozensets(st.sampled_from(ids), max_size=1)) if ids else frozenset()
+    target = Requisition(
+        TARGET_ID,
+        "Cashier, Praha",
+        now - timedelta(days=10),
+        language=draw(st.sampled_from(LANGUAGES)),
+        primary_location=CENTRE,
+        organization=draw(_node_or_none(Dimension.ORGANIZATION)),
+        location=draw(_node_or_none(Dimension.LOCATION)),
+        job_field=draw(_node_or_none(Dimension.JOB_FIELD)),
+        pool_exclusions=excluded,
+    )
+    return WorldSpec(now, target, others, candidates, tuple(submissions))
+
+
+# --- results ------------------------------------------------------------------------
+
+
+def pool_rows(max_size: int = 12) -> st.SearchStrategy[list[PoolRow]]:
+    """Lists of result rows with distinct candidate ids and many ties and unknown values."""
+    moments = st.none() | st.sampled_from([DEFAULT_NOW - timedelta(days=d) for d in (0, 1, 1, 5)])
+    names = st.sampled_from([("novak", "jana"), ("novak", "eva"), ("dvorak", "petr")])
+    row = st.builds(
+        PoolRow,
+        candidate_id=st.sampled_from([f"c{i:02d}" for i in range(30)]).map(CandidateId),
+        name=st.just("someone"),
+        sort_name=names,
+        city=st.none() | st.sampled_from(["Praha", "praha", "Brno", "Žilina", "Zilina"]),
+        distance_km=st.none() | st.sampled_from([0.0, 1.5, 1.5, 12.0]),
+        latest_submission_at=moments,
+        last_activity_at=moments,
+    )
+    return st.lists(row, max_size=max_size, unique_by=lambda r: r.candidate_id)

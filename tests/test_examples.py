@@ -1,0 +1,53 @@
+"""Every script in ``examples/`` runs as a host engineer would run it (US3).
+
+Each example runs in a fresh interpreter (the one running the tests), from the
+repository root, and must exit with 0 and print its headline. A new example is
+picked up automatically and must at least print something; an entry in
+``HEADLINES`` says which lines it must print.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SCRIPTS = sorted(EXAMPLES.glob("*.py"))
+
+HEADLINES = {
+    # The pool of the example's store: only Eva is available, qualified and near.
+    "retail_autopool.py": [
+        "Pool of 'Store assistant, Brno Vaňkovka': 1 candidate(s), truncated: False",
+        "hana: not hired in the last 30 days -> hired on 'Cashier, Olomouc' 12 days ago",
+    ],
+}
+
+
+def test_there_are_examples() -> None:
+    """US3: the examples folder is not empty, and no expected headline names a missing script."""
+    assert SCRIPTS
+    assert set(HEADLINES) <= {s.name for s in SCRIPTS}
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_example_runs(script: Path) -> None:
+    """US3: the example exits with 0, writes nothing to stderr and prints its headline."""
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=EXAMPLES.parent,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert done.stdout.strip(), "an example should show what it did"
+    for line in HEADLINES.get(script.name, []):
+        assert line in done.stdout

@@ -1,0 +1,505 @@
+"""EN2: criteria, autopool settings, quick filters and templates as versioned JSON documents.
+
+Round trips are identity; every malformed document raises the one
+:class:`~talentpool.errors.CriteriaError` with the exact path of the fault; no
+other exception escapes, whatever the input.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from talentpool.criteria import (
+    EVERYONE,
+    AutopoolCriteria,
+    ConsentValid,
+    Criterion,
+    ExcludeHiredWithin,
+    HasTag,
+    Keywords,
+    QuickFilter,
+    ResidenceWithin,
+    SpeaksLanguage,
+    SubmissionsInStructure,
+)
+from talentpool.errors import CriteriaError
+from talentpool.geo import DistanceUnit
+from talentpool.ids import QuickFilterId, TemplateId
+from talentpool.model import RequisitionTemplate, Workflow
+from talentpool.serialization import (
+    MAX_DEPTH,
+    SCHEMA_VERSION,
+    autopool_from_dict,
+    autopool_to_dict,
+    criteria_from_dict,
+    criteria_to_dict,
+    quick_filter_from_dict,
+    quick_filter_to_dict,
+    template_from_dict,
+    template_to_dict,
+)
+from talentpool.strategies import (
+    autopool_criteria,
+    criteria,
+    json_values,
+    mutated_documents,
+    quick_filters,
+    templates,
+)
+
+Reader = Callable[[Any], object]
+READERS: dict[str, Reader] = {
+    "criteria": criteria_from_dict,
+    "autopool": autopool_from_dict,
+    "quick_filter": quick_filter_from_dict,
+    "template": template_from_dict,
+}
+
+
+def through_json(doc: dict[str, Any]) -> Any:
+    """The document as another process would read it: strict JSON text and back."""
+    return json.loads(json.dumps(doc, allow_nan=False))
+
+
+def crit(node: Any) -> dict[str, Any]:
+    return {"schema": 1, "criteria": node}
+
+
+def auto(body: Any) -> dict[str, Any]:
+    return {"schema": 1, "autopool": body}
+
+
+def nested(kind: str, levels: int) -> Any:
+    node: Any = {"language": {"code": "de"}}
+    for _ in range(levels):
+        node = {kind: [node]} if kind in ("all", "any") else {kind: node}
+    return node
+
+
+# --- the documents -----------------------------------------------------------------------
+
+
+def test_en2_document_shape() -> None:
+    """EN2: a versioned envelope; each node one key, its kind; NOT included."""
+    doc = criteria_to_dict(SpeaksLanguage("de") & ~Keywords("night shift"))
+    assert doc == {
+        "schema": SCHEMA_VERSION,
+        "criteria": {
+            "all": [
+                {"language": {"code": "de"}},
+                {"not": {"keywords": {"text": "night shift"}}},
+            ]
+        },
+    }
+    assert SCHEMA_VERSION == 1
+
+
+def test_en2_every_leaf_kind_has_a_form() -> None:
+    """EN2: each leaf's fields, radius units by name and structure nodes sorted."""
+    assert criteria_to_dict(ResidenceWithin(10, DistanceUnit.MILES))["criteria"] == {
+        "radius": {"distance": 10, "unit": "miles"}
+    }
+    assert criteria_to_dict(SubmissionsInStructure(locations=["sk", "cz"]))["criteria"] == {
+        "structure": {
+            "organizations": [],
+            "locations": ["cz", "sk"],
+            "job_fields": [],
+            "include_expired": False,
+        }
+    }
+    assert criteria_to_dict(ConsentValid())["criteria"] == {"consent_valid": {}}
+    assert criteria_to_dict(EVERYONE)["criteria"] == {"everyone": {}}
+    assert criteria_to_dict(~EVERYONE)["criteria"] == {"not": {"everyone": {}}}
+
+
+def test_en2_autopool_defaults_document() -> None:
+    """EN2, AP4: the default settings as a document, and an empty body reads as the defaults."""
+    doc = autopool_to_dict(AutopoolCriteria())
+    assert doc == {
+        "schema": 1,
+        "autopool": {
+            "exclude_in_selection_process": False,
+            "profile_language_must_match": False,
+            "exclude_expired_submissions": True,
+            "exclude_rejected_within_days": None,
+            "exclude_hired_within_days": 30,
+            "radius": None,
+            "structure": None,
+            "require_valid_consent": False,
+            "advanced": {"everyone": {}},
+        },
+    }
+    assert autopool_from_dict(auto({})) == AutopoolCriteria()
+    assert autopool_from_dict(auto({"exclude_hired_within_days": None})) == AutopoolCriteria(
+        exclude_hired_within_days=None
+    )
+
+
+def test_en2_reading_optional_parts() -> None:
+    """EN2: a radius unit defaults to km; a structure's omitted dimensions select nothing."""
+    assert criteria_from_dict(crit({"radius": {"distance": 25}})) == ResidenceWithin(25)
+    assert criteria_from_dict(crit({"structure": {"locations": ["cz"]}})) == SubmissionsInStructure(
+        locations=["cz"]
+    )
+
+
+def test_en2_reading_normalises_like_the_combinators() -> None:
+    """EN2: nested all/any are flattened, one-child lists unwrapped, double NOT cancelled."""
+    de, tag = {"language": {"code": "de"}}, {"tag": {"label": "Brno"}}
+    assert criteria_from_dict(crit({"all": [{"all": [de, tag]}, de]})) == (
+        SpeaksLanguage("de") & HasTag("Brno") & SpeaksLanguage("de")
+    )
+    assert criteria_from_dict(crit({"any": [de]})) == SpeaksLanguage("de")
+    assert criteria_from_dict(crit({"not": {"not": de}})) == SpeaksLanguage("de")
+    assert criteria_from_dict(crit({"all": [{"everyone": {}}, de]})) == SpeaksLanguage("de")
+
+
+# --- round trips ------------------------------------------------------------------------
+
+
+@given(criteria())
+def test_en2_criteria_round_trip(c: Criterion) -> None:
+    """EN2: reading a written criteria document gives the same tree, also through JSON text."""
+    doc = criteria_to_dict(c)
+    assert criteria_from_dict(doc) == c
+    assert criteria_from_dict(through_json(doc)) == c
+
+
+@given(autopool_criteria())
+def test_en2_autopool_round_trip(saved: AutopoolCriteria) -> None:
+    """EN2: saved autopool criteria survive a round trip, also through JSON text."""
+    doc = autopool_to_dict(saved)
+    assert autopool_from_dict(doc) == saved
+    assert autopool_from_dict(through_json(doc)) == saved
+
+
+@given(quick_filters())
+def test_en2_quick_filter_round_trip(quick_filter: QuickFilter) -> None:
+    """EN2, AP8: quick filters survive a round trip, also through JSON text."""
+    doc = quick_filter_to_dict(quick_filter)
+    assert quick_filter_from_dict(doc) == quick_filter
+    assert quick_filter_from_dict(through_json(doc)) == quick_filter
+
+
+@given(templates())
+def test_en2_template_round_trip(template: RequisitionTemplate) -> None:
+    """EN2, AP3: templates with their workflow and criteria survive a round trip."""
+    doc = template_to_dict(template)
+    assert template_from_dict(doc) == template
+    assert template_from_dict(through_json(doc)) == template
+
+
+def test_en2_everyone_round_trips() -> None:
+    """EN2: the match-all criterion and its negation have documents too."""
+    for c in (EVERYONE, ~EVERYONE, ~EVERYONE & HasTag("x")):
+        assert criteria_from_dict(through_json(criteria_to_dict(c))) == c
+
+
+# --- malformed documents: the exact path ------------------------------------------------
+
+LANG = {"language": {"code": "de"}}
+TAG = {"tag": {"label": "Brno"}}
+QF: dict[str, Any] = {"id": "de", "name": "German", "criteria": LANG}
+TPL: dict[str, Any] = {"id": "t", "name": "Retail"}
+
+MALFORMED: list[tuple[str, str, Any, str]] = [
+    # (id, reader, document, path)
+    ("the-spec-example", "criteria", crit({"all": [LANG, TAG, {"radius": {"distance": 0}}]}),
+     "criteria.all[2].radius.distance"),
+    ("not-an-object", "criteria", [1, 2], "document"),
+    ("none", "criteria", None, "document"),
+    ("non-string-key-top", "criteria", {1: "x", "schema": 1}, "document"),
+    ("missing-schema", "criteria", {"criteria": LANG}, "schema"),
+    ("unsupported-schema", "criteria", {"schema": 2, "criteria": LANG}, "schema"),
+    ("schema-as-text", "criteria", {"schema": "1", "criteria": LANG}, "schema"),
+    ("schema-as-bool", "criteria", {"schema": True, "criteria": LANG}, "schema"),
+    ("missing-root", "criteria", {"schema": 1}, "criteria"),
+    ("unknown-top-field", "criteria", {"schema": 1, "criteria": LANG, "x": 1}, "x"),
+    ("wrong-root", "criteria", {"schema": 1, "autopool": {}}, "autopool"),
+    ("unknown-kind", "criteria", crit({"salary": {"min": 1}}), "criteria"),
+    ("unknown-kind-nested", "criteria", crit({"any": [LANG, {"salary": {}}]}), "criteria.any[1]"),
+    ("unknown-field", "criteria", crit({"tag": {"label": "x", "colour": "red"}}),
+     "criteria.tag.colour"),
+    ("missing-field", "criteria", crit({"tag": {}}), "criteria.tag.label"),
+    ("missing-field-value", "criteria", crit({"field": {"name": "shift"}}), "criteria.field.value"),
+    ("label-not-text", "criteria", crit({"tag": {"label": 5}}), "criteria.tag.label"),
+    ("blank-label", "criteria", crit({"tag": {"label": "  "}}), "criteria.tag.label"),
+    ("blank-label-nested", "criteria", crit({"not": {"any": [LANG, {"tag": {"label": ""}}]}}),
+     "criteria.not.any[1].tag.label"),
+    ("no-words", "criteria", crit({"keywords": {"text": "?!"}}), "criteria.keywords.text"),
+    ("blank-code", "criteria", crit({"any": [TAG, {"language": {"code": " "}}]}),
+     "criteria.any[1].language.code"),
+    ("blank-field-name", "criteria", crit({"field": {"name": "", "value": "B"}}),
+     "criteria.field.name"),
+    ("leaf-body-not-object", "criteria", crit({"language": "de"}), "criteria.language"),
+    ("non-string-key", "criteria", crit({"tag": {1: "x"}}), "criteria.tag"),
+    ("bool-distance", "criteria", crit({"radius": {"distance": True}}), "criteria.radius.distance"),
+    ("text-distance", "criteria", crit({"radius": {"distance": "5"}}), "criteria.radius.distance"),
+    ("negative-distance", "criteria", crit({"radius": {"distance": -5}}),
+     "criteria.radius.distance"),
+    ("zero-distance", "criteria", crit({"radius": {"distance": 0.0}}), "criteria.radius.distance"),
+    ("nan-distance", "criteria", crit({"radius": {"distance": math.nan}}),
+     "criteria.radius.distance"),
+    ("inf-distance", "criteria", crit({"radius": {"distance": math.inf}}),
+     "criteria.radius.distance"),
+    ("overflowing-distance", "criteria", crit({"radius": {"distance": 10**400}}),
+     "criteria.radius.distance"),
+    ("bad-unit", "criteria", crit({"radius": {"distance": 5, "unit": "furlongs"}}),
+     "criteria.radius.unit"),
+    ("unit-case", "criteria", crit({"radius": {"distance": 5, "unit": "KM"}}),
+     "criteria.radius.unit"),
+    ("days-zero", "criteria", crit({"exclude_hired_within": {"days": 0}}),
+     "criteria.exclude_hired_within.days"),
+    ("days-huge", "criteria", crit({"exclude_rejected_within": {"days": 36_501}}),
+     "criteria.exclude_rejected_within.days"),
+    ("days-bool", "criteria", crit({"exclude_hired_within": {"days": True}}),
+     "criteria.exclude_hired_within.days"),
+    ("days-fraction", "criteria", crit({"exclude_hired_within": {"days": 1.5}}),
+     "criteria.exclude_hired_within.days"),
+    ("days-text", "criteria", crit({"exclude_hired_within": {"days": "30"}}),
+     "criteria.exclude_hired_within.days"),
+    ("empty-all", "criteria", crit({"all": []}), "criteria.all"),
+    ("all-not-list", "criteria", crit({"any": LANG}), "criteria.any"),
+    ("non-dict-node", "criteria", crit({"all": [LANG, "de"]}), "criteria.all[1]"),
+    ("list-node", "criteria", crit({"not": [LANG]}), "criteria.not"),
+    ("two-keys", "criteria", crit({"language": {"code": "de"}, "tag": {"label": "x"}}),
+     "criteria"),
+    ("no-keys", "criteria", crit({}), "criteria"),
+    ("two-keys-nested", "criteria", crit({"all": [LANG, {**LANG, **TAG}]}), "criteria.all[1]"),
+    ("flag-with-fields", "criteria", crit({"consent_valid": {"days": 3}}),
+     "criteria.consent_valid.days"),
+    ("everyone-with-fields", "criteria", crit({"everyone": {"x": 1}}), "criteria.everyone.x"),
+    ("structure-nothing", "criteria", crit({"structure": {}}), "criteria.structure"),
+    ("structure-empty-lists", "criteria", crit({"structure": {"locations": [], "job_fields": []}}),
+     "criteria.structure"),
+    ("structure-string", "criteria", crit({"structure": {"locations": "cz"}}),
+     "criteria.structure.locations"),
+    ("structure-blank-node", "criteria", crit({"structure": {"organizations": ["a", ""]}}),
+     "criteria.structure.organizations[1]"),
+    ("structure-flag", "criteria", crit({"structure": {"locations": ["cz"],
+                                                       "include_expired": "yes"}}),
+     "criteria.structure.include_expired"),
+    ("too-deep-all", "criteria", crit(nested("all", MAX_DEPTH + 1)),
+     "criteria" + ".all[0]" * (MAX_DEPTH + 1)),
+    ("too-deep-not", "criteria", crit(nested("not", MAX_DEPTH + 1)),
+     "criteria" + ".not" * (MAX_DEPTH + 1)),
+    ("far-too-deep", "criteria", crit(nested("any", 5000)),
+     "criteria" + ".any[0]" * (MAX_DEPTH + 1)),
+    # autopool settings
+    ("autopool-not-object", "autopool", auto([]), "autopool"),
+    ("autopool-unknown", "autopool", auto({"colour": "red"}), "autopool.colour"),
+    ("autopool-flag-int", "autopool", auto({"exclude_expired_submissions": 1}),
+     "autopool.exclude_expired_submissions"),
+    ("autopool-flag-null", "autopool", auto({"exclude_in_selection_process": None}),
+     "autopool.exclude_in_selection_process"),
+    ("autopool-days-zero", "autopool", auto({"exclude_hired_within_days": 0}),
+     "autopool.exclude_hired_within_days"),
+    ("autopool-days-huge", "autopool", auto({"exclude_rejected_within_days": 10**6}),
+     "autopool.exclude_rejected_within_days"),
+    ("autopool-days-bool", "autopool", auto({"exclude_rejected_within_days": False}),
+     "autopool.exclude_rejected_within_days"),
+    ("autopool-radius", "autopool", auto({"radius": {"distance": -1, "unit": "km"}}),
+     "autopool.radius.distance"),
+    ("autopool-radius-unit", "autopool", auto({"radius": {"distance": 1, "unit": "mi"}}),
+     "autopool.radius.unit"),
+    ("autopool-structure", "autopool", auto({"structure": {}}), "autopool.structure"),
+    ("autopool-advanced", "autopool",
+     auto({"advanced": {"all": [LANG, {"radius": {"distance": 0}}]}}),
+     "autopool.advanced.all[1].radius.distance"),
+    # quick filters
+    ("qf-missing-criteria", "quick_filter",
+     {"schema": 1, "quick_filter": {"id": "de", "name": "German"}}, "quick_filter.criteria"),
+    ("qf-blank-name", "quick_filter", {"schema": 1, "quick_filter": {**QF, "name": " "}},
+     "quick_filter.name"),
+    ("qf-id-number", "quick_filter", {"schema": 1, "quick_filter": {**QF, "id": 7}},
+     "quick_filter.id"),
+    ("qf-bad-criteria", "quick_filter",
+     {"schema": 1, "quick_filter": {**QF, "criteria": {"tag": {}}}},
+     "quick_filter.criteria.tag.label"),
+    # templates
+    ("tpl-missing-name", "template", {"schema": 1, "template": {"id": "t"}}, "template.name"),
+    ("tpl-blank-name", "template", {"schema": 1, "template": {**TPL, "name": ""}},
+     "template.name"),
+    ("tpl-blank-language", "template", {"schema": 1, "template": {**TPL, "language": " "}},
+     "template.language"),
+    ("tpl-node-number", "template", {"schema": 1, "template": {**TPL, "location": 3}},
+     "template.location"),
+    ("tpl-no-steps", "template", {"schema": 1, "template": {**TPL, "workflow": {"steps": []}}},
+     "template.workflow.steps"),
+    ("tpl-steps-not-text", "template",
+     {"schema": 1, "template": {**TPL, "workflow": {"steps": ["New", 2]}}},
+     "template.workflow.steps"),
+    ("tpl-workflow-flag", "template",
+     {"schema": 1, "template": {**TPL, "workflow": {"steps": ["New"], "motive_required": "no"}}},
+     "template.workflow.motive_required"),
+    ("tpl-autopool-days", "template",
+     {"schema": 1, "template": {**TPL, "autopool": {"exclude_rejected_within_days": 99_999_999}}},
+     "template.autopool.exclude_rejected_within_days"),
+    ("tpl-autopool-advanced", "template",
+     {"schema": 1, "template": {**TPL, "autopool": {"advanced": {"any": []}}}},
+     "template.autopool.advanced.any"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("reader", "doc", "path"),
+    [(r, d, p) for _, r, d, p in MALFORMED],
+    ids=[i for i, *_ in MALFORMED],
+)
+def test_en2_malformed_document_names_the_path(reader: str, doc: Any, path: str) -> None:
+    """EN2: every malformed document raises CriteriaError whose path is exactly the fault's."""
+    with pytest.raises(CriteriaError) as caught:
+        READERS[reader](doc)
+    assert caught.value.path == path
+    assert str(caught.value).startswith(f"{path}: ")
+    assert caught.value.reason
+
+
+def test_en2_messages_say_what_is_wrong() -> None:
+    """EN2: the reason says what is expected and what was found."""
+    with pytest.raises(CriteriaError) as caught:
+        criteria_from_dict(crit({"all": [LANG, TAG, {"radius": {"distance": 0, "unit": "km"}}]}))
+    assert str(caught.value) == "criteria.all[2].radius.distance: must be a number > 0 (got 0)"
+    with pytest.raises(CriteriaError, match="unknown criterion kind 'salary'") as caught:
+        criteria_from_dict(crit({"salary": {}}))
+    assert "keywords" in caught.value.reason  # the known kinds are listed
+    with pytest.raises(CriteriaError, match=r"unsupported version 2 \(this library reads 1\)"):
+        criteria_from_dict({"schema": 2, "criteria": LANG})
+    with pytest.raises(CriteriaError, match="allowed: label"):
+        criteria_from_dict(crit({"tag": {"label": "x", "colour": "red"}}))
+
+
+def test_en2_criteria_error_is_a_value_error() -> None:
+    """EN2: hosts catching ValueError keep working."""
+    with pytest.raises(ValueError, match=r"^criteria\.tag\.label: "):
+        criteria_from_dict(crit({"tag": {}}))
+
+
+def test_en2_nesting_at_the_limit_is_accepted() -> None:
+    """EN2: nesting up to the limit is read; only deeper documents are refused."""
+    c = criteria_from_dict(crit(nested("all", MAX_DEPTH)))
+    assert c == SpeaksLanguage("de")
+    assert criteria_from_dict(crit(nested("not", MAX_DEPTH))) == SpeaksLanguage("de")
+
+
+def test_en2_pathological_values_raise_criteria_error() -> None:
+    """EN2: values no JSON parser makes still raise only CriteriaError.
+
+    A list nested thousands deep (whose repr would overflow the stack) and an int
+    too long to print (Python refuses to convert it to text).
+    """
+    deep: Any = []
+    for _ in range(20_000):
+        deep = [deep]
+    for doc in (crit(deep), crit({"tag": {"label": deep}}), deep):
+        with pytest.raises(CriteriaError):
+            criteria_from_dict(doc)
+    with pytest.raises(CriteriaError) as caught:
+        criteria_from_dict(crit({"radius": {"distance": 10**5000}}))
+    assert caught.value.path == "criteria.radius.distance"
+    with pytest.raises(CriteriaError):
+        criteria_from_dict(crit({"exclude_hired_within": {"days": 10**5000}}))
+
+
+def test_en2_valid_documents_from_json_text() -> None:
+    """EN2: a document a host stored as JSON text reads back."""
+    text = """{"schema": 1, "quick_filter": {"id": "de", "name": "Speaks German",
+              "criteria": {"any": [{"language": {"code": "de"}}, {"tag": {"label": "DE"}}]}}}"""
+    assert quick_filter_from_dict(json.loads(text)) == QuickFilter(
+        QuickFilterId("de"), "Speaks German", SpeaksLanguage("de") | HasTag("de")
+    )
+    tpl = template_from_dict(
+        json.loads(
+            '{"schema": 1, "template": {"id": "t", "name": "Retail", "language": "CS",'
+            ' "workflow": {"steps": ["New", "Interview"]},'
+            ' "autopool": {"exclude_hired_within_days": 14}}}'
+        )
+    )
+    assert tpl == RequisitionTemplate(
+        TemplateId("t"),
+        "Retail",
+        language="cs",
+        workflow=Workflow(("New", "Interview")),
+        autopool=AutopoolCriteria(exclude_hired_within_days=14),
+    )
+
+
+# --- nothing else escapes ---------------------------------------------------------------
+
+
+def _read_or_criteria_error(reader: Reader, doc: Any) -> None:
+    try:
+        reader(doc)
+    except CriteriaError as e:
+        error = e
+    else:
+        return
+    assert isinstance(error.path, str)
+    assert error.path.strip()
+    assert error.reason
+
+
+@given(st.sampled_from(sorted(READERS)), json_values())
+def test_en2_arbitrary_json_gives_a_value_or_criteria_error(reader: str, doc: Any) -> None:
+    """EN2: any JSON-like value read as any document gives a value or CriteriaError."""
+    _read_or_criteria_error(READERS[reader], doc)
+
+
+@given(
+    st.sampled_from(sorted(READERS)),
+    st.sampled_from(sorted(READERS)),
+    json_values(),
+)
+def test_en2_arbitrary_body_in_a_valid_envelope(reader: str, root: str, body: Any) -> None:
+    """EN2: a correct envelope around any JSON-like body gives a value or CriteriaError."""
+    _read_or_criteria_error(READERS[reader], {"schema": 1, root: body})
+
+
+@given(json_values(keys=st.text(max_size=3) | st.integers() | st.none() | st.booleans()))
+def test_en2_non_string_keys_anywhere(body: Any) -> None:
+    """EN2: objects with keys JSON cannot hold (numbers, null) give CriteriaError, not TypeError."""
+    for reader in READERS.values():
+        _read_or_criteria_error(reader, {"schema": 1, "criteria": body})
+        _read_or_criteria_error(reader, body)
+
+
+@given(mutated_documents(criteria(max_leaves=6).map(criteria_to_dict)))
+def test_en2_mutated_criteria_documents(doc: Any) -> None:
+    """EN2: a valid criteria document with one thing broken gives a value or CriteriaError."""
+    _read_or_criteria_error(criteria_from_dict, doc)
+
+
+@given(mutated_documents(autopool_criteria().map(autopool_to_dict)))
+def test_en2_mutated_autopool_documents(doc: Any) -> None:
+    """EN2: a broken autopool document gives a value or CriteriaError."""
+    _read_or_criteria_error(autopool_from_dict, doc)
+
+
+@given(mutated_documents(quick_filters().map(quick_filter_to_dict)))
+def test_en2_mutated_quick_filter_documents(doc: Any) -> None:
+    """EN2: a broken quick-filter document gives a value or CriteriaError."""
+    _read_or_criteria_error(quick_filter_from_dict, doc)
+
+
+@given(mutated_documents(templates().map(template_to_dict)))
+def test_en2_mutated_template_documents(doc: Any) -> None:
+    """EN2: a broken template document gives a value or CriteriaError."""
+    _read_or_criteria_error(template_from_dict, doc)
+
+
+def test_en2_a_value_read_back_is_the_right_type() -> None:
+    """EN2: each reader returns its own kind of value."""
+    assert isinstance(criteria_from_dict(crit(LANG)), SpeaksLanguage)
+    assert isinstance(autopool_from_dict(auto({})), AutopoolCriteria)
+    assert isinstance(quick_filter_from_dict({"schema": 1, "quick_filter": QF}), QuickFilter)
+    assert isinstance(template_from_dict({"schema": 1, "template": TPL}), RequisitionTemplate)
+    assert criteria_from_dict(crit({"exclude_hired_within": {"days": 30}})) == ExcludeHiredWithin(
+        30
+    )

@@ -1,0 +1,132 @@
+"""AP4 full text and DM2 tag keys: the text rules of :mod:`talentpool.text`.
+
+Keywords match whole words, ignoring case and accents ("zilina" finds "Žilina",
+"zilin" does not); a word is a run of letters and digits, with a directly
+following ``+`` or ``#`` kept (C++, C#).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from talentpool.text import fold, matches_keywords, tag_key, words
+
+# Czech and Slovak letters with their unaccented forms, written out by hand
+ACCENTED = "áäčďéěíĺľňóôŕřšťúůýžÁÄČĎÉĚÍĹĽŇÓÔŔŘŠŤÚŮÝŽ"
+PLAIN = "aacdeeillnoorrstuuyzAACDEEILLNOORRSTUUYZ"
+STRIP = str.maketrans(ACCENTED, PLAIN)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Prodavač/ka, Žilina; C++", ("prodavac", "ka", "zilina", "c++")),
+        ("ŽILINA žilina Zilina", ("zilina", "zilina", "zilina")),
+        ("Straße", ("strasse",)),
+        ("ＣＡＳＨＩＥＲ", ("cashier",)),
+        ("ﬁle", ("file",)),
+        ("night-shift night_shift", ("night", "shift", "night", "shift")),
+        ("C# C++ C", ("c#", "c++", "c")),
+        ("24/7 O'Brien", ("24", "7", "o", "brien")),
+        ("  \n\t ", ()),
+        ("Z\u030cilina", ("zilina",)),
+    ],
+    ids=[
+        "seed-example",
+        "case",
+        "sharp-s",
+        "full-width",
+        "ligature",
+        "separators",
+        "c-family",
+        "digits-apostrophe",
+        "blank",
+        "decomposed",
+    ],
+)
+def test_ap4_words(text: str, expected: tuple[str, ...]) -> None:
+    """AP4: text is cut into folded words the documented way."""
+    assert words(text) == expected
+
+
+def test_ap4_zilina_finds_zilina_and_zilin_does_not() -> None:
+    """AP4: the seed's example: "zilina" finds "Žilina", and a prefix is not a word."""
+    text = words("Prodavačka, prodejna Žilina")
+    assert matches_keywords(text, words("zilina"))
+    assert matches_keywords(text, words("ŽILINA"))
+    assert not matches_keywords(text, words("zilin"))
+    assert not matches_keywords(text, words("zilinas"))
+
+
+def test_ap4_inflected_forms_are_other_words() -> None:
+    """AP4: whole words means no stemming: "Žilině" (in Žilina) is not "zilina"."""
+    assert not matches_keywords(words("Prodavačka v Žilině"), words("zilina"))
+    assert matches_keywords(words("Prodavačka v Žilině"), words("ziline"))
+
+
+def test_ap4_every_keyword_must_match() -> None:
+    """AP4: a query of several words matches only when each is a word of the text."""
+    text = words("Forklift driver, night shift")
+    assert matches_keywords(text, words("night forklift"))
+    assert not matches_keywords(text, words("night barista"))
+
+
+def test_ap4_c_plus_plus_is_not_c() -> None:
+    """AP4: "C" does not match a text that only says "C++" (and the other way round)."""
+    assert not matches_keywords(words("Senior C++ developer"), words("C"))
+    assert not matches_keywords(words("Senior C developer"), words("C++"))
+    assert matches_keywords(words("C, C++ and C#"), words("c# c"))
+
+
+def test_ap4_matches_keywords_accepts_any_collection() -> None:
+    """AP4: the text's words may come as a tuple, list or set."""
+    for pool in (("a", "b"), ["a", "b"], {"a", "b"}, frozenset({"a", "b"})):
+        assert matches_keywords(pool, ("b",))
+        assert not matches_keywords(pool, ("c",))
+
+
+czech_word = st.text(alphabet="abcdefghijklmnopqrstuvwxyz" + ACCENTED[:20], min_size=1, max_size=10)
+
+
+@given(st.lists(czech_word, min_size=1, max_size=6))
+def test_ap4_case_and_accents_never_matter(text_words: list[str]) -> None:
+    """AP4: upper-casing and stripping Czech/Slovak accents leaves the words unchanged."""
+    text = " ".join(text_words)
+    assert words(text.translate(STRIP).upper()) == words(text)
+    assert words(text) == tuple(w.translate(STRIP) for w in text_words)
+
+
+@given(st.lists(czech_word, min_size=1, max_size=6), czech_word)
+def test_ap4_a_keyword_matches_exactly_when_it_is_a_whole_word(
+    text_words: list[str], keyword: str
+) -> None:
+    """AP4: a keyword matches when, accents and case aside, it equals one of the text's words."""
+    text = words(", ".join(text_words))
+    expected = keyword.translate(STRIP) in {w.translate(STRIP) for w in text_words}
+    assert matches_keywords(text, words(keyword)) is expected
+
+
+@given(st.text())
+def test_ap4_folding_is_idempotent(text: str) -> None:
+    """AP4: folded text folds to itself, so folding the keywords twice changes nothing."""
+    assert fold(fold(text)) == fold(text)
+    assert words(fold(text)) == words(text)
+
+
+@given(st.text())
+def test_ap4_words_have_no_separators(text: str) -> None:
+    """AP4: no word is empty or contains whitespace or punctuation other than a trailing + or #."""
+    for word in words(text):
+        core = word.rstrip("+#")
+        assert core
+        assert all(ch.isalnum() for ch in core)
+
+
+def test_dm2_tag_key() -> None:
+    """DM2: the key is NFKC, case-folded, whitespace collapsed and trimmed."""
+    assert tag_key("  Prepare \t Contract ") == "prepare contract"
+    assert tag_key("ＰＲＡＨＡ") == "praha"
+    assert tag_key("Žilina") == "žilina"
+    assert tag_key(" \u3000 ") == ""
