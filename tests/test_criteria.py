@@ -432,3 +432,12 @@ def test_ap4_structure_selection() -> None:
     assert s.locations == frozenset({NodeId("cz"), NodeId("sk")})
     assert s.job_fields == frozenset()
     assert s.include_expired is False
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("radius", 5), ("structure", "brno"), ("radius", SpeaksLanguage("de"))]
+)
+def test_ap4_radius_and_structure_must_be_their_criteria(field: str, value: object) -> None:
+    """AP4: a saved radius or structure of the wrong type is refused, naming the field."""
+    with pytest.raises(CriteriaError, match=rf"^autopool\.{field}: must be a"):
+        AutopoolCriteria(**{field: value})  # type: ignore[arg-type]

@@ -503,3 +503,10 @@ def test_en2_a_value_read_back_is_the_right_type() -> None:
     assert criteria_from_dict(crit({"exclude_hired_within": {"days": 30}})) == ExcludeHiredWithin(
         30
     )
+
+
+@pytest.mark.parametrize("version", [1.0, True, "1"])
+def test_en2_schema_version_must_be_the_integer_one(version: object) -> None:
+    """EN2: a schema version that merely compares equal to 1 is not version 1."""
+    with pytest.raises(CriteriaError, match=r"^schema: unsupported version"):
+        criteria_from_dict({"schema": version, "criteria": {"everyone": {}}})

@@ -130,3 +130,12 @@ def test_dm2_tag_key() -> None:
     assert tag_key("ＰＲＡＨＡ") == "praha"
     assert tag_key("Žilina") == "žilina"
     assert tag_key(" \u3000 ") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword"),
+    [("Łódź", "lodz"), ("Øresund", "oresund"), ("Đakovo", "dakovo"), ("Hłasko", "hlasko")],
+)
+def test_ap4_stroked_letters_match_their_plain_letter(text: str, keyword: str) -> None:
+    """AP4: letters with a stroke (no Unicode decomposition) fold like accented ones."""
+    assert matches_keywords(words(f"Prodavač, {text}"), (keyword,))

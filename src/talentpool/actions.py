@@ -34,7 +34,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from talentpool.audit import AccountSettingChanged, CandidateMatched, CandidateMatchedAndRejected
+from talentpool.audit import CandidateMatched, CandidateMatchedAndRejected
 from talentpool.autopool import Autopooling
 from talentpool.clock import Clock
 from talentpool.errors import (
@@ -44,6 +44,7 @@ from talentpool.errors import (
     FeatureDisabledError,
     PermissionDeniedError,
 )
+from talentpool.guards import require_autopool_enabled, require_permission, switch_setting
 from talentpool.ids import CandidateId, RequisitionId, SubmissionId, UserId
 from talentpool.model import (
     Permission,
@@ -122,14 +123,6 @@ class AutopoolActions:
 
     # --- checks ------------------------------------------------------------------
 
-    def _require_enabled(self) -> None:
-        if not self._uow.settings.get().autopool_enabled:
-            msg = (
-                "automatic candidate pooling is disabled for this account; "
-                "a system administrator can enable it"
-            )
-            raise FeatureDisabledError(msg)
-
     def _require_match_and_reject(self, user_id: UserId) -> User:
         if not self._uow.settings.get().match_and_reject_enabled:
             msg = (
@@ -137,14 +130,9 @@ class AutopoolActions:
                 "a system administrator can enable it in the account settings"
             )
             raise FeatureDisabledError(msg)
-        user = self._uow.users.get(user_id)
-        if not user.has(Permission.MATCH_AND_REJECT):
-            msg = (
-                f"user {user_id!r} may not match and reject: it needs the permission "
-                f"{Permission.MATCH_AND_REJECT.value!r}"
-            )
-            raise PermissionDeniedError(msg)
-        return user
+        return require_permission(
+            self._uow.users, user_id, Permission.MATCH_AND_REJECT, "match and reject"
+        )
 
     def _check_match(self, user: User, requisition: Requisition, candidate_id: CandidateId) -> bool:
         """Refuse a candidate already on the requisition; return whether they are in the pool."""
@@ -186,26 +174,14 @@ class AutopoolActions:
         The setting is independent of the autopool switch, so an administrator
         can prepare it before enabling autopooling.
         """
-        with self._uow:
-            admin = self._uow.users.get(admin_id)
-            if not admin.is_administrator:
-                msg = (
-                    f"only system administrators may switch match and reject; "
-                    f"{admin_id!r} is not one"
-                )
-                raise PermissionDeniedError(msg)
-            settings = self._uow.settings.get()
-            self._uow.settings.save(attrs.evolve(settings, match_and_reject_enabled=enabled))
-            self._uow.events.append(
-                AccountSettingChanged(
-                    occurred_at=self._clock.now(),
-                    actor_id=admin_id,
-                    reason=f"match and reject {'enabled' if enabled else 'disabled'}",
-                    setting="match_and_reject_enabled",
-                    enabled=enabled,
-                )
-            )
-            self._uow.commit()
+        switch_setting(
+            self._uow,
+            self._clock,
+            admin_id,
+            setting="match_and_reject_enabled",
+            enabled=enabled,
+            label="match and reject",
+        )
 
     # --- the actions ---------------------------------------------------------------
 
@@ -220,7 +196,7 @@ class AutopoolActions:
         the order of the checks.
         """
         with self._uow:
-            self._require_enabled()
+            require_autopool_enabled(self._uow.settings)
             user = self._uow.users.get(user_id)
             requisition = self._uow.requisitions.get(requisition_id)
             self._uow.candidates.get(candidate_id)
@@ -266,7 +242,7 @@ class AutopoolActions:
         exclusions and never reappears in its pool.
         """
         with self._uow:
-            self._require_enabled()
+            require_autopool_enabled(self._uow.settings)
             user = self._require_match_and_reject(user_id)
             requisition = self._uow.requisitions.get(requisition_id)
             self._uow.candidates.get(candidate_id)

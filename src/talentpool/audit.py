@@ -38,17 +38,30 @@ from typing import Any
 
 import attrs
 
+from talentpool.criteria import AutopoolCriteria, QuickFilter
 from talentpool.events import DomainEvent
-from talentpool.ids import CandidateId, RepoolingRuleId, RequisitionId, SubmissionId
+from talentpool.ids import (
+    CandidateId,
+    QuickFilterId,
+    RepoolingRuleId,
+    RequisitionId,
+    SubmissionId,
+    TemplateId,
+)
 from talentpool.model import RepoolingRule, SubmissionStatus
+from talentpool.serialization import autopool_to_dict, quick_filter_to_dict
 
 __all__ = [
     "AccountSettingChanged",
+    "AutopoolCriteriaSaved",
     "CandidateFileViewed",
     "CandidateMatched",
     "CandidateMatchedAndRejected",
+    "QuickFilterRemoved",
+    "QuickFilterSaved",
     "RepoolingRuleRemoved",
     "RepoolingRuleSaved",
+    "RequisitionOpened",
     "SubmissionInactivated",
     "event_to_dict",
 ]
@@ -178,7 +191,67 @@ class SubmissionInactivated(DomainEvent):
     idle_days: int
 
 
+@attrs.frozen(kw_only=True)
+class AutopoolCriteriaSaved(DomainEvent):
+    """Autopool criteria were saved on a template or a requisition (AP2, AP3).
+
+    Exactly one of :attr:`template_id` and :attr:`requisition_id` is set.
+
+    Attributes:
+        template_id: The template whose criteria changed, if it was a template.
+        requisition_id: The requisition whose criteria changed, if it was one.
+        criteria: The criteria now saved, ``None`` when they were removed.
+        previous: The criteria before, ``None`` when there were none.
+    """
+
+    template_id: TemplateId | None = None
+    requisition_id: RequisitionId | None = None
+    criteria: AutopoolCriteria | None
+    previous: AutopoolCriteria | None
+
+
+@attrs.frozen(kw_only=True)
+class RequisitionOpened(DomainEvent):
+    """A requisition was created from a template and inherited its criteria (AP3).
+
+    Attributes:
+        requisition_id: The new requisition.
+        template_id: The template it came from.
+        inherited_criteria: Whether it inherited autopool criteria.
+    """
+
+    requisition_id: RequisitionId
+    template_id: TemplateId
+    inherited_criteria: bool
+
+
+@attrs.frozen(kw_only=True)
+class QuickFilterSaved(DomainEvent):
+    """A system administrator created or changed a quick filter (AP8).
+
+    Attributes:
+        quick_filter: The filter as saved.
+    """
+
+    quick_filter: QuickFilter
+
+
+@attrs.frozen(kw_only=True)
+class QuickFilterRemoved(DomainEvent):
+    """A system administrator removed a quick filter (AP8).
+
+    Attributes:
+        quick_filter_id: The filter removed.
+    """
+
+    quick_filter_id: QuickFilterId
+
+
 def _plain(value: object) -> Any:
+    if isinstance(value, AutopoolCriteria):
+        return autopool_to_dict(value)
+    if isinstance(value, QuickFilter):
+        return quick_filter_to_dict(value)
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, enum.Enum):

@@ -15,13 +15,18 @@ from datetime import datetime
 
 import attrs
 
-from talentpool.audit import CandidateFileViewed
+from talentpool.audit import (
+    AutopoolCriteriaSaved,
+    CandidateFileViewed,
+    QuickFilterRemoved,
+    QuickFilterSaved,
+    RequisitionOpened,
+)
 from talentpool.clock import Clock
 from talentpool.criteria import AutopoolCriteria, Criterion, QuickFilter, all_of
 from talentpool.errors import (
     ConfigurationError,
     DomainError,
-    FeatureDisabledError,
     PermissionDeniedError,
 )
 from talentpool.evaluation import (
@@ -33,6 +38,13 @@ from talentpool.evaluation import (
     in_universe,
     matches,
 )
+from talentpool.events import DomainEvent
+from talentpool.guards import (
+    require_administrator,
+    require_autopool_enabled,
+    require_permission,
+    switch_setting,
+)
 from talentpool.ids import CandidateId, QuickFilterId, RequisitionId, TemplateId, UserId
 from talentpool.model import (
     Attachment,
@@ -42,7 +54,6 @@ from talentpool.model import (
     Requisition,
     RequisitionTemplate,
     SubmissionStatus,
-    User,
 )
 from talentpool.ports import CandidateQuery, UnitOfWork
 from talentpool.results import MAX_RESULTS, Ordering, PoolRow
@@ -290,55 +301,64 @@ class Autopooling:
         self._uow = uow
         self._clock = clock
 
-    # --- checks ---------------------------------------------------------------
-
-    def _require_enabled(self) -> None:
-        if not self._uow.settings.get().autopool_enabled:
-            msg = (
-                "automatic candidate pooling is disabled for this account; "
-                "a system administrator can enable it"
-            )
-            raise FeatureDisabledError(msg)
-
-    def _user_with(self, user_id: UserId, permission: Permission, action: str) -> User:
-        user = self._uow.users.get(user_id)
-        if not user.has(permission):
-            msg = f"user {user_id!r} may not {action}: it needs the permission {permission.value!r}"
-            raise PermissionDeniedError(msg)
-        return user
-
-    def _administrator(self, user_id: UserId, action: str) -> User:
-        user = self._uow.users.get(user_id)
-        if not user.is_administrator:
-            raise PermissionDeniedError(
-                f"only system administrators may {action}; {user_id!r} is not one"
-            )
-        return user
-
-    # --- administration (AP1, AP8) -----------------------------------------------
+    # --- administration (AP1, AP8, AP14) -------------------------------------------
 
     def set_enabled(self, admin_id: UserId, enabled: bool) -> None:
         """Switch automatic candidate pooling on or off for the account (AP1)."""
-        self._administrator(admin_id, "switch automatic candidate pooling")
-        with self._uow:
-            settings = self._uow.settings.get()
-            self._uow.settings.save(attrs.evolve(settings, autopool_enabled=enabled))
-            self._uow.commit()
+        switch_setting(
+            self._uow,
+            self._clock,
+            admin_id,
+            setting="autopool_enabled",
+            enabled=enabled,
+            label="automatic candidate pooling",
+        )
+
+    def set_enforce_consent(self, admin_id: UserId, enforce: bool) -> None:
+        """Make every pool exclude candidates without valid consent, or stop (AP14)."""
+        switch_setting(
+            self._uow,
+            self._clock,
+            admin_id,
+            setting="enforce_consent",
+            enabled=enforce,
+            label="the consent criterion in every pool",
+        )
 
     def define_quick_filter(self, admin_id: UserId, quick_filter: QuickFilter) -> QuickFilter:
         """Save a quick filter users can apply to any pool's results (AP8)."""
-        self._administrator(admin_id, "define quick filters")
         with self._uow:
+            require_administrator(self._uow.users, admin_id, "define quick filters")
             self._uow.quick_filters.save(quick_filter)
+            self._record(
+                QuickFilterSaved,
+                admin_id,
+                f"quick filter {quick_filter.name!r} saved",
+                quick_filter=quick_filter,
+            )
             self._uow.commit()
         return quick_filter
 
     def remove_quick_filter(self, admin_id: UserId, filter_id: QuickFilterId) -> None:
         """Remove a quick filter (AP8)."""
-        self._administrator(admin_id, "remove quick filters")
         with self._uow:
+            require_administrator(self._uow.users, admin_id, "remove quick filters")
             self._uow.quick_filters.remove(filter_id)
+            self._record(
+                QuickFilterRemoved,
+                admin_id,
+                f"quick filter {filter_id!r} removed",
+                quick_filter_id=filter_id,
+            )
             self._uow.commit()
+
+    def _record(
+        self, event: type[DomainEvent], actor_id: UserId | None, reason: str, **fields: object
+    ) -> None:
+        """Append an audit event of type *event*, stamped now, to the unit of work."""
+        self._uow.events.append(
+            event(occurred_at=self._clock.now(), actor_id=actor_id, reason=reason, **fields)
+        )
 
     def quick_filters(self) -> tuple[QuickFilter, ...]:
         """Return every quick filter, by name."""
@@ -350,11 +370,20 @@ class Autopooling:
         self, user_id: UserId, template_id: TemplateId, criteria: AutopoolCriteria | None
     ) -> RequisitionTemplate:
         """Save (or with ``None`` remove) a template's criteria; requisitions keep theirs."""
-        self._require_enabled()
-        self._user_with(user_id, Permission.DEFINE_AUTOPOOL_CRITERIA, "define autopool criteria")
         with self._uow:
-            template = attrs.evolve(self._uow.templates.get(template_id), autopool=criteria)
+            self._may_define_criteria(user_id)
+            before = self._uow.templates.get(template_id)
+            template = attrs.evolve(before, autopool=criteria)
             self._uow.templates.save(template)
+            self._record(
+                AutopoolCriteriaSaved,
+                user_id,
+                f"autopool criteria of template {before.name!r} "
+                + ("saved" if criteria is not None else "removed"),
+                template_id=template_id,
+                criteria=criteria,
+                previous=before.autopool,
+            )
             self._uow.commit()
         return template
 
@@ -366,16 +395,33 @@ class Autopooling:
         Raises ``ConfigurationError`` before saving criteria the requisition cannot
         evaluate (a radius without a primary location).
         """
-        self._require_enabled()
-        self._user_with(user_id, Permission.DEFINE_AUTOPOOL_CRITERIA, "define autopool criteria")
         with self._uow:
-            requisition = self._uow.requisitions.get(requisition_id)
+            self._may_define_criteria(user_id)
+            before = self._uow.requisitions.get(requisition_id)
             if criteria is not None:
-                check_configuration(criteria.criterion(), requisition)
-            requisition = attrs.evolve(requisition, autopool=criteria)
+                check_configuration(criteria.criterion(), before)
+            requisition = attrs.evolve(before, autopool=criteria)
             self._uow.requisitions.save(requisition)
+            self._record(
+                AutopoolCriteriaSaved,
+                user_id,
+                f"autopool criteria of requisition {before.title!r} "
+                + ("saved" if criteria is not None else "removed"),
+                requisition_id=requisition_id,
+                criteria=criteria,
+                previous=before.autopool,
+            )
             self._uow.commit()
         return requisition
+
+    def _may_define_criteria(self, user_id: UserId) -> None:
+        require_autopool_enabled(self._uow.settings)
+        require_permission(
+            self._uow.users,
+            user_id,
+            Permission.DEFINE_AUTOPOOL_CRITERIA,
+            "define autopool criteria",
+        )
 
     def open_requisition(
         self,
@@ -396,6 +442,14 @@ class Autopooling:
                 **fields,
             )
             self._uow.requisitions.save(requisition)
+            self._record(
+                RequisitionOpened,
+                None,
+                f"requisition {title!r} opened from template {template.name!r}",
+                requisition_id=requisition_id,
+                template_id=template_id,
+                inherited_criteria=template.autopool is not None,
+            )
             self._uow.commit()
         return requisition
 
@@ -449,7 +503,7 @@ class Autopooling:
         Quick filters and the order are applied before the cap, so they choose
         which candidates are shown; the total counts every match.
         """
-        self._require_enabled()
+        require_autopool_enabled(self._uow.settings)
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_RESULTS:
             raise DomainError("limit", limit, f"must be a whole number from 1 to {MAX_RESULTS}")
         requisition = self._uow.requisitions.get(requisition_id)
@@ -465,7 +519,7 @@ class Autopooling:
 
     def explain(self, requisition_id: RequisitionId, candidate_id: CandidateId) -> Explanation:
         """Say which criteria the candidate passes or fails for the pool, and why (EN3)."""
-        self._require_enabled()
+        require_autopool_enabled(self._uow.settings)
         requisition = self._uow.requisitions.get(requisition_id)
         terms = self._terms(requisition)
         for term in terms:
@@ -479,7 +533,7 @@ class Autopooling:
 
     def funnel(self, requisition_id: RequisitionId) -> Funnel:
         """Count how many candidates each criterion removes, in order (EN3)."""
-        self._require_enabled()
+        require_autopool_enabled(self._uow.settings)
         requisition = self._uow.requisitions.get(requisition_id)
         terms = self._terms(requisition)
         check_configuration(all_of(*terms), requisition)
@@ -501,8 +555,7 @@ class Autopooling:
         self, user_id: UserId, requisition_id: RequisitionId, criteria: AutopoolCriteria
     ) -> DryRun:
         """Say who would join and who would leave the pool if *criteria* were saved (EN5)."""
-        self._require_enabled()
-        self._user_with(user_id, Permission.DEFINE_AUTOPOOL_CRITERIA, "define autopool criteria")
+        self._may_define_criteria(user_id)
         requisition = self._uow.requisitions.get(requisition_id)
         now = self._clock.now()
 
@@ -527,7 +580,7 @@ class Autopooling:
 
     def in_pool(self, requisition_id: RequisitionId, candidate_id: CandidateId) -> bool:
         """Return whether the candidate is in the requisition's pool now."""
-        self._require_enabled()
+        require_autopool_enabled(self._uow.settings)
         requisition = self._uow.requisitions.get(requisition_id)
         criterion = self._pool(requisition)
         check_configuration(criterion, requisition)

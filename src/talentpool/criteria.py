@@ -593,6 +593,14 @@ def _bool(path: str) -> _Validator:
     return check
 
 
+def _optional_leaf(kind: type[Leaf], path: str) -> _Validator:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None and not isinstance(value, kind):
+            raise _bad(path, f"must be a {kind.__name__} or None (got {value!r})")
+
+    return check
+
+
 def _criterion(path: str) -> _Validator:
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, Criterion):
@@ -634,8 +642,12 @@ class AutopoolCriteria:
         default=DEFAULT_HIRED_WINDOW_DAYS,
         validator=_optional_days("autopool.exclude_hired_within_days"),
     )
-    radius: ResidenceWithin | None = None
-    structure: SubmissionsInStructure | None = None
+    radius: ResidenceWithin | None = attrs.field(
+        default=None, validator=_optional_leaf(ResidenceWithin, "autopool.radius")
+    )
+    structure: SubmissionsInStructure | None = attrs.field(
+        default=None, validator=_optional_leaf(SubmissionsInStructure, "autopool.structure")
+    )
     require_valid_consent: bool = attrs.field(
         default=False, validator=_bool("autopool.require_valid_consent")
     )

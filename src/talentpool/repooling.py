@@ -47,7 +47,8 @@ import attrs
 
 from talentpool.audit import RepoolingRuleRemoved, RepoolingRuleSaved, SubmissionInactivated
 from talentpool.clock import Clock, days_between, window_start
-from talentpool.errors import FeatureDisabledError, NotFoundError, PermissionDeniedError
+from talentpool.errors import NotFoundError
+from talentpool.guards import require_administrator, require_autopool_enabled
 from talentpool.ids import CandidateId, RepoolingRuleId, RequisitionId, SubmissionId, UserId
 from talentpool.model import (
     Dimension,
@@ -56,7 +57,6 @@ from talentpool.model import (
     StructureTree,
     Submission,
     SubmissionStatus,
-    User,
 )
 from talentpool.ports import UnitOfWork
 
@@ -186,22 +186,10 @@ class Repooling:
         self._uow = uow
         self._clock = clock
 
-    # --- checks ------------------------------------------------------------------
-
     def _require_enabled(self) -> None:
-        if not self._uow.settings.get().autopool_enabled:
-            msg = (
-                "automatic candidate pooling, and with it repooling, is disabled for this "
-                "account; a system administrator can enable it"
-            )
-            raise FeatureDisabledError(msg)
-
-    def _administrator(self, user_id: UserId, action: str) -> User:
-        user = self._uow.users.get(user_id)
-        if not user.is_administrator:
-            msg = f"only system administrators may {action}; {user_id!r} is not one"
-            raise PermissionDeniedError(msg)
-        return user
+        require_autopool_enabled(
+            self._uow.settings, "automatic candidate pooling, and with it repooling,"
+        )
 
     # --- rules ----------------------------------------------------------------------
 
@@ -209,7 +197,7 @@ class Repooling:
         """Create or replace a repooling rule (administrators only); return it."""
         with self._uow:
             self._require_enabled()
-            self._administrator(admin_id, "define repooling rules")
+            require_administrator(self._uow.users, admin_id, "define repooling rules")
             try:
                 previous: RepoolingRule | None = self._uow.repooling_rules.get(rule.id)
             except NotFoundError:
@@ -235,7 +223,7 @@ class Repooling:
         """Remove a repooling rule (administrators only); ``NotFoundError`` if unknown."""
         with self._uow:
             self._require_enabled()
-            self._administrator(admin_id, "remove repooling rules")
+            require_administrator(self._uow.users, admin_id, "remove repooling rules")
             rule = self._uow.repooling_rules.get(rule_id)
             self._uow.repooling_rules.remove(rule_id)
             self._uow.events.append(
@@ -291,7 +279,7 @@ class Repooling:
         """Say which submissions a run now would set Inactive, writing nothing (administrators)."""
         with self._uow:
             self._require_enabled()
-            self._administrator(admin_id, "preview repooling")
+            require_administrator(self._uow.users, admin_id, "preview repooling")
             now = self._clock.now()
             return RepoolingReport(now, self._plan(now), applied=False)
 
@@ -305,7 +293,7 @@ class Repooling:
         with self._uow:
             self._require_enabled()
             if actor_id is not None:
-                self._administrator(actor_id, "run the repooling job")
+                require_administrator(self._uow.users, actor_id, "run the repooling job")
             now = self._clock.now()
             changes = self._plan(now)
             for change in changes:

@@ -236,7 +236,7 @@ def _envelope(doc: Json, root: str) -> Json:
         if key not in body:
             raise CriteriaError(key, "is required")
     version = body["schema"]
-    if version != SCHEMA_VERSION or isinstance(version, bool):
+    if type(version) is not int or version != SCHEMA_VERSION:
         raise CriteriaError(
             "schema", f"unsupported version {_show(version)} (this library reads {SCHEMA_VERSION})"
         )

@@ -11,8 +11,10 @@ typed is kept for display::
 candidate's searchable text and the keywords are cut into words the same way:
 
 1. Unicode NFKD decomposition, then every combining mark is dropped
-   (``"Žilina"`` becomes ``"Zilina"``) and the result is case-folded
-   (``"Straße"`` becomes ``"strasse"``);
+   (``"Žilina"`` becomes ``"Zilina"``), the result is case-folded
+   (``"Straße"`` becomes ``"strasse"``) and the stroked letters that have no
+   decomposition are written plain (``ł ø đ ħ ŧ ı`` as ``l o d h t i``, so
+   ``"Łódź"`` becomes ``"lodz"``);
 2. a word is a run of letters and digits, with any ``+`` or ``#`` that directly
    follows it kept (so ``C++`` and ``C#`` are words of their own); everything else
    separates words.
@@ -46,11 +48,16 @@ def tag_key(label: str) -> str:
     return _WHITESPACE.sub(" ", normal).strip()
 
 
+# Letters whose stroke or slash is not a combining mark, so NFKD leaves them whole;
+# a person typing without accents writes the plain letter ("Lodz" for "Łódź").
+_STROKED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ı": "i"})
+
+
 def fold(text: str) -> str:
     """Return *text* without accents and case-folded, the form full-text compares."""
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFKC", stripped.casefold())
+    return unicodedata.normalize("NFKC", stripped.casefold().translate(_STROKED))
 
 
 def words(text: str) -> tuple[str, ...]:
