@@ -63,9 +63,9 @@ def test_an_administrator_subscribes_themselves_mp1(acc: Account) -> None:
 def test_anyone_else_may_not_subscribe_and_nothing_changes_mp1(acc: Account, actor: str) -> None:
     """MP1: a non-administrator (even one who sees the whole database) is refused."""
     before_subs, before_events = list(acc.uow.subscriptions), len(acc.uow.events)
-    with pytest.raises(PermissionDeniedError, match="only administrators"):
+    with pytest.raises(PermissionDeniedError, match="only system administrators"):
         acc.pools.subscribe(UserId(actor), HM, "Praha")
-    with pytest.raises(PermissionDeniedError, match="only administrators"):
+    with pytest.raises(PermissionDeniedError, match="only system administrators"):
         acc.pools.subscribe(UserId(actor), UserId(actor), "Praha")
     assert list(acc.uow.subscriptions) == before_subs
     assert len(acc.uow.events) == before_events

@@ -89,8 +89,13 @@ def _walk(value: object) -> Iterator[object]:
 class MicroPoolMachine(RuleBasedStateMachine):
     """The services against a reference model written out by hand."""
 
-    @initialize()
-    def set_up(self) -> None:
+    @initialize(
+        first_subscriptions=st.lists(st.tuples(users, labels), max_size=6),
+        first_tags=st.lists(st.tuples(candidates, labels), max_size=8),
+    )
+    def set_up(
+        self, first_subscriptions: list[tuple[str, str]], first_tags: list[tuple[str, str]]
+    ) -> None:
         self.acc = Account()
         w = self.acc.world
         for u in MANAGERS:
@@ -112,6 +117,13 @@ class MicroPoolMachine(RuleBasedStateMachine):
         self.owner: dict[str, str | None] = dict.fromkeys(REQUISITIONS)
         self.position_shared: dict[str, set[str]] = {r: set() for r in REQUISITIONS}
         self.count = 0
+        # start from a random micro-pool landscape, built through the services
+        for u, label in first_subscriptions:
+            self.acc.pools.subscribe(UserId(ADMIN), UserId(u), label)
+            self.subs[u].add(tag_key(label))
+        for c, label in first_tags:
+            self.acc.pools.tag(None, CandidateId(c), label)
+            self.tags[c].add(tag_key(label))
 
     # --- the reference model -----------------------------------------------------------
 
@@ -293,6 +305,7 @@ class MicroPoolMachine(RuleBasedStateMachine):
             for c in CANDIDATES:
                 decision = self.acc.vis.decide(UserId(u), CandidateId(c))
                 assert decision.level is self.ref_level(u, c), (u, c, decision)
+                assert self.acc.vis.level(UserId(u), CandidateId(c)) is decision.level
                 assert [t.key for t in decision.micro_pools] == self.ref_pools(u, c)
 
     @invariant()
@@ -390,6 +403,6 @@ class MicroPoolMachine(RuleBasedStateMachine):
 
 
 MicroPoolMachine.TestCase.settings = settings(
-    MicroPoolMachine.TestCase.settings, stateful_step_count=30
+    MicroPoolMachine.TestCase.settings, stateful_step_count=40
 )
 TestMicroPools = MicroPoolMachine.TestCase

@@ -49,6 +49,7 @@ from talentpool.clock import Clock
 from talentpool.criteria import Criterion, HasTag
 from talentpool.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from talentpool.events import DomainEvent
+from talentpool.guards import require_administrator, switch_setting
 from talentpool.ids import CandidateId, NotificationId, UserId
 from talentpool.model import Candidate, Subscription, Tag, User
 from talentpool.notifications import (
@@ -261,11 +262,7 @@ class MicroPools:
     # --- checks -------------------------------------------------------------------------
 
     def _administrator(self, admin_id: UserId, action: str) -> User:
-        user = self._uow.users.get(admin_id)
-        if not user.is_administrator:
-            msg = f"only administrators may {action}; {admin_id!r} is not one, nothing changed"
-            raise PermissionDeniedError(msg)
-        return user
+        return require_administrator(self._uow.users, admin_id, action)
 
     def _require_sees(self, actor_id: UserId | None, candidate_id: CandidateId) -> None:
         if actor_id is None:
@@ -617,13 +614,15 @@ class MicroPools:
         return settings
 
     def set_slack_integrated(self, admin_id: UserId, integrated: bool) -> None:
-        """Record whether the account has Slack integrated (MP8); administrators only."""
-        self._administrator(admin_id, "change the Slack integration")
-        uow = self._uow
-        with uow:
-            settings = uow.settings.get()
-            uow.settings.save(attrs.evolve(settings, slack_integrated=integrated))
-            uow.commit()
+        """Record whether the account has Slack integrated (MP8); administrators only, audited."""
+        switch_setting(
+            self._uow,
+            self._clock,
+            admin_id,
+            setting="slack_integrated",
+            enabled=integrated,
+            label="the Slack integration",
+        )
 
     def bell(self, user_id: UserId) -> tuple[Notification, ...]:
         """Return what *user_id*'s in-app bell lists, oldest first."""
