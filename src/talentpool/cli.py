@@ -6,7 +6,9 @@ them and ``talentpool COMMAND --help`` describes one:
 * ``talentpool demo`` builds the demo account of :mod:`talentpool.demo` (a Czech
   grocery chain on the in-memory reference adapter) and prints the autopool of
   one store: the top rows, the total and whether it was truncated, the funnel,
-  and why some candidates are not in it.
+  and why some candidates are not in it; then its micro-pools: each user's
+  folders, the notifications sent per user and channel, what a tag-share viewer
+  sees of a candidate next to an owner, and a dry run of a subscription change.
 
 Commands are registered in :data:`COMMANDS`, so new ones (autopool results for a
 requisition, explain, the repooling batch job, a demo on SQLite) slot in as one
@@ -80,7 +82,8 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
 COMMANDS: tuple[Command, ...] = (
     Command(
         "demo",
-        "print the autopool of a demo retail chain: results, funnel and explanations",
+        "print a demo retail chain: an autopool (results, funnel, explanations) and "
+        "micro-pools (folders, notifications, tag-share view, dry run)",
         _configure_demo,
         _run_demo,
     ),

@@ -1,4 +1,4 @@
-"""A demo account: Koruna Market, a Czech grocery chain, and the autopool of one store.
+"""A demo account: Koruna Market, a Czech grocery chain, its micro-pools and one store's autopool.
 
 :func:`load_demo` writes a deterministic, realistic dataset into any
 :class:`~talentpool.ports.UnitOfWork` (the in-memory reference here; a database
@@ -8,34 +8,54 @@ and Olomouc, a "Store assistant" template with autopool criteria, a requisition
 opened from it for the new store at Brno Vaňkovka, and a few hundred
 candidates with Czech, German and Slovak names living around the three cities,
 whose submissions are new, in process, rejected, hired, withdrawn, inactive or
-expired. The same seed always gives the same data.
+expired. Each application came with a CV. The same seed always gives the same data.
+
+:func:`load_micro_pools` then plays one morning of tag tracking through
+:class:`~talentpool.micropools.MicroPools`, so notifications and audit events
+happen as in production: the administrator integrates Slack and sets up tag
+tracking for two regional managers (locations "Brno" and "Praha"), a warehouse
+team lead (the skill "forklift licence") and an HR officer ("prepare
+contract"); the team lead turns email off; two people apply through the
+career page's collection form, picking their location themselves (no actor);
+and the recruiter tags one applicant "forklift licence" and another "prepare
+contract".
 
 :func:`render_report` reads a requisition's pool through
 :class:`~talentpool.autopool.Autopooling` and returns a readable report: the
 top rows, the total and whether the list was truncated, the funnel, and
-explanations for a few excluded candidates. ``talentpool demo`` prints it::
+explanations for a few excluded candidates. :func:`render_micro_pools` reports
+the morning: each user's micro-pool folders with their counts, the
+notifications sent per user and channel, what a tag-share viewer sees of a
+candidate next to what an owner sees, and a dry run of one subscription change.
+``talentpool demo`` prints both::
 
     >>> demo = build_demo(candidates=60)
     >>> report = render_report(demo, top=3)
     >>> "Funnel" in report and "Why not?" in report
+    True
+    >>> micro = render_micro_pools(demo)
+    >>> "Micro-pool folders" in micro and "Notifications" in micro
     True
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import TypeVar
 
 import attrs
 
-from talentpool.adapters.memory import MemoryUnitOfWork
+from talentpool.adapters.memory import MemoryIds, MemoryUnitOfWork
+from talentpool.adapters.outbox import MemoryOutbox
 from talentpool.autopool import Autopooling
 from talentpool.clock import Clock, FixedClock
 from talentpool.criteria import AutopoolCriteria, ResidenceWithin, SubmissionsInStructure
+from talentpool.errors import PermissionDeniedError
 from talentpool.geo import GeoPoint
 from talentpool.ids import (
+    AttachmentId,
     CandidateId,
     NodeId,
     RequisitionId,
@@ -43,8 +63,10 @@ from talentpool.ids import (
     TemplateId,
     UserId,
 )
+from talentpool.micropools import MicroPools
 from talentpool.model import (
     AccountSettings,
+    Attachment,
     Candidate,
     Consent,
     Dimension,
@@ -57,18 +79,36 @@ from talentpool.model import (
     SubmissionStatus,
     User,
 )
+from talentpool.notifications import NotificationChannel
 from talentpool.ports import UnitOfWork
 from talentpool.results import MAX_RESULTS
+from talentpool.text import fold
+from talentpool.visibility import (
+    AccessDecision,
+    OwnerCandidateCard,
+    OwnerCandidateRow,
+    PositionOperation,
+    TagShareCandidateCard,
+    TagShareCandidateRow,
+    Visibility,
+)
 
 __all__ = [
+    "BRNO_TAG",
+    "CONTRACT_TAG",
     "DEMO_NOW",
+    "FORKLIFT_TAG",
     "POOL_REQUISITION",
+    "PRAHA_TAG",
     "STORE_ASSISTANT_CRITERIA",
     "WIDE_REQUISITION",
     "Demo",
+    "MicroPoolStory",
     "build_demo",
     "demo_report",
     "load_demo",
+    "load_micro_pools",
+    "render_micro_pools",
     "render_report",
 ]
 
@@ -89,7 +129,24 @@ ADMIN = UserId("alena")
 RECRUITER = UserId("roman")
 """Roman Řehoř, a recruiter who may define autopool criteria and see other applications."""
 STORE_MANAGER = UserId("marek")
-"""Marek Malý, the Brno store manager, with no special permissions."""
+"""Marek Malý, the Brno store manager, with no special permissions; he owns the open positions."""
+BRNO_MANAGER = UserId("bara")
+"""Bára Brněnská, regional manager for South Moravia; tracks :data:`BRNO_TAG`."""
+PRAHA_MANAGER = UserId("pavla")
+"""Pavla Pražská, regional manager for Praha; tracks :data:`PRAHA_TAG`."""
+WAREHOUSE_LEAD = UserId("bohdan")
+"""Bohdan Bednář, team lead at the Brno Modřice warehouse; tracks :data:`FORKLIFT_TAG`."""
+HR_OFFICER = UserId("anna")
+"""Anna Smluvní, HR, who prepares employment contracts; tracks :data:`CONTRACT_TAG`."""
+
+BRNO_TAG = "Brno"
+"""A location tag candidates pick on the career page's collection form."""
+PRAHA_TAG = "Praha"
+"""The other location tag of the collection form."""
+FORKLIFT_TAG = "forklift licence"
+"""A skill tag recruiters give; the warehouse team tracks it."""
+CONTRACT_TAG = "prepare contract"
+"""A work tag: the recruiter hands a chosen candidate to HR with it."""
 
 # --- places ----------------------------------------------------------------------------
 
@@ -248,9 +305,32 @@ STORE_ASSISTANT_CRITERIA = AutopoolCriteria(
 """The criteria of the "Store assistant" template: available, Czech-speaking, near, in sales."""
 
 
+def _steps(value: Iterable[tuple[datetime, str]]) -> tuple[tuple[datetime, str], ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class MicroPoolStory:
+    """What :func:`load_micro_pools` did, for the report and for tests.
+
+    Attributes:
+        steps: What happened, in order: when, and in words.
+        form_applicants: The candidates who came through the collection form, with
+            a location tag they picked themselves.
+        forklift_candidate: The applicant the recruiter tagged :data:`FORKLIFT_TAG`.
+        contract_candidate: The applicant the recruiter tagged :data:`CONTRACT_TAG`:
+            the HR officer sees them through a tag share, the store manager owns them.
+    """
+
+    steps: tuple[tuple[datetime, str], ...] = attrs.field(converter=_steps)
+    form_applicants: tuple[CandidateId, ...]
+    forklift_candidate: CandidateId
+    contract_candidate: CandidateId
+
+
 @attrs.frozen
 class Demo:
-    """A loaded demo account and the service to ask it.
+    """A loaded demo account and the services to ask it.
 
     Attributes:
         uow: Where the demo data lives.
@@ -259,6 +339,9 @@ class Demo:
         requisition_id: The requisition whose pool the report shows.
         wide_requisition_id: A requisition whose pool exceeds the cap, if the
             report should show one.
+        micro_pools: The micro-pool service over :attr:`uow`, delivering to :attr:`outbox`.
+        outbox: Every notification delivered, on every channel.
+        story: What the morning of tag tracking did.
     """
 
     uow: UnitOfWork
@@ -266,6 +349,14 @@ class Demo:
     autopooling: Autopooling
     requisition_id: RequisitionId = POOL_REQUISITION
     wide_requisition_id: RequisitionId | None = WIDE_REQUISITION
+    micro_pools: MicroPools = attrs.field(kw_only=True)
+    outbox: MemoryOutbox = attrs.field(kw_only=True)
+    story: MicroPoolStory = attrs.field(kw_only=True)
+
+    @property
+    def visibility(self) -> Visibility:
+        """The visibility service over :attr:`uow`: who sees which candidate, and how much."""
+        return Visibility(self.uow, self.clock)
 
 
 def _weighted(rng: random.Random, items: Sequence[tuple[_T, float]]) -> _T:
@@ -393,6 +484,10 @@ def load_demo(
     The account has automatic candidate pooling enabled, the "Store assistant"
     template with :data:`STORE_ASSISTANT_CRITERIA`, and the requisition
     :data:`POOL_REQUISITION` opened from it in Brno (it inherits the criteria).
+    Every application carries a CV, and every fourth candidate living in Brno or
+    Praha picked that city as a location tag on the career page's collection form
+    earlier. Nobody tracks a tag yet, so writing those tags here misses no
+    notification nor audit event: :func:`load_micro_pools` sets up the tracking.
     """
     rng = random.Random(seed)
     serial = iter(range(1, 1_000_000))
@@ -406,10 +501,16 @@ def load_demo(
                 RECRUITER,
                 "Roman Řehoř",
                 Role.RECRUITER,
-                {Permission.DEFINE_AUTOPOOL_CRITERIA, Permission.VIEW_OTHER_APPLICATIONS},
+                {
+                    Permission.DEFINE_AUTOPOOL_CRITERIA,
+                    Permission.VIEW_OTHER_APPLICATIONS,
+                    Permission.SEE_WHOLE_DATABASE,
+                },
             )
         )
         uow.users.save(User(STORE_MANAGER, "Marek Malý", Role.HIRING_MANAGER))
+        for uid, name in _MICRO_POOL_USERS:
+            uow.users.save(User(uid, name, Role.HIRING_MANAGER))
         for p in _POSITIONS:
             uow.requisitions.save(
                 Requisition(
@@ -446,17 +547,155 @@ def load_demo(
         )
         for i in range(candidates):
             candidate = _candidate(rng, i, now)
+            if candidate.city in (BRNO_TAG, PRAHA_TAG) and i % 4 == 0:
+                candidate = candidate.with_tags([candidate.city])
             uow.candidates.save(candidate)
             for submission in _submissions(rng, candidate, now, serial):
                 uow.submissions.save(submission)
+                uow.attachments.save(
+                    Attachment(
+                        AttachmentId(f"cv-{submission.id}"),
+                        candidate.id,
+                        "cv.pdf",
+                        submission.submitted_at,
+                        submission.requisition_id,
+                    )
+                )
         uow.commit()
 
 
+_MICRO_POOL_USERS: tuple[tuple[UserId, str], ...] = (
+    (BRNO_MANAGER, "Bára Brněnská"),
+    (PRAHA_MANAGER, "Pavla Pražská"),
+    (WAREHOUSE_LEAD, "Bohdan Bednář"),
+    (HR_OFFICER, "Anna Smluvní"),
+)
+
+_TRACKING: tuple[tuple[UserId, str], ...] = (
+    (BRNO_MANAGER, BRNO_TAG),
+    (PRAHA_MANAGER, PRAHA_TAG),
+    (WAREHOUSE_LEAD, FORKLIFT_TAG),
+    (HR_OFFICER, CONTRACT_TAG),
+)
+"""Who tracks which tag: set up by the administrator through :class:`MicroPools`."""
+
+# (id, given name, family name, town, latitude, longitude, minutes after 08:00)
+_FORM_APPLICANTS: tuple[tuple[str, str, str, str, float, float, int], ...] = (
+    ("form-0001", "Klára", "Benešová", BRNO_TAG, 49.2002, 16.6331, 10),
+    ("form-0002", "Ondřej", "Malina", PRAHA_TAG, 50.0833, 14.4167, 25),
+)
+
+
+_Preference = Callable[[Candidate, Sequence[Submission]], bool]
+
+
+def _applied(_: Candidate, submissions: Sequence[Submission]) -> bool:
+    return bool(submissions)
+
+
+def _pick(
+    uow: UnitOfWork,
+    *preferences: _Preference,
+    avoid: frozenset[CandidateId] = frozenset(),
+) -> CandidateId:
+    """Return the first candidate by id meeting the first preference any candidate meets.
+
+    Falls back to anyone who applied, then to anyone, so small demos work too.
+    """
+    people = sorted(uow.candidates, key=lambda c: c.id)
+    ranked = [(c, uow.submissions.for_candidate(c.id)) for c in people if c.id not in avoid]
+    for wanted in (*preferences, _applied):
+        for candidate, subs in ranked:
+            if wanted(candidate, subs):
+                return candidate.id
+    return people[0].id
+
+
+def load_micro_pools(uow: UnitOfWork, pools: MicroPools, clock: FixedClock) -> MicroPoolStory:
+    """Play one morning of tag tracking on the account :func:`load_demo` wrote (MP1, MP7, MP8).
+
+    Every write goes through *pools*, so notifications are delivered and tag
+    shares are audited; *pools* must run on *clock*, which is set to each step's
+    time (from an hour before its current time) and put back afterwards.
+    """
+    now = clock.now()
+    start = now - timedelta(hours=1)
+    steps: list[tuple[datetime, str]] = []
+    names = {u.id: u.name for u in (uow.users.get(uid) for uid, _ in _MICRO_POOL_USERS)}
+    admin, recruiter = uow.users.get(ADMIN).name, uow.users.get(RECRUITER).name
+
+    def at(minutes: int, what: str) -> None:
+        clock.set(start + timedelta(minutes=minutes))
+        steps.append((clock.now(), what))
+
+    at(0, f"{admin} (administrator) integrates Slack for the account.")
+    pools.set_slack_integrated(ADMIN, True)
+    at(1, f"{admin} sets up tag tracking:")
+    for uid, tag in _TRACKING:
+        pools.subscribe(ADMIN, uid, tag)
+        steps.append((clock.now(), f"    {names[uid]} tracks {tag!r}"))
+    at(5, f"{names[WAREHOUSE_LEAD]} turns email off for new candidates in micro-pools.")
+    pools.set_notification_channel(WAREHOUSE_LEAD, NotificationChannel.EMAIL, False)
+
+    form_applicants = []
+    for cid, given, family, town, lat, lon, minutes in _FORM_APPLICANTS:
+        at(
+            minutes,
+            f"{given} {family} applies on the career page's collection form, choosing "
+            f"the location {town!r} (no user acted, so every tracker is told).",
+        )
+        applicant = Candidate(
+            CandidateId(cid),
+            given,
+            family,
+            clock.now(),
+            email=f"{cid}@example.org",
+            city=town,
+            residence=GeoPoint(lat, lon),
+            profile_language="cs",
+            languages={"cs"},
+            tags=[town],
+            text="Hledám práci v prodejně, i na zkrácený úvazek.",
+            consent=Consent(clock.now(), expires_at=clock.now() + timedelta(days=730)),
+        )
+        pools.add_candidate(applicant)  # no actor: the candidate did it
+        form_applicants.append(applicant.id)
+
+    def in_process(_: Candidate, subs: Sequence[Submission]) -> bool:
+        return any(s.status is SubmissionStatus.IN_PROCESS for s in subs)
+
+    contract = _pick(
+        uow,
+        lambda c, subs: len(subs) >= 2 and in_process(c, subs) and not c.tags,
+        in_process,
+    )
+    forklift = _pick(
+        uow,
+        lambda c, subs: (
+            c.field("driving_licence") is not None
+            and any(s.requisition_id == "brno-warehouse" for s in subs)
+        ),
+        avoid=frozenset({contract}),
+    )
+    for minutes, cid, tag in ((40, forklift, FORKLIFT_TAG), (55, contract, CONTRACT_TAG)):
+        at(minutes, f"{recruiter} (recruiter) tags {uow.candidates.get(cid).name} {tag!r}.")
+        pools.tag(RECRUITER, cid, tag)
+    clock.set(now)
+    return MicroPoolStory(steps, tuple(form_applicants), forklift, contract)
+
+
 def build_demo(*, seed: int = 2026, candidates: int = 400) -> Demo:
-    """Return the demo account on the in-memory reference adapter, at :data:`DEMO_NOW`."""
+    """Return the demo account on the in-memory reference adapter, at :data:`DEMO_NOW`.
+
+    The account holds :func:`load_demo`'s data and :func:`load_micro_pools`'s morning,
+    and the requisition :data:`POOL_REQUISITION` is opened at :data:`DEMO_NOW`.
+    """
     uow = MemoryUnitOfWork()
     clock = FixedClock(DEMO_NOW)
     load_demo(uow, clock.now(), seed=seed, candidates=candidates)
+    outbox = MemoryOutbox()
+    micro_pools = MicroPools(uow, clock, MemoryIds(), outbox)
+    story = load_micro_pools(uow, micro_pools, clock)
     autopooling = Autopooling(uow, clock)
     autopooling.open_requisition(
         TemplateId("store-assistant"),
@@ -466,7 +705,7 @@ def build_demo(*, seed: int = 2026, candidates: int = 400) -> Demo:
         location=NodeId("brno"),
         owner_id=STORE_MANAGER,
     )
-    return Demo(uow, clock, autopooling)
+    return Demo(uow, clock, autopooling, micro_pools=micro_pools, outbox=outbox, story=story)
 
 
 def _rule(title: str) -> list[str]:
@@ -543,12 +782,174 @@ def render_report(demo: Demo, *, top: int = 10, why_not: int = 3) -> str:
     return "\n".join(lines) + "\n"
 
 
+_CHANNELS: tuple[tuple[NotificationChannel, str], ...] = (
+    (NotificationChannel.BELL, "bell"),
+    (NotificationChannel.EMAIL, "email"),
+    (NotificationChannel.MOBILE_PUSH, "mobile push"),
+    (NotificationChannel.SLACK, "Slack"),
+)
+
+
+def _status(text: str) -> str:
+    return text.replace("_", " ")
+
+
+def _access(decision: AccessDecision) -> str:
+    """The decision in words, without ids of users or candidates."""
+    level = {True: "owner", False: "tag share"}[decision.owns]
+    return f"{level} ({'; '.join(decision.reasons)})"
+
+
+def _by_name(names: dict[UserId, str], users: Iterable[UserId]) -> list[UserId]:
+    return sorted(users, key=lambda u: (fold(names[u]), u))
+
+
+def _tag_share_lines(demo: Demo, viewer: UserId, cid: CandidateId) -> list[str]:
+    """What *viewer*, who sees the candidate through a tag share, is shown (MP3)."""
+    visibility = demo.visibility
+    row = visibility.candidate_row(viewer, cid)
+    card = visibility.candidate_card(viewer, cid)
+    assert isinstance(row, TagShareCandidateRow)
+    assert isinstance(card, TagShareCandidateCard)
+    files = ", ".join(f"{a.filename} ({a.position_title or 'profile'})" for a in row.attachments)
+    refused, message = [], ""
+    for operation in PositionOperation:
+        try:
+            visibility.require_position_access(viewer, cid, operation)
+        except PermissionDeniedError as denied:
+            refused.append(operation.value)
+            message = message or str(denied)
+    lines = [
+        f"  {demo.uow.users.get(viewer).name}: {_access(visibility.decide(viewer, cid))}",
+        f'    "Candidates" row: no positions overview; attachments: {files or "none"}',
+        f"    card: registered on {'; '.join(card.position_titles) or 'no position'}"
+        " (titles only, no links); no response data",
+        f'    "Candidates on positions": {len(visibility.positions_of(viewer, cid))} rows',
+        f"    refused: {', '.join(refused) or 'nothing'}",
+    ]
+    if message:
+        lines.append(f"      {message}")
+    return lines
+
+
+def _owner_lines(demo: Demo, owner: UserId, cid: CandidateId) -> list[str]:
+    """What *owner* is shown of the candidate: positions and responses included (MP3)."""
+    visibility = demo.visibility
+    row = visibility.candidate_row(owner, cid)
+    card = visibility.candidate_card(owner, cid)
+    assert isinstance(row, OwnerCandidateRow)
+    assert isinstance(card, OwnerCandidateCard)
+    overview = "; ".join(
+        f"{p.title} [{p.requisition_id}]: {_status(p.status.value)}"
+        + (f" ({p.step})" if p.step else "")
+        for p in row.positions
+    )
+    lines = [
+        f"  {demo.uow.users.get(owner).name}: {_access(visibility.decide(owner, cid))}",
+        f'    "Candidates" row: positions overview {overview or "empty"}; '
+        f"{len(row.attachments)} attachments",
+        f"    card: {len(card.responses)} responses",
+    ]
+    lines.extend(
+        f"      {r.submission_id} {r.position_title} [{r.requisition_id}]: "
+        f"{_status(r.status.value)}{f' at {r.step}' if r.step else ''}, "
+        f"applied {r.submitted_at:%Y-%m-%d}"
+        for r in card.responses
+    )
+    lines.append(f'    "Candidates on positions": {len(visibility.positions_of(owner, cid))} rows')
+    return lines
+
+
+def render_micro_pools(demo: Demo) -> str:
+    """Return a readable report of the demo's micro-pools (MP3, MP5, MP7, MP8, EN5).
+
+    It shows the morning's steps; each tracking user's folders with their counts
+    (:meth:`~talentpool.micropools.MicroPools.folders`); the notifications the
+    outbox delivered, per user and channel, and their messages; what the HR
+    officer sees through a tag share of the candidate tagged "prepare contract",
+    next to what the store manager, who owns that candidate, sees; and a dry run
+    of the store manager tracking "Brno". Nothing is written.
+    """
+    uow, pools, outbox, story = demo.uow, demo.micro_pools, demo.outbox, demo.story
+    name = {u.id: u.name for u in uow.users}
+    lines = ["Micro-pools", "===========", "This morning (Central European time):"]
+    lines.extend(f"  {when:%H:%M}  {what}" for when, what in story.steps)
+
+    lines += _rule("Micro-pool folders")
+    lines.append("  Each tracked tag is a sub-folder of the user's candidate database.")
+    trackers = _by_name(name, (u for u in name if pools.subscriptions(u)))
+    width = max((len(name[u]) for u in trackers), default=0) + 2
+    for uid in trackers:
+        folders = ", ".join(f"{f.label} ({f.count})" for f in pools.folders(uid))
+        lines.append(f"  {name[uid]:<{width}}{folders}")
+    lines.append(
+        "  Candidates tagged before tracking was set up are in the folders, but nobody was "
+        "told about them."
+    )
+
+    lines += _rule("Notifications")
+    lines.append(
+        "  One notification per user and event: always in the bell; email, mobile push and "
+        "Slack as the user's notification centre says."
+    )
+    recipients = _by_name(name, outbox.recipients())
+    width = max((len(name[u]) for u in recipients), default=4) + 2
+    columns = [(channel, label, len(label) + 2) for channel, label in _CHANNELS]
+    lines.append(f"  {'user':<{width}}" + "".join(f"{lb:>{w}}" for _, lb, w in columns))
+    for uid in recipients:
+        counts = "".join(f"{len(outbox.to(uid, c)) or '-':>{w}}" for c, _, w in columns)
+        settings = pools.notification_settings(uid)
+        off = [label for c, label in _CHANNELS if not settings.is_on(c)]
+        note = f"   {', '.join(off)} turned off" if off else ""
+        lines.append(f"  {name[uid]:<{width}}{counts}{note}")
+    if uow.settings.get().slack_integrated:
+        lines.append(
+            "  Slack goes out only because the account has Slack integrated; without it, "
+            "nobody would get Slack."
+        )
+    silent = [u for u in trackers if u not in outbox.recipients()]
+    if silent:
+        lines.append(f"  Not notified: {', '.join(name[u] for u in silent)}.")
+    notes = sorted(
+        (n for u in recipients for n in outbox.notifications(u)),
+        key=lambda n: (n.created_at, fold(name[n.user_id])),
+    )
+    for n in notes:
+        by = "collection form" if n.actor_id is None else f"by {name[n.actor_id]}"
+        lines.append(f"  {n.created_at:%H:%M}  {name[n.user_id]}: {n.message} ({by})")
+
+    cid = story.contract_candidate
+    lines += _rule(f"Tag share versus owner: {uow.candidates.get(cid).name} ({cid})")
+    lines += _tag_share_lines(demo, HR_OFFICER, cid)
+    lines += _owner_lines(demo, STORE_MANAGER, cid)
+
+    manager = name[STORE_MANAGER]
+    run = pools.dry_run_subscribe(ADMIN, STORE_MANAGER, BRNO_TAG)
+    lines += _rule(f"Dry run: {manager} to track {BRNO_TAG!r} (nothing is saved)")
+    gained = ", ".join(uow.candidates.get(c).name for c in run.gaining) or "nobody"
+    lines.append(
+        f"  {len(run.in_micro_pool)} candidates carry {BRNO_TAG!r}; "
+        f"{manager} would gain {len(run.gaining)}: {gained}."
+    )
+    if known := len(run.in_micro_pool) - len(run.gaining):
+        lines.append(
+            f"  He already owns the other {known} through his positions: they do not count."
+        )
+    tracked = ", ".join(s.tag.label for s in pools.subscriptions(STORE_MANAGER)) or "none"
+    lines.append(f"  Tags {manager} tracks after the dry run: {tracked}.")
+    return "\n".join(lines) + "\n"
+
+
 def demo_report(*, seed: int = 2026, candidates: int = 400, top: int = 10) -> str:
-    """Build the in-memory demo and return its report (what ``talentpool demo`` prints)."""
+    """Build the in-memory demo and return its report (what ``talentpool demo`` prints).
+
+    The autopool report of :func:`render_report` comes first, then the micro-pools
+    of :func:`render_micro_pools`.
+    """
     demo = build_demo(seed=seed, candidates=candidates)
     header = [
         "talentpool demo: Koruna Market, a Czech grocery chain (in-memory reference adapter)",
         f"now: {demo.clock.now():%Y-%m-%d %H:%M %Z}; {candidates} candidates; seed {seed}",
         "",
     ]
-    return "\n".join(header) + render_report(demo, top=top)
+    return "\n".join(header) + render_report(demo, top=top) + "\n" + render_micro_pools(demo)

@@ -1,0 +1,57 @@
+"""ST4, EN4: the in-memory reference adapter passes every contract of :mod:`talentpool.contracts`.
+
+Each contract is subclassed in one line, after :class:`MemoryStore`, exactly as a
+host's adapter tests do.
+"""
+
+from __future__ import annotations
+
+from talentpool import contracts
+from talentpool.adapters.memory import MemoryUnitOfWork
+
+
+class MemoryStore(contracts.AdapterContract):
+    """Stores for the contracts: a new, empty in-memory unit of work each time."""
+
+    def make_uow(self) -> MemoryUnitOfWork:
+        """Return an empty in-memory store."""
+        return MemoryUnitOfWork()
+
+
+class TestMemoryCandidates(MemoryStore, contracts.CandidateRepositoryContract): ...
+
+
+class TestMemorySubmissions(MemoryStore, contracts.SubmissionRepositoryContract): ...
+
+
+class TestMemoryRequisitions(MemoryStore, contracts.RequisitionRepositoryContract): ...
+
+
+class TestMemoryTemplates(MemoryStore, contracts.TemplateRepositoryContract): ...
+
+
+class TestMemoryUsers(MemoryStore, contracts.UserRepositoryContract): ...
+
+
+class TestMemoryStructures(MemoryStore, contracts.StructureRepositoryContract): ...
+
+
+class TestMemoryQuickFilters(MemoryStore, contracts.QuickFilterRepositoryContract): ...
+
+
+class TestMemorySettings(MemoryStore, contracts.SettingsRepositoryContract): ...
+
+
+class TestMemoryAttachments(MemoryStore, contracts.AttachmentRepositoryContract): ...
+
+
+class TestMemoryRepoolingRules(MemoryStore, contracts.RepoolingRuleRepositoryContract): ...
+
+
+class TestMemoryEvents(MemoryStore, contracts.EventLogContract): ...
+
+
+class TestMemoryUnitOfWork(MemoryStore, contracts.UnitOfWorkContract): ...
+
+
+class TestMemoryCandidateQueries(MemoryStore, contracts.CandidateQueryContract): ...
