@@ -60,6 +60,7 @@ from talentpool.criteria import (
     EVERYONE,
     AutopoolCriteria,
     Criterion,
+    ExcludeRejectedWithin,
     HasTag,
     QuickFilter,
     ResidenceWithin,
@@ -1064,6 +1065,37 @@ class CandidateQueryContract(AdapterContract):
         assert _ids(self.find(uow, CandidateQuery(moved, NOW, radius))) == ["c-far"]
         excluding = attrs.evolve(job, pool_exclusions=frozenset({near.id}))
         assert _ids(self.find(uow, CandidateQuery(excluding, NOW))) == ["c-far"]
+
+    def test_find_counts_windows_in_the_zone_of_now(self) -> None:
+        """DM3, AP6: "the last 7 days" are 7 calendar days in the zone of ``query.now``.
+
+        A week before 09:00 on the Monday after Prague's clocks went forward is
+        09:00 CET, 08:00 UTC; a store that counts the week in UTC (from 07:00 UTC)
+        wrongly drops the candidate rejected at 08:30 CET.
+        """
+        now = datetime(2026, 3, 30, 9, 0, tzinfo=_PRAGUE)
+        job = _requisition("job", primary_location=CENTRE, language="cs")
+
+        def rejected(sid: str, cid: str, when: datetime) -> Submission:
+            return Submission(
+                SubmissionId(sid),
+                CandidateId(cid),
+                RequisitionId("r-1"),
+                now - timedelta(days=20),
+                SubmissionStatus.REJECTED,
+                status_changed_at=when,
+            )
+
+        uow = self.stored(
+            job,
+            _requisition("r-1"),
+            _candidate("c-before"),
+            _candidate("c-inside"),
+            rejected("s-1", "c-before", datetime(2026, 3, 23, 8, 30, tzinfo=_PRAGUE)),
+            rejected("s-2", "c-inside", datetime(2026, 3, 23, 9, 0, tzinfo=_PRAGUE)),
+        )
+        query = CandidateQuery(job, now, ExcludeRejectedWithin(7))
+        assert _ids(self.find(uow, query)) == ["c-before"]
 
 
 def _ids(found: CandidatePage) -> list[CandidateId]:

@@ -202,11 +202,13 @@ def latest_with_status(
 ) -> Application | None:
     """The application most recently moved to *status*, if any."""
     hits = [a for a in record.applications if a.submission.status is status]
-    return max(hits, key=lambda a: (a.submission.status_changed_at, a.submission.id), default=None)
+    return max(
+        hits, key=lambda a: (utc(a.submission.status_changed_at), a.submission.id), default=None
+    )
 
 
 def in_window(app: Application | None, days: int, ctx: EvaluationContext) -> bool:
-    """Whether *app*'s status changed in the last *days* days (inclusive at both ends)."""
+    """Whether *app*'s status changed at or after the opening of the last *days* days."""
     return app is not None and utc(window_start(ctx.now, days)) <= utc(
         app.submission.status_changed_at
     )
@@ -245,7 +247,7 @@ def structure_match(
 
 
 def _newest(app: Application) -> tuple[datetime, str]:
-    return (app.submission.submitted_at, app.submission.id)
+    return (utc(app.submission.submitted_at), app.submission.id)
 
 
 # --- matching --------------------------------------------------------------------

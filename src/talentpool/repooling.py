@@ -46,7 +46,7 @@ from datetime import datetime
 import attrs
 
 from talentpool.audit import RepoolingRuleRemoved, RepoolingRuleSaved, SubmissionInactivated
-from talentpool.clock import Clock, days_between, window_start
+from talentpool.clock import Clock, days_between, utc, window_start
 from talentpool.errors import NotFoundError
 from talentpool.guards import require_administrator, require_autopool_enabled
 from talentpool.ids import CandidateId, RepoolingRuleId, RequisitionId, SubmissionId, UserId
@@ -74,7 +74,7 @@ def idle_beyond(submission: Submission, days: int, now: datetime) -> bool:
 
     Exactly *days* calendar days idle is not enough (see the module docs).
     """
-    return submission.last_activity_at < window_start(now, days)
+    return utc(submission.last_activity_at) < utc(window_start(now, days))
 
 
 def rule_covers(

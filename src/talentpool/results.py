@@ -17,6 +17,7 @@ from datetime import datetime
 
 import attrs
 
+from talentpool.clock import utc
 from talentpool.evaluation import CandidateRecord, EvaluationContext, residence_distance_km
 from talentpool.ids import CandidateId
 from talentpool.text import fold
@@ -79,10 +80,11 @@ class PoolRow:
 
     def value(self, key: SortKey) -> object:
         """Return the value of the column *key*, ``None`` when unknown."""
+        # Instants sort in UTC: two in one zone would otherwise compare by wall clock.
         if key is SortKey.LATEST_SUBMISSION:
-            return self.latest_submission_at
+            return None if self.latest_submission_at is None else utc(self.latest_submission_at)
         if key is SortKey.LAST_ACTIVITY:
-            return self.last_activity_at
+            return None if self.last_activity_at is None else utc(self.last_activity_at)
         if key is SortKey.NAME:
             return self.sort_name
         if key is SortKey.DISTANCE:
@@ -100,8 +102,12 @@ def make_row(record: CandidateRecord, ctx: EvaluationContext) -> PoolRow:
         sort_name=cand.sort_name,
         city=cand.city,
         distance_km=residence_distance_km(record, ctx),
-        latest_submission_at=max((a.submission.submitted_at for a in others), default=None),
-        last_activity_at=max((a.submission.last_activity_at for a in others), default=None),
+        latest_submission_at=max(
+            (a.submission.submitted_at for a in others), key=utc, default=None
+        ),
+        last_activity_at=max(
+            (a.submission.last_activity_at for a in others), key=utc, default=None
+        ),
     )
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable, Hashable, Iterator, MutableMapping, Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Self, TypeVar
 
@@ -36,6 +37,7 @@ from talentpool.adapters.memory_micropools import (
     MemorySubscriptions,
     MemoryVisibilityIndex,
 )
+from talentpool.clock import utc
 from talentpool.criteria import QuickFilter
 from talentpool.errors import ConflictError, NotFoundError
 from talentpool.evaluation import Application, CandidateRecord, EvaluationContext, filter_records
@@ -187,6 +189,10 @@ class MemoryCandidates:
         return len(self._t.candidates)
 
 
+def _oldest_first(submission: Submission) -> tuple[datetime, str]:
+    return (utc(submission.submitted_at), submission.id)
+
+
 class MemorySubmissions:
     """Submissions in memory, indexed by candidate and by requisition."""
 
@@ -246,12 +252,16 @@ class MemorySubmissions:
     def for_candidate(self, candidate_id: CandidateId) -> Sequence[Submission]:
         """Return the candidate's submissions, oldest first."""
         ids = self._t.subs_by_candidate.get(candidate_id, {})
-        return sorted((self._t.submissions[i] for i in ids), key=lambda s: (s.submitted_at, s.id))
+        return sorted(
+            (self._t.submissions[i] for i in ids), key=lambda s: (utc(s.submitted_at), s.id)
+        )
 
     def for_requisition(self, requisition_id: RequisitionId) -> Sequence[Submission]:
         """Return the requisition's submissions, oldest first."""
         ids = self._t.subs_by_requisition.get(requisition_id, {})
-        return sorted((self._t.submissions[i] for i in ids), key=lambda s: (s.submitted_at, s.id))
+        return sorted(
+            (self._t.submissions[i] for i in ids), key=lambda s: (utc(s.submitted_at), s.id)
+        )
 
     def __iter__(self) -> Iterator[Submission]:
         """Iterate over every submission, in id order."""
@@ -390,7 +400,7 @@ class MemoryAttachments:
         """Return the candidate's attachments, oldest first."""
         ids = self._t.attachments_by_candidate.get(candidate_id, {})
         found = (self._t.attachments[i] for i in ids)
-        return sorted(found, key=lambda a: (a.uploaded_at, a.id))
+        return sorted(found, key=lambda a: (utc(a.uploaded_at), a.id))
 
 
 class MemoryRepoolingRules:
