@@ -13,11 +13,12 @@ import pytest
 from talentpool.actions import AutopoolActions, validate_rejection
 from talentpool.audit import AccountSettingChanged, CandidateMatched, CandidateMatchedAndRejected
 from talentpool.autopool import Autopooling
-from talentpool.criteria import AutopoolCriteria
+from talentpool.criteria import AutopoolCriteria, ResidenceWithin
 from talentpool.errors import (
     ActionValidationError,
     ConfigurationError,
     ConflictError,
+    DomainError,
     FeatureDisabledError,
     NotFoundError,
     PermissionDeniedError,
@@ -408,10 +409,14 @@ def test_rejection_requirements_follow_the_workflow(
     assert tuple(item.split(":")[0] for item in caught.value.missing) == missing
 
 
-def test_a_workflow_requiring_a_motive_but_offering_none_is_a_configuration_error() -> None:
-    workflow = Workflow(rejection_motives=(), motive_required=True)
-    with pytest.raises(ConfigurationError, match="offers none"):
-        validate_rejection(workflow, [], "")
+def test_a_workflow_requiring_a_motive_but_offering_none_cannot_be_built() -> None:
+    """AP10: such a workflow could never be satisfied, so it is refused when built.
+
+    Changed in the review fixes: it used to be accepted and fail only at the
+    first rejection, with ``ConfigurationError``.
+    """
+    with pytest.raises(DomainError, match="rejection_motives"):
+        Workflow(rejection_motives=(), motive_required=True)
 
 
 def test_the_pool_rule_is_checked_before_the_rejection(world: World) -> None:
@@ -491,3 +496,54 @@ def test_administrators_switch_match_and_reject_and_the_switch_is_audited(
         ("admin", "match_and_reject_enabled", True),
         ("admin", "match_and_reject_enabled", False),
     ]
+
+
+# --- review fixes: no readable pool, motives given as None ---------------------------
+
+
+@pytest.mark.parametrize(
+    "autopool",
+    [None, AutopoolCriteria(radius=ResidenceWithin(25))],
+    ids=["no-criteria", "radius-without-location"],
+)
+def test_the_general_permission_matches_onto_a_requisition_without_a_readable_pool(
+    world: World, actions: AutopoolActions, autopool: AutopoolCriteria | None
+) -> None:
+    """AP9: no readable pool has nobody in it; MATCH_CANDIDATES still matches (from_pool=False).
+
+    Users without the permission keep getting the pool's ``ConfigurationError``.
+    """
+    world.requisition("plain", "Plain", autopool=autopool)
+    before = _written(world)
+    with pytest.raises(ConfigurationError):
+        actions.match(UserId("hana"), RequisitionId("plain"), PETRA)
+    assert _written(world) == before
+
+    submission = actions.match(UserId("rita"), RequisitionId("plain"), PETRA)
+
+    assert submission.requisition_id == "plain"
+    event = list(world.uow.events)[-1]
+    assert isinstance(event, CandidateMatched)
+    assert event.from_pool is False
+
+
+def test_match_and_reject_with_motives_none_means_no_motives(world: World) -> None:
+    """AP10: ``motives=None`` is no motives, reported as missing, never a TypeError."""
+    actions = _scene(world, STRICT)
+    world.settings(match_and_reject_enabled=True)
+    before = _written(world)
+
+    with pytest.raises(ActionValidationError) as caught:
+        actions.match_and_reject(UserId("mia"), BARISTA, PETRA, motives=None, comment="late")
+
+    assert [m.split(":")[0] for m in caught.value.missing] == ["motives"]
+    assert _written(world) == before
+
+
+def test_validate_rejection_treats_none_as_no_motives() -> None:
+    """AP10: ``None`` motives validate like an empty list; a non-collection is a DomainError."""
+    assert validate_rejection(Workflow(), None, "") == Rejection((), "")
+    with pytest.raises(ActionValidationError, match="motives"):
+        validate_rejection(STRICT, None, "why")
+    with pytest.raises(DomainError, match="motives"):
+        validate_rejection(Workflow(), 5, "")  # type: ignore[arg-type]

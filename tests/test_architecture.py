@@ -15,7 +15,7 @@ from talentpool import ports
 PACKAGE = Path(talentpool.__file__).resolve().parent
 # Everything but the adapters, the pieces built on them for hosts and demos, and the
 # package facade, which re-exports the in-memory reference for convenience.
-EDGE = {"adapters", "testing", "strategies", "demo", "cli", "__init__"}
+EDGE = {"adapters", "testing", "strategies", "contracts", "demo", "cli", "__init__"}
 CORE = sorted(
     p
     for p in PACKAGE.rglob("*.py")

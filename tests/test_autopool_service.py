@@ -23,6 +23,7 @@ from talentpool import (
     Autopooling,
     CandidateId,
     ConfigurationError,
+    ConflictError,
     Consent,
     DomainError,
     FeatureDisabledError,
@@ -42,6 +43,7 @@ from talentpool import (
     UserId,
     requisition_from_template,
 )
+from talentpool.audit import RequisitionOpened
 from talentpool.testing import World
 
 BRNO = GeoPoint(49.1951, 16.6068)
@@ -657,3 +659,117 @@ def test_the_universe_is_the_pool_when_every_switch_is_off(world: World) -> None
     pool = _account(world)
     assert pool.funnel(REQ).stages == ()
     assert pool.funnel(REQ).matched == pool.results(REQ).total == 1
+
+
+# --- review fixes: opening a requisition twice, attachments in the file ------------------
+
+
+def test_opening_a_requisition_under_a_taken_id_is_a_conflict(world: World) -> None:
+    """AP3, AP10: an existing requisition is never replaced; its exclusions survive."""
+    pool = _template_account(world)
+    tid = TemplateId("assistant")
+    pool.open_requisition(tid, requisition_id=RequisitionId("r1"), title="First")
+    first = attrs.evolve(
+        world.uow.requisitions.get(RequisitionId("r1")),
+        pool_exclusions=frozenset({CandidateId("eva")}),
+    )
+    world.uow.requisitions.save(first)
+    events = len(world.uow.events)
+
+    with pytest.raises(ConflictError, match="already exists"):
+        pool.open_requisition(tid, requisition_id=RequisitionId("r1"), title="Second")
+
+    assert world.uow.requisitions.get(RequisitionId("r1")) == first
+    assert len(world.uow.events) == events  # nothing written, no event
+
+
+def test_opening_a_requisition_records_who_opened_it(world: World) -> None:
+    """AP3: the RequisitionOpened event names the actor when one is given."""
+    pool = _template_account(world)
+    pool.open_requisition(
+        TemplateId("assistant"),
+        requisition_id=RequisitionId("r1"),
+        title="Assistant",
+        actor_id=DEFINER,
+    )
+    opened = list(world.uow.events)[-1]
+    assert isinstance(opened, RequisitionOpened)
+    assert opened.actor_id == DEFINER
+    assert world.uow.requisitions.get(RequisitionId("r1")).title == "Assistant"
+
+
+def _attachments_account(world: World) -> Autopooling:
+    pool = _file_account(world)  # eva: cv.pdf on her profile, applied to olomouc and praha
+    world.uow.attachments.save(
+        Attachment(
+            AttachmentId("letter-praha"),
+            CandidateId("eva"),
+            "letter-praha.pdf",
+            world.ago(10),
+            requisition_id=RequisitionId("praha"),
+        )
+    )
+    world.uow.attachments.save(
+        Attachment(
+            AttachmentId("letter-brno"),
+            CandidateId("eva"),
+            "letter-brno.pdf",
+            world.ago(5),
+            requisition_id=REQ,
+        )
+    )
+    return pool
+
+
+def test_file_without_the_permission_hides_attachments_of_other_applications(
+    world: World,
+) -> None:
+    """AP11: an attachment from another requisition would reveal that application."""
+    pool = _attachments_account(world)
+
+    opened = pool.candidate_file(UserId("plain"), REQ, CandidateId("eva"))
+
+    assert [a.filename for a in opened.attachments] == ["cv.pdf", "letter-brno.pdf"]
+
+
+def test_file_with_the_permission_shows_every_attachment(world: World) -> None:
+    """AP11, MP3: with VIEW_OTHER_APPLICATIONS attachments from all positions are shown."""
+    pool = _attachments_account(world)
+
+    opened = pool.candidate_file(UserId("viewer"), REQ, CandidateId("eva"))
+
+    assert [a.filename for a in opened.attachments] == [
+        "cv.pdf",
+        "letter-praha.pdf",
+        "letter-brno.pdf",
+    ]
+
+
+def test_an_attachment_moved_to_another_candidate_leaves_the_first(world: World) -> None:
+    """DM1, ST2: re-saving an attachment under another candidate re-indexes it."""
+    world.candidate("eva", "Eva", "Nováková")
+    world.candidate("jan", "Jan", "Novák")
+    cv = Attachment(AttachmentId("cv"), CandidateId("eva"), "cv.pdf", world.ago(1))
+    world.uow.attachments.save(cv)
+
+    world.uow.attachments.save(attrs.evolve(cv, candidate_id=CandidateId("jan")))
+
+    assert world.uow.attachments.for_candidate(CandidateId("eva")) == []
+    assert [a.candidate_id for a in world.uow.attachments.for_candidate(CandidateId("jan"))] == [
+        "jan"
+    ]
+
+
+def test_moving_an_attachment_is_undone_with_its_unit_of_work(world: World) -> None:
+    """ST2: the unindexing is journalled like every other write."""
+    world.candidate("eva", "Eva", "Nováková")
+    world.candidate("jan", "Jan", "Novák")
+    cv = Attachment(AttachmentId("cv"), CandidateId("eva"), "cv.pdf", world.ago(1))
+    world.uow.attachments.save(cv)
+
+    with world.uow:
+        world.uow.attachments.save(attrs.evolve(cv, candidate_id=CandidateId("jan")))
+        # no commit: the move is undone
+
+    assert world.uow.attachments.for_candidate(CandidateId("eva")) == [cv]
+    assert world.uow.attachments.for_candidate(CandidateId("jan")) == []

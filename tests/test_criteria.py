@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 import pytest
 from hypothesis import given
@@ -441,3 +443,22 @@ def test_ap4_radius_and_structure_must_be_their_criteria(field: str, value: obje
     """AP4: a saved radius or structure of the wrong type is refused, naming the field."""
     with pytest.raises(CriteriaError, match=rf"^autopool\.{field}: must be a"):
         AutopoolCriteria(**{field: value})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: AllOf((GERMAN,)),
+        lambda: AnyOf((GERMAN,)),
+        lambda: AllOf((AllOf((GERMAN, CASHIER)), BRNO)),
+        lambda: AnyOf((AnyOf((GERMAN, CASHIER)), BRNO)),
+        lambda: AllOf((EVERYONE, GERMAN)),
+        lambda: AnyOf((EVERYONE, GERMAN)),
+        lambda: Not(Not(GERMAN)),
+    ],
+)
+def test_en1_only_normal_trees_can_be_built(build: Callable[[], Criterion]) -> None:
+    """EN1, EN2: a tree the combinators would have written otherwise is refused, so every
+    tree that exists is in the one form documents read back into (round trip = identity)."""
+    with pytest.raises(ValueError, match=r"at least two children|cannot hold"):
+        build()

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from talentpool.testing import World
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCRIPTS = sorted(EXAMPLES.glob("*.py"))
 
@@ -51,3 +53,23 @@ def test_example_runs(script: Path) -> None:
     assert done.stdout.strip(), "an example should show what it did"
     for line in HEADLINES.get(script.name, []):
         assert line in done.stdout
+
+
+README = EXAMPLES.parent / "README.md"
+
+
+def test_readme_gives_no_candidate_two_submissions_on_one_requisition() -> None:
+    """US3, AP5: the README's data loads into a store with a unique (candidate, requisition).
+
+    A host database holds that constraint; an example that broke it could not be
+    reproduced there. The README's blocks run here in one namespace, in order.
+    """
+    text = README.read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in text.split("```python\n")[1:]]
+    namespace: dict[str, object] = {}
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), namespace)
+    world = namespace["world"]
+    assert isinstance(world, World)
+    pairs = [(s.candidate_id, s.requisition_id) for s in world.uow.submissions]
+    assert len(pairs) == len(set(pairs))

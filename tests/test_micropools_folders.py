@@ -14,7 +14,7 @@ from talentpool.criteria import (
     ResidenceWithin,
     SpeaksLanguage,
 )
-from talentpool.errors import ConfigurationError, DomainError, NotFoundError
+from talentpool.errors import ConfigurationError, CriteriaError, DomainError, NotFoundError
 from talentpool.ids import UserId
 from talentpool.model import Role, SubmissionStatus
 from talentpool.visibility import OwnerCandidateRow, TagShareCandidateRow
@@ -154,7 +154,13 @@ def test_whole_database_users_list_everyone_as_owners_mp5(acc: Account) -> None:
     assert all(isinstance(r, OwnerCandidateRow) for r in page.rows)
 
 
-def test_a_non_criterion_is_a_type_error_mp6(acc: Account) -> None:
-    """MP6: filters must be criteria."""
-    with pytest.raises(TypeError, match="Criterion"):
-        acc.vis.candidates(HM, "python")  # type: ignore[arg-type]
+def test_a_non_criterion_is_a_criteria_error_mp6(acc: Account) -> None:
+    """MP6: filters must be criteria; anything else is the library's CriteriaError.
+
+    It used to escape as a bare ``TypeError``, which is not a ``TalentpoolError``.
+    """
+    for bad in ("python", None):
+        with pytest.raises(CriteriaError, match="Criterion"):
+            acc.vis.candidates(HM, bad)  # type: ignore[arg-type]
+        with pytest.raises(CriteriaError, match="Criterion"):
+            acc.vis.count(HM, bad)  # type: ignore[arg-type]

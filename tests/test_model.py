@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from talentpool.autopool import Autopooling
 from talentpool.clock import FixedClock
 from talentpool.errors import DomainError
 from talentpool.events import DomainEvent
@@ -48,6 +49,7 @@ from talentpool.model import (
     Workflow,
 )
 from talentpool.ports import CandidateQuery
+from talentpool.testing import World
 from talentpool.text import tag_key
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -550,3 +552,90 @@ def test_structure_cycles_are_refused(parents: dict[str, str | None]) -> None:
     """AP4: a cycle is refused when the tree is built, not found later at query time."""
     with pytest.raises(DomainError, match="cycle"):
         StructureTree(Dimension.ORGANIZATION, parents)
+
+
+# --- review fixes: enum values as strings, booleans, workflows ---------------------------
+
+
+def test_dm1_account_settings_refuse_non_bool_switches() -> None:
+    """AP1: ``"false"`` is truthy; a non-bool switch is a DomainError naming the field."""
+    for field in (
+        "autopool_enabled",
+        "match_and_reject_enabled",
+        "enforce_consent",
+        "slack_integrated",
+    ):
+        with pytest.raises(DomainError) as caught:
+            AccountSettings(**{field: "false"})  # type: ignore[arg-type]
+        assert caught.value.field == field
+    assert AccountSettings(autopool_enabled=True).autopool_enabled is True
+
+
+def test_dm1_switching_a_setting_to_a_string_writes_nothing() -> None:
+    """AP1: ``set_enabled(admin, "false")`` is refused before anything is written."""
+    world = World(autopool_enabled=False)
+    world.user("admin", "Alena", Role.ADMINISTRATOR)
+    pool = Autopooling(world.uow, world.clock)
+
+    with pytest.raises(DomainError) as caught:
+        pool.set_enabled(UserId("admin"), "false")  # type: ignore[arg-type]
+
+    assert caught.value.field == "autopool_enabled"
+    assert world.uow.settings.get().autopool_enabled is False
+    assert list(world.uow.events) == []
+
+
+def test_dm1_user_role_and_permissions_accept_enum_values() -> None:
+    """DM1: hosts load enums from databases as their value strings."""
+    user = User(UserId("u"), "Uma", role="administrator", permissions={"match_candidates"})
+    assert user.role is Role.ADMINISTRATOR
+    assert user.permissions == {Permission.MATCH_CANDIDATES}
+    assert user.is_administrator
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"role": "admin"}, "role"),
+        ({"role": 1}, "role"),
+        ({"permissions": {"match"}}, "permissions"),
+        ({"permissions": "match_candidates"}, "permissions"),
+        ({"permissions": Permission.MATCH_CANDIDATES}, "permissions"),
+        ({"permissions": [None]}, "permissions"),
+    ],
+)
+def test_dm1_user_refuses_unknown_roles_and_permissions(kwargs: dict[str, Any], field: str) -> None:
+    """DM1: anything but the enum or its value is a DomainError naming the field."""
+    with pytest.raises(DomainError) as caught:
+        User(UserId("u"), "Uma", **kwargs)
+    assert caught.value.field == field
+
+
+def test_dm5_submission_status_accepts_its_value_and_refuses_others() -> None:
+    """DM5: ``"in_process"`` is IN_PROCESS; an unknown status is a DomainError naming it."""
+    when = datetime(2026, 11, 2, tzinfo=UTC)
+    s = Submission(SubmissionId("s"), CandidateId("c"), RequisitionId("r"), when, "in_process")
+    assert s.status is SubmissionStatus.IN_PROCESS
+    assert s.is_active(when)
+    with pytest.raises(DomainError) as caught:
+        Submission(SubmissionId("s"), CandidateId("c"), RequisitionId("r"), when, "active")
+    assert caught.value.field == "status"
+
+
+@pytest.mark.parametrize(
+    "steps", ["New", ("",), ("New", "  "), ("New", 3), None, iter(["New"])], ids=repr
+)
+def test_ap9_workflow_steps_are_a_list_of_non_blank_names(steps: Any) -> None:
+    """AP9: a bare string is not iterated as letters; blank steps are refused."""
+    with pytest.raises(DomainError) as caught:
+        Workflow(steps=steps)
+    assert caught.value.field == "steps"
+    assert Workflow(steps=["New", "Offer"]).steps == ("New", "Offer")
+
+
+def test_ap10_a_workflow_requiring_a_motive_must_offer_one() -> None:
+    """AP10: a required motive with none to choose could never be satisfied."""
+    with pytest.raises(DomainError) as caught:
+        Workflow(motive_required=True, rejection_motives=())
+    assert caught.value.field == "rejection_motives"
+    assert Workflow(motive_required=True, rejection_motives=("Other",)).motive_required

@@ -7,16 +7,20 @@ the reference every other adapter is measured by.
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime
 
 import attrs
 import pytest
 
 from talentpool.adapters.memory import MemoryUnitOfWork
+from talentpool.autopool import Autopooling
+from talentpool.criteria import AutopoolCriteria
 from talentpool.errors import ConflictError
 from talentpool.events import DomainEvent
 from talentpool.ids import CandidateId, RequisitionId, SubmissionId, UserId
 from talentpool.model import Candidate, Requisition, Submission, SubmissionStatus
+from talentpool.testing import World
 
 WHEN = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -266,3 +270,80 @@ def test_add_from_many_threads_outside_a_unit_still_inserts_once(uow: MemoryUnit
         t.join()
     assert len(uow.submissions.for_requisition(RequisitionId("r1"))) == 1
     assert len(conflicts) == 7
+
+
+# --- reads through the services run inside a unit of work (review fix) -----------------
+
+
+def _pool_world() -> tuple[World, Autopooling]:
+    world = World()
+    everyone = AutopoolCriteria(exclude_expired_submissions=False, exclude_hired_within_days=None)
+    world.requisition("elsewhere", "Cashier")
+    world.requisition("job", "Store assistant", autopool=everyone)
+    world.apply(world.candidate("c0"), "elsewhere")
+    return world, Autopooling(world.uow, world.clock)
+
+
+def test_pool_reads_never_see_another_actions_uncommitted_writes() -> None:
+    """AP7, ST2: ``results`` waits for a writer's unit of work and sees only what it committed."""
+    world, pool = _pool_world()
+    inside, release = threading.Event(), threading.Event()
+    seen: list[tuple[CandidateId, ...]] = []
+
+    def writer() -> None:
+        with world.uow:
+            world.apply(world.candidate("ghost"), "elsewhere")
+            inside.set()
+            assert release.wait(5)
+            # no commit: the candidate and the submission are undone
+
+    def reader() -> None:
+        seen.append(pool.results(RequisitionId("job")).candidate_ids)
+
+    writing = threading.Thread(target=writer)
+    writing.start()
+    assert inside.wait(5)
+    reading = threading.Thread(target=reader)
+    reading.start()
+    reading.join(0.2)  # the read waits for the writer's unit of work to end
+    release.set()
+    writing.join()
+    reading.join()
+    assert seen == [("c0",)]
+
+
+def test_pool_reads_while_a_unit_of_work_saves_candidates_do_not_crash() -> None:
+    """AP7, ST2: no ``dictionary changed size during iteration`` under a concurrent writer."""
+    world, pool = _pool_world()
+    for n in range(200):
+        world.apply(world.candidate(f"base{n}"), "elsewhere")
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        n = 0
+        while not stop.is_set():
+            with world.uow:
+                for _ in range(20):
+                    world.uow.candidates.save(_candidate(f"new{n}"))
+                    n += 1
+                world.uow.commit()
+            time.sleep(0.001)  # let the readers in: the store's lock is not fair
+
+    def reader() -> None:
+        try:
+            for _ in range(10):
+                pool.results(RequisitionId("job"))
+        except BaseException as e:  # reported by the main thread
+            errors.append(e)
+
+    writing = threading.Thread(target=writer)
+    readers = [threading.Thread(target=reader) for _ in range(3)]
+    writing.start()
+    for t in readers:
+        t.start()
+    for t in readers:
+        t.join()
+    stop.set()
+    writing.join()
+    assert errors == []

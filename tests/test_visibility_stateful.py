@@ -154,14 +154,16 @@ class MicroPoolMachine(RuleBasedStateMachine):
         outbox.clear()
         events = len(self.acc.uow.events)
         given = [label] if second is None else [label, second]
-        if actor is not None and self.ref_level(actor, c) is AccessLevel.NONE:
+        # MP3: a tag share is view-only, so only an owner may change tags
+        # (a tag-share viewer used to be allowed: that was the bug).
+        if actor is not None and self.ref_level(actor, c) is not AccessLevel.OWNER:
             try:
                 self.pools.tag(UserId(actor), CandidateId(c), *given)
             except PermissionDeniedError:
                 assert len(outbox) == 0
                 assert len(self.acc.uow.events) == events
                 return
-            raise AssertionError("a user who cannot see the candidate tagged them")
+            raise AssertionError("a user who does not own the candidate tagged them")
         self.pools.tag(None if actor is None else UserId(actor), CandidateId(c), *given)
         self.tags[c] |= new
         # MP7: exactly one notification per tracker of a new tag, never the actor

@@ -26,6 +26,13 @@ setting (``FeatureDisabledError``) and the permission (``PermissionDeniedError``
 unknown ids (``NotFoundError``); a candidate already on the requisition
 (``ConflictError``); a candidate outside the pool without the general permission
 (``PermissionDeniedError``); then the rejection (``ActionValidationError``).
+
+A requisition whose pool cannot be read (no autopool criteria, or a radius
+without a primary location) has nobody in its pool. A user with the general
+permission to match candidates may still match onto it (the event records
+``from_pool=False``); anyone else gets the pool's ``ConfigurationError``, which
+says what to fix, rather than a permission error about a pool that does not
+exist.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ from talentpool.errors import (
     ActionValidationError,
     ConfigurationError,
     ConflictError,
+    DomainError,
     FeatureDisabledError,
     PermissionDeniedError,
 )
@@ -64,25 +72,26 @@ def _motive_key(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
-def validate_rejection(workflow: Workflow, motives: Iterable[str], comment: str) -> Rejection:
+def validate_rejection(
+    workflow: Workflow, motives: Iterable[str] | None, comment: str
+) -> Rejection:
     """Return the rejection *workflow* accepts, or raise ``ActionValidationError`` (AP10).
 
     Motives are matched to the workflow's own ignoring case and extra spaces, and
     come back spelled as the workflow spells them, in the order given, without
-    duplicates; blank ones are ignored. The error lists every problem at once,
-    each item starting with the field it concerns (``motives`` or ``comment``).
-    A workflow that requires a motive but offers none cannot be satisfied and
-    raises ``ConfigurationError``.
+    duplicates; blank ones are ignored, and ``None`` means no motives. The error
+    lists every problem at once, each item starting with the field it concerns
+    (``motives`` or ``comment``). *motives* that is not a collection raises
+    ``DomainError``. (A workflow cannot require a motive and offer none: it is
+    refused when it is built.)
     """
-    if isinstance(motives, str):
+    if motives is None:
+        motives = ()
+    elif isinstance(motives, str):
         motives = (motives,)
+    elif not isinstance(motives, Iterable):
+        raise DomainError("motives", motives, "must be a collection of rejection motives")
     offered = {_motive_key(m): m for m in workflow.rejection_motives}
-    if workflow.motive_required and not offered:
-        msg = (
-            "the workflow requires a rejection motive but offers none; "
-            "a system administrator must add motives to it"
-        )
-        raise ConfigurationError(msg)
     choices = " / ".join(repr(m) for m in workflow.rejection_motives)
     problems: list[str] = []
     chosen: list[str] = []
@@ -143,7 +152,13 @@ class AutopoolActions:
                     f"(submission {submission.id!r}, {submission.status.value}); nothing written"
                 )
                 raise ConflictError(msg)
-        from_pool = Autopooling(self._uow, self._clock).in_pool(requisition.id, candidate_id)
+        try:
+            from_pool = Autopooling(self._uow, self._clock).in_pool(requisition.id, candidate_id)
+        except ConfigurationError:
+            # No readable pool: nobody is in it. The general permission still matches.
+            if not user.has(Permission.MATCH_CANDIDATES):
+                raise
+            from_pool = False
         if not from_pool and not user.has(Permission.MATCH_CANDIDATES):
             msg = (
                 f"candidate {candidate_id!r} is not in the pool of requisition "
@@ -230,7 +245,7 @@ class AutopoolActions:
         requisition_id: RequisitionId,
         candidate_id: CandidateId,
         *,
-        motives: Iterable[str] = (),
+        motives: Iterable[str] | None = (),
         comment: str = "",
     ) -> Submission:
         """Match and reject the candidate in one action; return the rejected submission (AP10).

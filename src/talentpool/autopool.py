@@ -26,7 +26,10 @@ from talentpool.clock import Clock
 from talentpool.criteria import AutopoolCriteria, Criterion, QuickFilter, all_of
 from talentpool.errors import (
     ConfigurationError,
+    ConflictError,
+    CriteriaError,
     DomainError,
+    NotFoundError,
     PermissionDeniedError,
 )
 from talentpool.evaluation import (
@@ -56,7 +59,7 @@ from talentpool.model import (
     SubmissionStatus,
 )
 from talentpool.ports import CandidateQuery, UnitOfWork
-from talentpool.results import MAX_RESULTS, Ordering, PoolRow
+from talentpool.results import MAX_RESULTS, Ordering, PoolRow, SortKey
 
 __all__ = [
     "ApplicationSummary",
@@ -326,7 +329,12 @@ class Autopooling:
         )
 
     def define_quick_filter(self, admin_id: UserId, quick_filter: QuickFilter) -> QuickFilter:
-        """Save a quick filter users can apply to any pool's results (AP8)."""
+        """Save a quick filter users can apply to any pool's results (AP8).
+
+        Anything but a :class:`~talentpool.criteria.QuickFilter` raises ``CriteriaError``.
+        """
+        if not isinstance(quick_filter, QuickFilter):
+            raise CriteriaError("quick_filter", f"must be a QuickFilter (got {quick_filter!r})")
         with self._uow:
             require_administrator(self._uow.users, admin_id, "define quick filters")
             self._uow.quick_filters.save(quick_filter)
@@ -362,14 +370,20 @@ class Autopooling:
 
     def quick_filters(self) -> tuple[QuickFilter, ...]:
         """Return every quick filter, by name."""
-        return tuple(self._uow.quick_filters)
+        with self._uow:  # reads are isolated from concurrent writers; nothing is written
+            return tuple(self._uow.quick_filters)
 
     # --- defining criteria (AP2, AP3) ---------------------------------------------------
 
     def set_template_criteria(
         self, user_id: UserId, template_id: TemplateId, criteria: AutopoolCriteria | None
     ) -> RequisitionTemplate:
-        """Save (or with ``None`` remove) a template's criteria; requisitions keep theirs."""
+        """Save (or with ``None`` remove) a template's criteria; requisitions keep theirs.
+
+        Anything but :class:`~talentpool.criteria.AutopoolCriteria` or ``None``
+        raises ``CriteriaError`` and nothing is saved.
+        """
+        _require_criteria(criteria, allow_none=True)
         with self._uow:
             self._may_define_criteria(user_id)
             before = self._uow.templates.get(template_id)
@@ -393,8 +407,10 @@ class Autopooling:
         """Save (or with ``None`` remove) a requisition's own criteria.
 
         Raises ``ConfigurationError`` before saving criteria the requisition cannot
-        evaluate (a radius without a primary location).
+        evaluate (a radius without a primary location), and ``CriteriaError`` for
+        anything but :class:`~talentpool.criteria.AutopoolCriteria` or ``None``.
         """
+        _require_criteria(criteria, allow_none=True)
         with self._uow:
             self._may_define_criteria(user_id)
             before = self._uow.requisitions.get(requisition_id)
@@ -429,11 +445,25 @@ class Autopooling:
         *,
         requisition_id: RequisitionId,
         title: str,
+        actor_id: UserId | None = None,
         **fields: object,
     ) -> Requisition:
-        """Create and save a requisition from a template, inheriting its criteria (AP3)."""
+        """Create and save a requisition from a template, inheriting its criteria (AP3).
+
+        *actor_id* is who opened it, recorded on the
+        :class:`~talentpool.audit.RequisitionOpened` event. An existing requisition
+        with the same id is never replaced (its criteria, pool exclusions and
+        shares would be lost): that raises ``ConflictError`` and nothing is written.
+        """
         with self._uow:
             template = self._uow.templates.get(template_id)
+            try:
+                self._uow.requisitions.get(requisition_id)
+            except NotFoundError:
+                pass
+            else:
+                msg = f"requisition {requisition_id!r} already exists; nothing written"
+                raise ConflictError(msg)
             requisition = requisition_from_template(
                 template,
                 requisition_id=requisition_id,
@@ -444,7 +474,7 @@ class Autopooling:
             self._uow.requisitions.save(requisition)
             self._record(
                 RequisitionOpened,
-                None,
+                actor_id,
                 f"requisition {title!r} opened from template {template.name!r}",
                 requisition_id=requisition_id,
                 template_id=template_id,
@@ -455,10 +485,11 @@ class Autopooling:
 
     def overrides(self, requisition_id: RequisitionId) -> TemplateOverrides:
         """Return which of the requisition's criteria differ from its template's (AP13)."""
-        requisition = self._uow.requisitions.get(requisition_id)
-        if requisition.template_id is None:
-            return TemplateOverrides(requisition_id, None, ())
-        template = self._uow.templates.get(requisition.template_id)
+        with self._uow:  # reads are isolated from concurrent writers; nothing is written
+            requisition = self._uow.requisitions.get(requisition_id)
+            if requisition.template_id is None:
+                return TemplateOverrides(requisition_id, None, ())
+            template = self._uow.templates.get(requisition.template_id)
         mine, theirs = requisition.autopool, template.autopool
         if mine is None and theirs is None:
             fields: tuple[str, ...] = ()
@@ -501,31 +532,36 @@ class Autopooling:
         """Return the pool of the requisition, generated now (AP7, AP8, AP15).
 
         Quick filters and the order are applied before the cap, so they choose
-        which candidates are shown; the total counts every match.
+        which candidates are shown; the total counts every match. A wrong type for
+        *order* (not an :class:`~talentpool.results.Ordering`), *quick_filters* (a
+        collection of ids, not one string) or *limit* raises ``DomainError``.
         """
-        require_autopool_enabled(self._uow.settings)
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_RESULTS:
             raise DomainError("limit", limit, f"must be a whole number from 1 to {MAX_RESULTS}")
-        requisition = self._uow.requisitions.get(requisition_id)
-        chosen = tuple(quick_filters)
-        filters = [self._uow.quick_filters.get(f).criterion for f in chosen]
-        criterion = all_of(self._pool(requisition), *filters)
-        # Checked here, not left to the adapter: a misconfigured pool is reported, never [] (AP6).
-        check_configuration(criterion, requisition)
-        order = order or Ordering()
-        query = CandidateQuery(requisition, self._clock.now(), criterion, order, limit)
-        found = self._uow.candidates.find(query)
+        order = _ordering(order)
+        chosen = _filter_ids(quick_filters)
+        with self._uow:  # reads are isolated from concurrent writers; nothing is written
+            require_autopool_enabled(self._uow.settings)
+            requisition = self._uow.requisitions.get(requisition_id)
+            filters = [self._uow.quick_filters.get(f).criterion for f in chosen]
+            criterion = all_of(self._pool(requisition), *filters)
+            # Checked here, not left to the adapter: a misconfigured pool is reported,
+            # never [] (AP6).
+            check_configuration(criterion, requisition)
+            query = CandidateQuery(requisition, self._clock.now(), criterion, order, limit)
+            found = self._uow.candidates.find(query)
         return PoolResults(requisition_id, found.rows, found.total, limit, order, chosen)
 
     def explain(self, requisition_id: RequisitionId, candidate_id: CandidateId) -> Explanation:
         """Say which criteria the candidate passes or fails for the pool, and why (EN3)."""
-        require_autopool_enabled(self._uow.settings)
-        requisition = self._uow.requisitions.get(requisition_id)
-        terms = self._terms(requisition)
-        for term in terms:
-            check_configuration(term, requisition)
-        record = self._uow.candidates.record(candidate_id)
-        ctx = self._context(requisition)
+        with self._uow:  # reads are isolated from concurrent writers; nothing is written
+            require_autopool_enabled(self._uow.settings)
+            requisition = self._uow.requisitions.get(requisition_id)
+            terms = self._terms(requisition)
+            for term in terms:
+                check_configuration(term, requisition)
+            record = self._uow.candidates.record(candidate_id)
+            ctx = self._context(requisition)
         universe = in_universe(record, requisition)
         verdicts = tuple(explain(t, record, ctx) for t in terms)
         in_pool = universe.passed and all(v.passed for v in verdicts)
@@ -533,6 +569,10 @@ class Autopooling:
 
     def funnel(self, requisition_id: RequisitionId) -> Funnel:
         """Count how many candidates each criterion removes, in order (EN3)."""
+        with self._uow:  # one consistent state for every stage; nothing is written
+            return self._funnel(requisition_id)
+
+    def _funnel(self, requisition_id: RequisitionId) -> Funnel:
         require_autopool_enabled(self._uow.settings)
         requisition = self._uow.requisitions.get(requisition_id)
         terms = self._terms(requisition)
@@ -554,7 +594,18 @@ class Autopooling:
     def dry_run(
         self, user_id: UserId, requisition_id: RequisitionId, criteria: AutopoolCriteria
     ) -> DryRun:
-        """Say who would join and who would leave the pool if *criteria* were saved (EN5)."""
+        """Say who would join and who would leave the pool if *criteria* were saved (EN5).
+
+        *criteria* that is not :class:`~talentpool.criteria.AutopoolCriteria` raises
+        ``CriteriaError``.
+        """
+        _require_criteria(criteria, allow_none=False)
+        with self._uow:  # reads are isolated from concurrent writers; nothing is written
+            return self._dry_run(user_id, requisition_id, criteria)
+
+    def _dry_run(
+        self, user_id: UserId, requisition_id: RequisitionId, criteria: AutopoolCriteria
+    ) -> DryRun:
         self._may_define_criteria(user_id)
         requisition = self._uow.requisitions.get(requisition_id)
         now = self._clock.now()
@@ -579,12 +630,17 @@ class Autopooling:
         )
 
     def in_pool(self, requisition_id: RequisitionId, candidate_id: CandidateId) -> bool:
-        """Return whether the candidate is in the requisition's pool now."""
-        require_autopool_enabled(self._uow.settings)
-        requisition = self._uow.requisitions.get(requisition_id)
-        criterion = self._pool(requisition)
-        check_configuration(criterion, requisition)
-        return self._member(requisition, criterion, self._uow.candidates.record(candidate_id))
+        """Return whether the candidate is in the requisition's pool now.
+
+        Raises ``ConfigurationError`` when the requisition has no criteria or
+        criteria it cannot evaluate.
+        """
+        with self._uow:  # reads are isolated from concurrent writers; nothing is written
+            require_autopool_enabled(self._uow.settings)
+            requisition = self._uow.requisitions.get(requisition_id)
+            criterion = self._pool(requisition)
+            check_configuration(criterion, requisition)
+            return self._member(requisition, criterion, self._uow.candidates.record(candidate_id))
 
     def _member(
         self, requisition: Requisition, criterion: Criterion, record: CandidateRecord
@@ -597,33 +653,47 @@ class Autopooling:
     ) -> CandidateFile:
         """Open the file of a candidate in the pool (AP11).
 
-        The candidate's other applications are included only for users with the
-        permission to see them. A candidate outside the pool cannot be opened
-        this way: viewing results needs no permission, so the pool must not become
-        a window onto the whole database. Each opening is recorded in the audit
-        trail as a :class:`~talentpool.audit.CandidateFileViewed` event.
+        The candidate's other applications are included only for users with
+        :attr:`~talentpool.model.Permission.VIEW_OTHER_APPLICATIONS`. Without it the
+        attachments are limited too: only profile attachments (no requisition) and
+        those that came with this requisition are returned, since an attachment
+        from another requisition would reveal that application. A candidate
+        outside the pool cannot be opened this way: viewing results needs no
+        permission, so the pool must not become a window onto the whole database.
+        Each opening is recorded in the audit trail as a
+        :class:`~talentpool.audit.CandidateFileViewed` event.
         """
-        user = self._uow.users.get(user_id)
-        if not self.in_pool(requisition_id, candidate_id):
-            msg = f"candidate {candidate_id!r} is not in the pool of requisition {requisition_id!r}"
-            raise PermissionDeniedError(msg)
-        record = self._uow.candidates.record(candidate_id)
-        attachments = tuple(self._uow.attachments.for_candidate(candidate_id))
-        others: tuple[ApplicationSummary, ...] | None = None
-        if user.has(Permission.VIEW_OTHER_APPLICATIONS):
-            others = tuple(
-                ApplicationSummary(
-                    a.requisition.id,
-                    a.requisition.title,
-                    a.submission.status,
-                    a.submission.submitted_at,
+        # One unit of work: the reads see one state, and reading personal data is
+        # audited, so the event is a write committed with it.
+        with self._uow:
+            user = self._uow.users.get(user_id)
+            if not self.in_pool(requisition_id, candidate_id):
+                msg = (
+                    f"candidate {candidate_id!r} is not in the pool "
+                    f"of requisition {requisition_id!r}"
                 )
-                for a in sorted(
-                    record.applications, key=lambda a: (a.submission.submitted_at, a.submission.id)
+                raise PermissionDeniedError(msg)
+            record = self._uow.candidates.record(candidate_id)
+            attachments = tuple(self._uow.attachments.for_candidate(candidate_id))
+            others: tuple[ApplicationSummary, ...] | None = None
+            if user.has(Permission.VIEW_OTHER_APPLICATIONS):
+                others = tuple(
+                    ApplicationSummary(
+                        a.requisition.id,
+                        a.requisition.title,
+                        a.submission.status,
+                        a.submission.submitted_at,
+                    )
+                    for a in sorted(
+                        record.applications,
+                        key=lambda a: (a.submission.submitted_at, a.submission.id),
+                    )
+                    if a.requisition.id != requisition_id
                 )
-                if a.requisition.id != requisition_id
-            )
-        with self._uow:  # reading personal data is audited: the event is a write
+            else:
+                attachments = tuple(
+                    a for a in attachments if a.requisition_id in (None, requisition_id)
+                )
             self._uow.events.append(
                 CandidateFileViewed(
                     occurred_at=self._clock.now(),
@@ -636,3 +706,38 @@ class Autopooling:
             )
             self._uow.commit()
         return CandidateFile(record.candidate, attachments, others)
+
+
+# --- argument checks ------------------------------------------------------------------
+
+
+def _require_criteria(criteria: object, *, allow_none: bool) -> None:
+    """Raise ``CriteriaError`` unless *criteria* is ``AutopoolCriteria`` (or allowed ``None``)."""
+    if criteria is None and allow_none:
+        return
+    if not isinstance(criteria, AutopoolCriteria):
+        expected = "AutopoolCriteria or None" if allow_none else "AutopoolCriteria"
+        raise CriteriaError("criteria", f"must be {expected} (got {criteria!r})")
+
+
+def _ordering(order: object) -> Ordering:
+    """Return *order*, the default for ``None``; raise ``DomainError`` for anything else."""
+    if order is None:
+        return Ordering()
+    if not isinstance(order, Ordering):
+        hint = f"; wrap it: Ordering({order})" if isinstance(order, SortKey) else ""
+        raise DomainError("order", order, f"must be an Ordering or None{hint}")
+    return order
+
+
+def _filter_ids(quick_filters: object) -> tuple[QuickFilterId, ...]:
+    """Return the quick filter ids as a tuple; one bare string is refused, not iterated."""
+    if isinstance(quick_filters, str) or not isinstance(quick_filters, Iterable):
+        raise DomainError(
+            "quick_filters", quick_filters, "must be a collection of quick filter ids, not one id"
+        )
+    chosen = tuple(quick_filters)
+    for f in chosen:
+        if not isinstance(f, str):
+            raise DomainError("quick_filters", f, "must hold quick filter ids (strings)")
+    return tuple(QuickFilterId(f) for f in chosen)

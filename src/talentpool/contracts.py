@@ -133,7 +133,7 @@ __all__ = [
     "reference_page",
 ]
 
-NOW = DEFAULT_NOW
+_NOW = DEFAULT_NOW
 _PRAGUE = ZoneInfo("Europe/Prague")
 # Instants the generated accounts are evaluated at: a plain UTC morning, and a
 # Prague morning the day after clocks went forward, so "the last 1 / 7 days"
@@ -221,17 +221,17 @@ def _assert_same_page(got: CandidatePage, expected: CandidatePage, query: Candid
 
 
 def _candidate(cid: str, **changes: Any) -> Candidate:
-    base = Candidate(CandidateId(cid), "Eva", "Nováková", NOW - timedelta(days=400))
+    base = Candidate(CandidateId(cid), "Eva", "Nováková", _NOW - timedelta(days=400))
     return attrs.evolve(base, **changes)
 
 
 def _requisition(rid: str, **changes: Any) -> Requisition:
-    base = Requisition(RequisitionId(rid), f"Position {rid}", NOW - timedelta(days=100))
+    base = Requisition(RequisitionId(rid), f"Position {rid}", _NOW - timedelta(days=100))
     return attrs.evolve(base, **changes)
 
 
 def _submission(sid: str, cid: str, rid: str, days_ago: int, **changes: Any) -> Submission:
-    when = NOW - timedelta(days=days_ago)
+    when = _NOW - timedelta(days=days_ago)
     base = Submission(SubmissionId(sid), CandidateId(cid), RequisitionId(rid), when)
     return attrs.evolve(base, **changes)
 
@@ -242,7 +242,7 @@ def _rich_candidate(cid: str) -> Candidate:
         CandidateId(cid),
         "Ľubomír",
         "Kováč",
-        NOW - timedelta(days=400, microseconds=123_456),
+        _NOW - timedelta(days=400, microseconds=123_456),
         email="lubo@example.com",
         city="Žilina",
         residence=GeoPoint(49.223_456_789, 18.739_012_345),
@@ -252,9 +252,9 @@ def _rich_candidate(cid: str) -> Candidate:
         fields={"driving_licence": "B", "shift": "Noc"},
         text="Cashier, night-shift; C++ and Žilina",
         consent=Consent(
-            NOW - timedelta(days=300),
-            expires_at=NOW + timedelta(days=65),
-            withdrawn_at=NOW + timedelta(days=1, seconds=1),
+            _NOW - timedelta(days=300),
+            expires_at=_NOW + timedelta(days=65),
+            withdrawn_at=_NOW + timedelta(days=1, seconds=1),
         ),
     )
 
@@ -264,7 +264,7 @@ def _rich_requisition(rid: str) -> Requisition:
     return Requisition(
         RequisitionId(rid),
         "Cashier, Praha 1",
-        NOW - timedelta(days=20),
+        _NOW - timedelta(days=20),
         language="cs",
         primary_location=CENTRE,
         organization=NodeId("retail-cz"),
@@ -446,9 +446,9 @@ class SubmissionRepositoryContract(AdapterContract):
             "r-1",
             40,
             status=SubmissionStatus.REJECTED,
-            status_changed_at=NOW - timedelta(days=3, seconds=1),
-            last_activity_at=NOW - timedelta(days=2),
-            expires_at=NOW + timedelta(days=30, microseconds=1),
+            status_changed_at=_NOW - timedelta(days=3, seconds=1),
+            last_activity_at=_NOW - timedelta(days=2),
+            expires_at=_NOW + timedelta(days=30, microseconds=1),
             step="Interview",
             shared_with=frozenset({UserId("u-1")}),
             rejection=Rejection(("Not qualified", "Other"), "no licence"),
@@ -467,7 +467,7 @@ class SubmissionRepositoryContract(AdapterContract):
         """Saving under a known id replaces the submission."""
         uow = self.base()
         first = _submission("s-1", "c-1", "r-1", 10)
-        hired = attrs.evolve(first, status=SubmissionStatus.HIRED, status_changed_at=NOW)
+        hired = attrs.evolve(first, status=SubmissionStatus.HIRED, status_changed_at=_NOW)
         self.commit(uow, lambda u: u.submissions.save(first))
         self.commit(uow, lambda u: u.submissions.save(hired))
         with uow:
@@ -763,7 +763,7 @@ class AttachmentRepositoryContract(AdapterContract):
 
         def attachment(aid: str, cid: str, days_ago: int, **changes: Any) -> Attachment:
             base = Attachment(
-                AttachmentId(aid), CandidateId(cid), f"{aid}.pdf", NOW - timedelta(days=days_ago)
+                AttachmentId(aid), CandidateId(cid), f"{aid}.pdf", _NOW - timedelta(days=days_ago)
             )
             return attrs.evolve(base, **changes)
 
@@ -784,12 +784,23 @@ class AttachmentRepositoryContract(AdapterContract):
     def test_attachments_save_replaces(self) -> None:
         """Saving under a known id replaces the attachment instead of adding one."""
         uow = self.stored(_candidate("c-1"))
-        first = Attachment(AttachmentId("a-1"), CandidateId("c-1"), "cv.pdf", NOW)
+        first = Attachment(AttachmentId("a-1"), CandidateId("c-1"), "cv.pdf", _NOW)
         renamed = attrs.evolve(first, filename="cv-2026.pdf")
         self.commit(uow, lambda u: u.attachments.save(first))
         self.commit(uow, lambda u: u.attachments.save(renamed))
         with uow:
             assert list(uow.attachments.for_candidate(CandidateId("c-1"))) == [renamed]
+
+    def test_attachments_moved_to_another_candidate_leave_the_first(self) -> None:
+        """An attachment saved again under another candidate is listed under that one only."""
+        uow = self.stored(_candidate("c-1"), _candidate("c-2"))
+        first = Attachment(AttachmentId("a-1"), CandidateId("c-1"), "cv.pdf", _NOW)
+        moved = attrs.evolve(first, candidate_id=CandidateId("c-2"))
+        self.store(uow, first)
+        self.store(uow, moved)
+        with uow:
+            assert list(uow.attachments.for_candidate(CandidateId("c-1"))) == []
+            assert list(uow.attachments.for_candidate(CandidateId("c-2"))) == [moved]
 
 
 class RepoolingRuleRepositoryContract(AdapterContract):
@@ -832,10 +843,10 @@ def _events() -> list[DomainEvent]:
     rule = RepoolingRule(RepoolingRuleId("rr-1"), "Idle", 30)
     return [
         AccountSettingChanged(
-            occurred_at=NOW, actor_id=UserId("u-admin"), setting="autopool_enabled", enabled=True
+            occurred_at=_NOW, actor_id=UserId("u-admin"), setting="autopool_enabled", enabled=True
         ),
         CandidateMatched(
-            occurred_at=NOW + timedelta(minutes=1),
+            occurred_at=_NOW + timedelta(minutes=1),
             actor_id=UserId("u-1"),
             reason="strong fit",
             candidate_id=CandidateId("c-1"),
@@ -844,7 +855,7 @@ def _events() -> list[DomainEvent]:
             step="New",
             from_pool=True,
         ),
-        RepoolingRuleRemoved(occurred_at=NOW - timedelta(days=1), actor_id=None, rule=rule),
+        RepoolingRuleRemoved(occurred_at=_NOW - timedelta(days=1), actor_id=None, rule=rule),
     ]
 
 
@@ -904,7 +915,7 @@ class UnitOfWorkContract(AdapterContract):
             uow.templates.save(RequisitionTemplate(TemplateId("t-1"), "Cashier"))
             uow.users.save(User(UserId("u-1"), "Jan"))
             uow.structures.save(STRUCTURES[0])
-            uow.attachments.save(Attachment(AttachmentId("a-1"), CandidateId("c-1"), "cv", NOW))
+            uow.attachments.save(Attachment(AttachmentId("a-1"), CandidateId("c-1"), "cv", _NOW))
             uow.events.append(_events()[1])
         self._assert_untouched(uow, german)
 
@@ -1036,9 +1047,9 @@ class CandidateQueryContract(AdapterContract):
             *(_candidate(f"c-{i}") for i in range(5)),
             *(_submission(f"s-{i}", f"c-{i}", "r-1", i) for i in range(5)),
         )
-        assert self.find(uow, CandidateQuery(job, NOW, limit=0)) == CandidatePage((), 5)
-        assert self.find(uow, CandidateQuery(job, NOW, limit=3, offset=7)) == CandidatePage((), 5)
-        latest_first = self.find(uow, CandidateQuery(job, NOW, limit=2, offset=1))
+        assert self.find(uow, CandidateQuery(job, _NOW, limit=0)) == CandidatePage((), 5)
+        assert self.find(uow, CandidateQuery(job, _NOW, limit=3, offset=7)) == CandidatePage((), 5)
+        latest_first = self.find(uow, CandidateQuery(job, _NOW, limit=2, offset=1))
         assert [r.candidate_id for r in latest_first.rows] == ["c-1", "c-2"]
         assert latest_first.total == 5
 
@@ -1060,11 +1071,11 @@ class CandidateQueryContract(AdapterContract):
             _submission("s-2", "c-far", "r-1", 2),
         )
         radius = ResidenceWithin(25)
-        assert _ids(self.find(uow, CandidateQuery(job, NOW, radius))) == ["c-near"]
+        assert _ids(self.find(uow, CandidateQuery(job, _NOW, radius))) == ["c-near"]
         moved = attrs.evolve(job, primary_location=far.residence)
-        assert _ids(self.find(uow, CandidateQuery(moved, NOW, radius))) == ["c-far"]
+        assert _ids(self.find(uow, CandidateQuery(moved, _NOW, radius))) == ["c-far"]
         excluding = attrs.evolve(job, pool_exclusions=frozenset({near.id}))
-        assert _ids(self.find(uow, CandidateQuery(excluding, NOW))) == ["c-far"]
+        assert _ids(self.find(uow, CandidateQuery(excluding, _NOW))) == ["c-far"]
 
     def test_find_counts_windows_in_the_zone_of_now(self) -> None:
         """DM3, AP6: "the last 7 days" are 7 calendar days in the zone of ``query.now``.
@@ -1096,6 +1107,37 @@ class CandidateQueryContract(AdapterContract):
         )
         query = CandidateQuery(job, now, ExcludeRejectedWithin(7))
         assert _ids(self.find(uow, query)) == ["c-before"]
+
+    def test_find_sorts_text_columns_ignoring_case_and_accents(self) -> None:
+        """AP7: city and name sort folded (Žatec by Z, brno beside Brno), ties by id, unknown last.
+
+        A database's binary collation puts "Brno" before "Zlín" before "brno"
+        before "Žatec"; the reference compares folded text.
+        """
+        job = _requisition("job", primary_location=CENTRE, language="cs")
+        people = {
+            "c-1": ("Zlín", "Černá"),
+            "c-2": ("Žatec", "novak"),
+            "c-3": ("brno", "Dvořák"),
+            "c-4": ("Brno", "Novák"),
+            "c-5": (None, "Adamová"),
+        }
+        uow = self.stored(
+            job,
+            _requisition("r-1"),
+            *(
+                _candidate(cid, city=city, family_name=family)
+                for cid, (city, family) in people.items()
+            ),
+            *(_submission(f"s-{cid}", cid, "r-1", 1) for cid in people),
+        )
+
+        def ordered(key: SortKey, descending: bool) -> list[CandidateId]:
+            return _ids(self.find(uow, CandidateQuery(job, _NOW, order=Ordering(key, descending))))
+
+        assert ordered(SortKey.CITY, False) == ["c-3", "c-4", "c-2", "c-1", "c-5"]
+        assert ordered(SortKey.CITY, True) == ["c-1", "c-2", "c-3", "c-4", "c-5"]
+        assert ordered(SortKey.NAME, False) == ["c-5", "c-1", "c-3", "c-2", "c-4"]
 
 
 def _ids(found: CandidatePage) -> list[CandidateId]:

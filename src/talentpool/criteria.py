@@ -144,12 +144,31 @@ def _children(value: Iterable[Criterion]) -> tuple[Criterion, ...]:
     return children
 
 
+def _normal(node: AllOf | AnyOf) -> None:
+    """Refuse a composite that :func:`all_of` / :func:`any_of` would have written otherwise.
+
+    Every tree that can be built is then in one normal form, the form documents
+    are read back into, so a JSON round trip is the identity for every tree.
+    """
+    name, helper = type(node).__name__, "all_of" if isinstance(node, AllOf) else "any_of"
+    if len(node.children) < 2:
+        msg = f"{name} needs at least two children; {helper}() returns a single criterion as it is"
+        raise ValueError(msg)
+    for child in node.children:
+        if type(child) is type(node) or isinstance(child, Everyone):
+            msg = f"{name} cannot hold {child!r} directly; {helper}() flattens it"
+            raise ValueError(msg)
+
+
 @attrs.frozen
 class AllOf(Criterion):
     """Every child must hold. Build with ``a & b`` or :func:`all_of`, which flatten."""
 
     kind: ClassVar[str] = "all"
     children: tuple[Criterion, ...] = attrs.field(converter=_children)
+
+    def __attrs_post_init__(self) -> None:
+        _normal(self)
 
     def describe(self) -> str:
         """Describe the node."""
@@ -168,6 +187,9 @@ class AnyOf(Criterion):
 
     kind: ClassVar[str] = "any"
     children: tuple[Criterion, ...] = attrs.field(converter=_children)
+
+    def __attrs_post_init__(self) -> None:
+        _normal(self)
 
     def describe(self) -> str:
         """Describe the node."""
@@ -192,6 +214,9 @@ class Not(Criterion):
         if not isinstance(value, Criterion):
             msg = f"Not holds a criterion, not {type(value).__name__} ({value!r})."
             raise TypeError(msg)
+        if isinstance(value, Not):
+            msg = f"Not cannot hold {value!r}; not_() cancels a double negation"
+            raise ValueError(msg)
 
     def describe(self) -> str:
         """Describe the node."""

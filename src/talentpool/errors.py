@@ -20,9 +20,12 @@ so ``except ValueError`` or ``except PermissionError`` in a host keeps working::
     ├── ActionValidationError(ValueError)
     │                                    an action is missing required input;
     │                                    lists every missing item; nothing written
-    └── ConflictError(RuntimeError)      the write would contradict the current
-                                         state, such as matching a candidate who is
-                                         already on the requisition
+    ├── ConflictError(RuntimeError)      the write would contradict the current
+    │                                    state, such as matching a candidate who is
+    │                                    already on the requisition
+    └── DeliveryError(RuntimeError)      some notifications could not be sent;
+                                         the change itself was saved; lists each
+                                         failed user and channel
 
 Messages name the field (or the path) and the offending value, and each error
 keeps them as attributes for hosts that render their own messages.
@@ -31,12 +34,15 @@ keeps them as attributes for hosts that render their own messages.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 __all__ = [
     "ActionValidationError",
     "ConfigurationError",
     "ConflictError",
     "CriteriaError",
+    "DeliveryError",
+    "DeliveryFailure",
     "DomainError",
     "FeatureDisabledError",
     "NotFoundError",
@@ -119,3 +125,43 @@ class ActionValidationError(TalentpoolError, ValueError):
 
 class ConflictError(TalentpoolError, RuntimeError):
     """The write contradicts the current state and was not made."""
+
+
+class DeliveryFailure(NamedTuple):
+    """One notification that could not be sent on one channel (MP8).
+
+    Attributes:
+        notification_id: The notification; it is saved and listed in the bell.
+        user_id: Who it was for.
+        channel: The channel's value, such as ``"email"``.
+        error: What the delivery port raised.
+    """
+
+    notification_id: str
+    user_id: str
+    channel: str
+    error: Exception
+
+
+class DeliveryError(TalentpoolError, RuntimeError):
+    """The change was saved, but some notifications could not be delivered (MP7, MP8).
+
+    Raised after every notification was offered on every channel, so one failing
+    sender does not starve the other recipients or channels. The change that
+    raised the notifications was already committed, and so were the
+    notifications themselves (they are in the users' bells); hosts may log the
+    failures or retry them. The first failure is the ``__cause__``.
+
+    Attributes:
+        failures: Every failed delivery, in the order they were attempted.
+    """
+
+    def __init__(self, failures: Sequence[DeliveryFailure]) -> None:
+        self.failures = tuple(failures)
+        listed = "; ".join(
+            f"{f.user_id} by {f.channel} ({type(f.error).__name__}: {f.error})"
+            for f in self.failures
+        )
+        n = len(self.failures)
+        noun = "delivery" if n == 1 else "deliveries"
+        super().__init__(f"the change was saved, but {n} notification {noun} failed: {listed}.")

@@ -91,6 +91,11 @@ def _positive(instance: object, attribute: attrs.Attribute[float], value: float)
         raise DomainError(attribute.name, value, "must be a finite number > 0")
 
 
+def _unit(instance: object, attribute: attrs.Attribute[DistanceUnit], value: object) -> None:
+    if not isinstance(value, DistanceUnit):
+        raise DomainError(attribute.name, value, "must be DistanceUnit.KM or DistanceUnit.MILES")
+
+
 @attrs.frozen
 class Radius:
     """A distance around a point, in kilometres or miles.
@@ -101,7 +106,7 @@ class Radius:
     """
 
     distance: float = attrs.field(validator=_positive)
-    unit: DistanceUnit = DistanceUnit.KM
+    unit: DistanceUnit = attrs.field(default=DistanceUnit.KM, validator=_unit)
 
     @property
     def km(self) -> float:

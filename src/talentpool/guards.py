@@ -13,7 +13,7 @@ import attrs
 
 from talentpool.audit import AccountSettingChanged
 from talentpool.clock import Clock
-from talentpool.errors import FeatureDisabledError, PermissionDeniedError
+from talentpool.errors import DomainError, FeatureDisabledError, PermissionDeniedError
 from talentpool.ids import UserId
 from talentpool.model import AccountSettings, Permission, User
 from talentpool.ports import SettingsRepository, UnitOfWork, UserRepository
@@ -67,7 +67,12 @@ def switch_setting(
         setting: The :class:`~talentpool.model.AccountSettings` field.
         enabled: Its new value.
         label: The setting in words, such as ``"match and reject"``.
+
+    Raises ``DomainError`` naming *setting* when *enabled* is not a bool (the
+    string ``"false"`` would otherwise switch the feature on); nothing is written.
     """
+    if not isinstance(enabled, bool):
+        raise DomainError(setting, enabled, "must be True or False")
     with uow:
         require_administrator(uow.users, admin_id, f"switch {label}")
         settings = attrs.evolve(uow.settings.get(), **{setting: enabled})

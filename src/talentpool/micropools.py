@@ -27,6 +27,15 @@ appears in their candidate database (a *tag share*, see
   system or by themselves (``actor_id=None``) notifies every tracker. Setting up a
   subscription notifies nobody about the candidates already in the micro-pool:
   the dry run shows them to the administrator and the audit trail records them.
+  Only an owner of the candidate may change their tags: a tag share is
+  view-only (MP3), so a viewer who sees the candidate only through a micro-pool
+  gets :class:`~talentpool.errors.PermissionDeniedError`.
+* **Delivery after commit.** Notifications are delivered only after the
+  service's own unit of work committed. Every notification is offered on every
+  channel even if one delivery fails; failures are then raised together as one
+  :class:`~talentpool.errors.DeliveryError`, and the change itself stays saved.
+  A host that wraps the call in an outer unit of work and then rolls that back
+  undoes the data but cannot recall notifications already sent.
 * **Audited grants (MP9).** Every tag share gained or lost, whether through a tag or
   a subscription, is a :class:`TagShareGranted` or :class:`TagShareRevoked`
   event in the same unit of work, one per user, candidate and micro-pool, with
@@ -47,7 +56,14 @@ import attrs
 
 from talentpool.clock import Clock
 from talentpool.criteria import Criterion, HasTag
-from talentpool.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
+from talentpool.errors import (
+    ConflictError,
+    DeliveryError,
+    DeliveryFailure,
+    DomainError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from talentpool.events import DomainEvent
 from talentpool.guards import require_administrator, switch_setting
 from talentpool.ids import CandidateId, NotificationId, UserId
@@ -212,7 +228,15 @@ class SubscriptionDryRun:
 
     @property
     def changes(self) -> bool:
-        """Whether saving would change anything at all."""
+        """Whether saving would move any candidate into or out of the user's micro-pool (EN5).
+
+        This is about the folder's contents and so who the user can see through
+        the tag, not about whether anything is written: a new subscription to a
+        tag no candidate carries gives ``False``, yet saving it still creates the
+        (empty) folder and records :class:`SubscriptionAdded`. Whether the
+        user's access changes is :attr:`gaining` or :attr:`losing` (an owner
+        gains and loses nothing even when this is ``True``).
+        """
         return bool(self.in_micro_pool)
 
 
@@ -226,6 +250,8 @@ def _tag(value: Tag | str) -> Tag:
 def _tag_set(values: Iterable[Tag | str], *, allow_empty: bool = False) -> frozenset[Tag]:
     if isinstance(values, str):
         raise DomainError("tags", values, "must be a collection of tags, not one string")
+    if not isinstance(values, Iterable):
+        raise DomainError("tags", values, "must be a collection of tags")
     tags = frozenset(_tag(v) for v in values)
     if not tags and not allow_empty:
         raise DomainError("tags", (), "must name at least one tag")
@@ -244,6 +270,10 @@ class MicroPools:
         clock: Where "now" comes from.
         ids: Where notification ids come from.
         delivery: Where notifications are sent once their unit of work committed.
+
+    Reads (subscriptions, dry runs, folders, settings, the bell) run inside
+    ``with uow:`` like writes, so they see a consistent state (see
+    :class:`~talentpool.visibility.Visibility`).
     """
 
     def __init__(
@@ -264,15 +294,24 @@ class MicroPools:
     def _administrator(self, admin_id: UserId, action: str) -> User:
         return require_administrator(self._uow.users, admin_id, action)
 
-    def _require_sees(self, actor_id: UserId | None, candidate_id: CandidateId) -> None:
+    def _require_owner(self, actor_id: UserId | None, candidate_id: CandidateId) -> None:
+        """Refuse a tag change unless the actor owns the candidate (MP2, MP3).
+
+        A tag share is view-only: a viewer who sees the candidate only through a
+        micro-pool could otherwise untag them and cut colleagues off. ``None`` (the
+        system, or the candidate on a collection form) may always change tags.
+        """
         if actor_id is None:
             return
-        if not self._visibility.decide(actor_id, candidate_id).sees_candidate:
-            msg = (
-                f"user {actor_id!r} may not change the tags of candidate {candidate_id!r}: "
-                "they may not see them"
-            )
-            raise PermissionDeniedError(msg)
+        decision = self._visibility.decide(actor_id, candidate_id)
+        if decision.owns:
+            return
+        if decision.level is AccessLevel.TAG_SHARE:
+            why = "they see them only through a tag share, which is view-only"
+        else:
+            why = "they may not see them"
+        msg = f"user {actor_id!r} may not change the tags of candidate {candidate_id!r}: {why}"
+        raise PermissionDeniedError(msg)
 
     # --- tag tracking (MP1, MP9) --------------------------------------------------------
 
@@ -283,8 +322,8 @@ class MicroPools:
         candidate carrying the tag (MP9). Subscribing again to a tracked tag
         changes nothing and returns the existing subscription.
         """
+        self._administrator(admin_id, "set up tag tracking")  # before the tag: MP1 refuses first
         tag = _tag(tag)
-        self._administrator(admin_id, "set up tag tracking")
         uow = self._uow
         with uow:
             uow.users.get(user_id)
@@ -329,8 +368,8 @@ class MicroPools:
         Records :class:`SubscriptionRemoved` and a :class:`TagShareRevoked` for every
         candidate carrying the tag (MP9).
         """
+        self._administrator(admin_id, "remove tag tracking")  # before the tag: MP1 refuses first
         tag = _tag(tag)
-        self._administrator(admin_id, "remove tag tracking")
         uow = self._uow
         with uow:
             tracked_as = uow.subscriptions.get(user_id, tag).tag
@@ -365,41 +404,44 @@ class MicroPools:
 
     def subscriptions(self, user_id: UserId) -> tuple[Subscription, ...]:
         """Return the tags *user_id* tracks, by tag key."""
-        return tuple(self._uow.subscriptions.for_user(user_id))
+        with self._uow:
+            return tuple(self._uow.subscriptions.for_user(user_id))
 
     def _dry_run(
-        self, admin_id: UserId, user_id: UserId, tag: Tag, subscribing: bool
+        self, admin_id: UserId, user_id: UserId, tag: Tag | str, subscribing: bool
     ) -> SubscriptionDryRun:
-        self._administrator(admin_id, "change tag tracking")
-        uow = self._uow
-        user = uow.users.get(user_id)
-        before = dict(uow.subscriptions.tracked(user_id))
-        if subscribing == (tag.key in before):
-            if not subscribing:
-                raise NotFoundError("subscription", f"{user_id}/{tag.label}")
-            return SubscriptionDryRun(user_id, tag, subscribing, (), (), ())
-        after = dict(before)
-        if subscribing:
-            after[tag.key] = tag
-        else:
-            del after[tag.key]
-        gaining, losing, members = [], [], sorted(uow.visibility.tagged(tag))
-        for cid in members:
-            tags = uow.candidates.get(cid).tags
-            shares = uow.visibility.shares(user_id, cid)
-            was = decide_access(user, cid, tags, shares, before).sees_candidate
-            will = decide_access(user, cid, tags, shares, after).sees_candidate
-            if will and not was:
-                gaining.append(cid)
-            elif was and not will:
-                losing.append(cid)
-        return SubscriptionDryRun(user_id, tag, subscribing, gaining, losing, members)
+        with self._uow:
+            self._administrator(admin_id, "change tag tracking")
+            tag = _tag(tag)
+            uow = self._uow
+            user = uow.users.get(user_id)
+            before = dict(uow.subscriptions.tracked(user_id))
+            if subscribing == (tag.key in before):
+                if not subscribing:
+                    raise NotFoundError("subscription", f"{user_id}/{tag.label}")
+                return SubscriptionDryRun(user_id, tag, subscribing, (), (), ())
+            after = dict(before)
+            if subscribing:
+                after[tag.key] = tag
+            else:
+                del after[tag.key]
+            gaining, losing, members = [], [], sorted(uow.visibility.tagged(tag))
+            for cid in members:
+                tags = uow.candidates.get(cid).tags
+                shares = uow.visibility.shares(user_id, cid)
+                was = decide_access(user, cid, tags, shares, before).sees_candidate
+                will = decide_access(user, cid, tags, shares, after).sees_candidate
+                if will and not was:
+                    gaining.append(cid)
+                elif was and not will:
+                    losing.append(cid)
+            return SubscriptionDryRun(user_id, tag, subscribing, gaining, losing, members)
 
     def dry_run_subscribe(
         self, admin_id: UserId, user_id: UserId, tag: Tag | str
     ) -> SubscriptionDryRun:
         """Say which candidates *user_id* would gain by tracking *tag*; nothing is saved (EN5)."""
-        return self._dry_run(admin_id, user_id, _tag(tag), subscribing=True)
+        return self._dry_run(admin_id, user_id, tag, subscribing=True)
 
     def dry_run_unsubscribe(
         self, admin_id: UserId, user_id: UserId, tag: Tag | str
@@ -408,28 +450,30 @@ class MicroPools:
 
         Raises ``NotFoundError`` if they do not track it; nothing is saved.
         """
-        return self._dry_run(admin_id, user_id, _tag(tag), subscribing=False)
+        return self._dry_run(admin_id, user_id, tag, subscribing=False)
 
     # --- folders (MP5) -------------------------------------------------------------------
 
     def folders(self, user_id: UserId) -> tuple[MicroPoolFolder, ...]:
         """Return *user_id*'s micro-pools as folders with their candidate counts, by tag key."""
         uow = self._uow
-        uow.users.get(user_id)
-        tracked = uow.subscriptions.tracked(user_id)
-        return tuple(
-            MicroPoolFolder(tracked[key], len(uow.visibility.tagged(tracked[key])))
-            for key in sorted(tracked)
-        )
+        with uow:
+            uow.users.get(user_id)
+            tracked = uow.subscriptions.tracked(user_id)
+            return tuple(
+                MicroPoolFolder(tracked[key], len(uow.visibility.tagged(tracked[key])))
+                for key in sorted(tracked)
+            )
 
     def folder(self, user_id: UserId, tag: Tag | str) -> MicroPoolFolder:
         """Return one of *user_id*'s micro-pools; ``NotFoundError`` if they do not track it."""
-        tag = _tag(tag)
-        tracked = self._uow.subscriptions.tracked(user_id)
-        if tag.key not in tracked:
-            raise NotFoundError("micro-pool", f"{user_id}/{tag.label}")
-        mine = tracked[tag.key]
-        return MicroPoolFolder(mine, len(self._uow.visibility.tagged(mine)))
+        with self._uow:
+            tag = _tag(tag)
+            tracked = self._uow.subscriptions.tracked(user_id)
+            if tag.key not in tracked:
+                raise NotFoundError("micro-pool", f"{user_id}/{tag.label}")
+            mine = tracked[tag.key]
+            return MicroPoolFolder(mine, len(self._uow.visibility.tagged(mine)))
 
     # --- tagging (MP7, MP9) ------------------------------------------------------------------
 
@@ -438,8 +482,10 @@ class MicroPools:
 
         *actor_id* is whoever entered the candidate, or ``None`` for the candidate
         themselves (a collection form) or the system. Raises ``ConflictError`` if
-        the id is taken.
+        the id is taken, and ``DomainError`` for anything but a :class:`Candidate`.
         """
+        if not isinstance(candidate, Candidate):
+            raise DomainError("candidate", candidate, "must be a Candidate")
         uow = self._uow
         with uow:
             if actor_id is not None:
@@ -464,25 +510,34 @@ class MicroPools:
     ) -> Candidate:
         """Add *tags* to the candidate; whoever tracks a new one is notified (MP7).
 
-        Tags the candidate already carries are ignored. *actor_id* must be able to
-        see the candidate; ``None`` stands for the system.
+        Tags the candidate already carries are ignored. *actor_id* must own the
+        candidate (a tag share is view-only, MP3): anyone else gets
+        ``PermissionDeniedError`` and nothing is written. ``None`` stands for the
+        system or the candidate themselves (a collection form).
         """
         return self._retag(actor_id, candidate_id, add=_tag_set(tags), remove=frozenset())
 
     def untag(
         self, actor_id: UserId | None, candidate_id: CandidateId, *tags: Tag | str
     ) -> Candidate:
-        """Remove *tags* from the candidate; the tag shares they gave are revoked (MP4, MP9)."""
+        """Remove *tags* from the candidate; the tag shares they gave are revoked (MP4, MP9).
+
+        *actor_id* must own the candidate, as for :meth:`tag`.
+        """
         return self._retag(actor_id, candidate_id, add=frozenset(), remove=_tag_set(tags))
 
     def set_tags(
         self, actor_id: UserId | None, candidate_id: CandidateId, tags: Iterable[Tag | str]
     ) -> Candidate:
-        """Give the candidate exactly *tags*: one notification per tracker for all tags added."""
-        uow = self._uow
+        """Give the candidate exactly *tags*: one notification per tracker for all tags added.
+
+        The difference from the current tags is taken inside the unit of work, so a
+        concurrent change cannot slip between the read and the write.
+        """
         wanted = _tag_set(tags, allow_empty=True)
-        current = uow.candidates.get(candidate_id).tags
-        return self._retag(actor_id, candidate_id, add=wanted - current, remove=current - wanted)
+        return self._retag(
+            actor_id, candidate_id, add=frozenset(), remove=frozenset(), exactly=wanted
+        )
 
     def _retag(
         self,
@@ -491,11 +546,14 @@ class MicroPools:
         *,
         add: frozenset[Tag],
         remove: frozenset[Tag],
+        exactly: frozenset[Tag] | None = None,
     ) -> Candidate:
         uow = self._uow
         with uow:
             candidate = uow.candidates.get(candidate_id)
-            self._require_sees(actor_id, candidate_id)
+            self._require_owner(actor_id, candidate_id)
+            if exactly is not None:
+                add, remove = exactly - candidate.tags, candidate.tags - exactly
             added = frozenset(t for t in add if t not in candidate.tags)
             removed = frozenset(t for t in candidate.tags if t in remove)
             if not added and not removed:
@@ -583,16 +641,29 @@ class MicroPools:
         return notes
 
     def _deliver(self, notes: Sequence[Notification]) -> None:
+        """Offer every note on every channel; raise one ``DeliveryError`` afterwards.
+
+        Runs after the unit of work committed, so a failing sender cannot undo the
+        change, and must not keep the other recipients or channels from their
+        notifications either (MP7, MP8).
+        """
+        failures: list[DeliveryFailure] = []
         for note in notes:
             for channel in note.channels:
-                self._delivery.deliver(note, channel)
+                try:
+                    self._delivery.deliver(note, channel)
+                except Exception as exc:  # any sender fault: collected, raised below
+                    failures.append(DeliveryFailure(note.id, note.user_id, channel.value, exc))
+        if failures:
+            raise DeliveryError(failures) from failures[0].error
 
     # --- the notification centre (MP8) ------------------------------------------------------
 
     def notification_settings(self, user_id: UserId) -> NotificationSettings:
         """Return *user_id*'s notification-centre settings (the defaults if never changed)."""
-        self._uow.users.get(user_id)
-        return self._uow.notification_settings.get(user_id)
+        with self._uow:
+            self._uow.users.get(user_id)
+            return self._uow.notification_settings.get(user_id)
 
     def set_notification_channel(
         self,
@@ -626,4 +697,5 @@ class MicroPools:
 
     def bell(self, user_id: UserId) -> tuple[Notification, ...]:
         """Return what *user_id*'s in-app bell lists, oldest first."""
-        return tuple(self._uow.notifications.for_user(user_id))
+        with self._uow:
+            return tuple(self._uow.notifications.for_user(user_id))

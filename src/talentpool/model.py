@@ -18,12 +18,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
 from talentpool.clock import require_aware, utc
-from talentpool.errors import DomainError
+from talentpool.errors import CriteriaError, DomainError
 from talentpool.geo import GeoPoint
 from talentpool.ids import (
     AttachmentId,
@@ -83,6 +83,12 @@ def _non_blank(instance: object, attribute: attrs.Attribute[str], value: str) ->
         raise DomainError(attribute.name, value, "must be a non-blank string")
 
 
+def _bool(instance: object, attribute: attrs.Attribute[bool], value: bool) -> None:
+    # "false" is truthy: a string from a form or a database must not switch a feature on.
+    if not isinstance(value, bool):
+        raise DomainError(attribute.name, value, "must be True or False")
+
+
 def _language(value: str | None) -> str | None:
     """Language codes compare case-insensitively (``"DE"`` is ``"de"``)."""
     if value is None:
@@ -98,8 +104,47 @@ def _languages(values: Iterable[str]) -> frozenset[str]:
     return frozenset(code for code in (_language(v) for v in values) if code is not None)
 
 
-def _permissions(values: Iterable[Permission]) -> frozenset[Permission]:
-    return frozenset(values)
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _member(kind: type[E], field: str, value: object) -> E:
+    """Return the member of *kind* that *value* is or names by value; else ``DomainError``.
+
+    Hosts load enums from databases as their value strings (``"administrator"``),
+    so those are accepted; anything else would pass silently and break later.
+    """
+    if isinstance(value, kind):
+        return value
+    if isinstance(value, str):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    choices = ", ".join(repr(m.value) for m in kind)
+    raise DomainError(field, value, f"must be a {kind.__name__} or one of {choices}")
+
+
+def _role(value: Role | str) -> Role:
+    return _member(Role, "role", value)
+
+
+def _permissions(values: Iterable[Permission | str]) -> frozenset[Permission]:
+    if isinstance(values, str | enum.Enum) or not isinstance(values, Iterable):
+        raise DomainError("permissions", values, "must be a collection of permissions, not one")
+    return frozenset(_member(Permission, "permissions", v) for v in values)
+
+
+def _status(value: SubmissionStatus | str) -> SubmissionStatus:
+    return _member(SubmissionStatus, "status", value)
+
+
+def _autopool(
+    instance: object, attribute: attrs.Attribute[AutopoolCriteria | None], value: object
+) -> None:
+    from talentpool.criteria import AutopoolCriteria  # here, not at the top: criteria imports model
+
+    if value is not None and not isinstance(value, AutopoolCriteria):
+        raise CriteriaError("autopool", f"must be AutopoolCriteria or None (got {value!r})")
 
 
 def _user_ids(values: Iterable[UserId]) -> frozenset[UserId]:
@@ -189,7 +234,7 @@ class User:
 
     id: UserId
     name: str = attrs.field(validator=_non_blank)
-    role: Role = Role.HIRING_MANAGER
+    role: Role = attrs.field(default=Role.HIRING_MANAGER, converter=_role)
     permissions: frozenset[Permission] = attrs.field(default=frozenset(), converter=_permissions)
     email: str | None = None
 
@@ -377,6 +422,16 @@ class StructureTree:
 # --- requisitions -----------------------------------------------------------
 
 
+def _steps(values: Iterable[str]) -> tuple[str, ...]:
+    # A bare string would be iterated as its characters: Workflow(steps="New") starts at "N".
+    if not isinstance(values, tuple | list):
+        raise DomainError("steps", values, "must be a tuple or list of step names")
+    for step in values:
+        if not isinstance(step, str) or not step.strip():
+            raise DomainError("steps", step, "must be non-blank step names")
+    return tuple(values)
+
+
 @attrs.frozen
 class Workflow:
     """A requisition's workflow: its steps and what a rejection needs (AP9, AP10).
@@ -388,14 +443,19 @@ class Workflow:
         comment_required: Whether a rejection must carry a comment.
     """
 
-    steps: tuple[str, ...] = attrs.field(default=("New", "Screening", "Interview", "Offer"))
+    steps: tuple[str, ...] = attrs.field(
+        default=("New", "Screening", "Interview", "Offer"), converter=_steps
+    )
     rejection_motives: tuple[str, ...] = ("Not qualified", "Not available", "Other")
-    motive_required: bool = False
-    comment_required: bool = False
+    motive_required: bool = attrs.field(default=False, validator=_bool)
+    comment_required: bool = attrs.field(default=False, validator=_bool)
 
     def __attrs_post_init__(self) -> None:
         if not self.steps:
             raise DomainError("steps", self.steps, "must name at least one step")
+        if self.motive_required and not self.rejection_motives:
+            msg = "must offer at least one motive when a motive is required"
+            raise DomainError("rejection_motives", self.rejection_motives, msg)
 
     @property
     def first_step(self) -> str:
@@ -425,7 +485,7 @@ class RequisitionTemplate:
     location: NodeId | None = None
     job_field: NodeId | None = None
     workflow: Workflow = attrs.field(factory=Workflow)
-    autopool: AutopoolCriteria | None = None
+    autopool: AutopoolCriteria | None = attrs.field(default=None, validator=_autopool)
 
 
 @attrs.frozen
@@ -461,7 +521,7 @@ class Requisition:
     shared_with: frozenset[UserId] = attrs.field(default=frozenset(), converter=_user_ids)
     template_id: TemplateId | None = None
     workflow: Workflow = attrs.field(factory=Workflow)
-    autopool: AutopoolCriteria | None = None
+    autopool: AutopoolCriteria | None = attrs.field(default=None, validator=_autopool)
     pool_exclusions: frozenset[CandidateId] = attrs.field(
         default=frozenset(), converter=_candidate_ids
     )
@@ -531,7 +591,7 @@ class Submission:
     candidate_id: CandidateId
     requisition_id: RequisitionId
     submitted_at: datetime = attrs.field(validator=_aware)
-    status: SubmissionStatus = SubmissionStatus.NEW
+    status: SubmissionStatus = attrs.field(default=SubmissionStatus.NEW, converter=_status)
     status_changed_at: datetime = attrs.field(validator=_aware)
     last_activity_at: datetime = attrs.field(validator=_aware)
     expires_at: datetime | None = attrs.field(default=None, validator=_aware_or_none)
@@ -660,10 +720,10 @@ class AccountSettings:
             to Slack where a user's settings allow it (MP8); off by default.
     """
 
-    autopool_enabled: bool = False
-    match_and_reject_enabled: bool = False
-    enforce_consent: bool = False
-    slack_integrated: bool = False
+    autopool_enabled: bool = attrs.field(default=False, validator=_bool)
+    match_and_reject_enabled: bool = attrs.field(default=False, validator=_bool)
+    enforce_consent: bool = attrs.field(default=False, validator=_bool)
+    slack_integrated: bool = attrs.field(default=False, validator=_bool)
 
 
 # --- micro-pools: shares and tag tracking -------------------------------------

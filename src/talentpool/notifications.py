@@ -24,8 +24,14 @@ settings first::
 
 Delivery goes through the :class:`NotificationDelivery` port, one call per
 notification and channel (the bell included, so a host can push the badge
-count live), after the unit of work that caused it has committed. The in-memory
-:class:`~talentpool.adapters.outbox.MemoryOutbox` implements it for tests.
+count live), after the service's own unit of work has committed. A host that
+wraps the service call in an outer unit of work and then rolls it back undoes
+the data, but cannot recall what was already delivered: deliver-then-rollback
+is the host's choice to avoid. A delivery that raises does not stop the others:
+every notification is offered on every channel, then the failures are raised
+together as one :class:`~talentpool.errors.DeliveryError` (the change itself is
+saved). The in-memory :class:`~talentpool.adapters.outbox.MemoryOutbox`
+implements the port for tests.
 """
 
 from __future__ import annotations
@@ -138,6 +144,7 @@ class NotificationSettings:
         kind: NotificationType = NotificationType.NEW_CANDIDATE_IN_MICRO_POOL,
     ) -> bool:
         """Return whether *channel* is on for notifications of *kind* (the bell always is)."""
+        _require_kind(kind)
         if channel is NotificationChannel.BELL:
             return True
         chosen = self.choices.get((kind, channel))
@@ -156,13 +163,22 @@ class NotificationSettings:
         return NotificationSettings(self.user_id, {**self.choices, (kind, channel): on})
 
 
+def _require_kind(kind: object) -> None:
+    if not isinstance(kind, NotificationType):
+        raise DomainError("kind", kind, "must be a NotificationType")
+
+
 def channels_for(
     settings: NotificationSettings,
     *,
     slack_integrated: bool,
     kind: NotificationType = NotificationType.NEW_CANDIDATE_IN_MICRO_POOL,
 ) -> tuple[NotificationChannel, ...]:
-    """Return the channels a notification of *kind* goes to, bell first (MP8)."""
+    """Return the channels a notification of *kind* goes to, bell first (MP8).
+
+    Raises ``DomainError`` when *kind* is not a :class:`NotificationType`.
+    """
+    _require_kind(kind)
     return tuple(
         channel
         for channel in NotificationChannel
@@ -175,8 +191,16 @@ def _aware(instance: object, attribute: attrs.Attribute[datetime], value: dateti
     require_aware(attribute.name, value)
 
 
-def _tags(value: Iterable[Tag]) -> tuple[Tag, ...]:
-    return tuple(value)
+def _tags(value: Iterable[Tag | str]) -> tuple[Tag, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise DomainError("micro_pools", value, "must be a collection of tags")
+    return tuple(v if isinstance(v, Tag) else Tag(v) for v in value)
+
+
+def _some(instance: object, attribute: attrs.Attribute[tuple[Tag, ...]], value: object) -> None:
+    # The message names the micro-pools: a notification without one says nothing (MP7).
+    if not value:
+        raise DomainError(attribute.name, value, "must name at least one micro-pool")
 
 
 def _channels(value: Iterable[NotificationChannel]) -> tuple[NotificationChannel, ...]:
@@ -194,7 +218,8 @@ class Notification:
         created_at: When it was raised.
         candidate_id: The candidate it is about.
         candidate_name: The candidate's name when it was raised, for display.
-        micro_pools: The micro-pools the candidate entered, as the user tracks them.
+        micro_pools: The micro-pools the candidate entered, as the user tracks them;
+            at least one (``DomainError`` otherwise).
         actor_id: Who made the change, or ``None`` for the system or the candidate
             (a collection form).
         channels: Where it was sent, bell first.
@@ -206,7 +231,7 @@ class Notification:
     created_at: datetime = attrs.field(validator=_aware)
     candidate_id: CandidateId
     candidate_name: str
-    micro_pools: tuple[Tag, ...] = attrs.field(default=(), converter=_tags)
+    micro_pools: tuple[Tag, ...] = attrs.field(converter=_tags, validator=_some)
     actor_id: UserId | None = None
     channels: tuple[NotificationChannel, ...] = attrs.field(
         default=(NotificationChannel.BELL,), converter=_channels
@@ -231,9 +256,12 @@ class Notification:
 class NotificationDelivery(Protocol):
     """**Protocol:** sends a notification on one channel; the host implements it (MP8).
 
-    Called after the unit of work that raised the notification committed, once
-    per channel in :attr:`Notification.channels`. The library never calls it for
-    a channel the user switched off, nor for Slack without the integration.
+    Called after the service's unit of work that raised the notification
+    committed, once per channel in :attr:`Notification.channels`. The library
+    never calls it for a channel the user switched off, nor for Slack without the
+    integration. An exception it raises is collected, the remaining deliveries
+    still happen, and the caller then gets one
+    :class:`~talentpool.errors.DeliveryError`.
     """
 
     def deliver(self, notification: Notification, channel: NotificationChannel) -> None:

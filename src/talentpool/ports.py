@@ -23,7 +23,7 @@ import attrs
 
 from talentpool.clock import require_aware
 from talentpool.criteria import EVERYONE, Criterion, QuickFilter
-from talentpool.errors import DomainError
+from talentpool.errors import CriteriaError, DomainError
 from talentpool.evaluation import CandidateRecord
 from talentpool.events import EventLog
 from talentpool.ids import (
@@ -89,6 +89,16 @@ def _now(instance: object, attribute: attrs.Attribute[datetime], value: datetime
     require_aware(attribute.name, value)
 
 
+def _criterion(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, Criterion):
+        raise CriteriaError(attribute.name, f"must be a criterion (got {value!r})")
+
+
+def _order(instance: object, attribute: attrs.Attribute[Ordering], value: object) -> None:
+    if not isinstance(value, Ordering):
+        raise DomainError(attribute.name, value, "must be an Ordering")
+
+
 @attrs.frozen
 class CandidateQuery:
     """A whole pool query, handed to the repository in one piece.
@@ -105,8 +115,8 @@ class CandidateQuery:
 
     requisition: Requisition
     now: datetime = attrs.field(validator=_now)
-    criterion: Criterion = EVERYONE
-    order: Ordering = attrs.field(factory=Ordering)
+    criterion: Criterion = attrs.field(default=EVERYONE, validator=_criterion)
+    order: Ordering = attrs.field(factory=Ordering, validator=_order)
     limit: int | None = attrs.field(default=MAX_RESULTS, validator=_limit)
     offset: int = attrs.field(default=0, validator=_offset)
 
@@ -407,6 +417,11 @@ class UnitOfWork(Protocol):
 
     Used as a context manager: writes made inside ``with uow:`` take effect when
     :meth:`commit` is called and are undone if the block ends without it.
+
+    The services read inside ``with uow:`` too, so a read sees one consistent
+    state and never another action's uncommitted writes (for a database, one
+    transaction); a block that writes nothing and ends without a commit undoes
+    nothing. A ``with`` block entered inside another joins the outer one.
     """
 
     @property

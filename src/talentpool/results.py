@@ -18,6 +18,7 @@ from datetime import datetime
 import attrs
 
 from talentpool.clock import utc
+from talentpool.errors import DomainError
 from talentpool.evaluation import CandidateRecord, EvaluationContext, residence_distance_km
 from talentpool.ids import CandidateId
 from talentpool.text import fold
@@ -43,6 +44,19 @@ class SortKey(enum.Enum):
     """The city they live in, ignoring case and accents."""
 
 
+def _sort_key(instance: object, attribute: attrs.Attribute[SortKey], value: object) -> None:
+    if not isinstance(value, SortKey):
+        hint = ""
+        if isinstance(value, str) and value in {k.value for k in SortKey}:
+            hint = f"; use SortKey({value!r})"
+        raise DomainError(attribute.name, value, f"must be a SortKey{hint}")
+
+
+def _descending(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        raise DomainError(attribute.name, value, "must be True or False")
+
+
 @attrs.frozen
 class Ordering:
     """How results are ordered. The default is the latest submission first.
@@ -52,8 +66,8 @@ class Ordering:
         descending: Whether larger values come first.
     """
 
-    key: SortKey = SortKey.LATEST_SUBMISSION
-    descending: bool = True
+    key: SortKey = attrs.field(default=SortKey.LATEST_SUBMISSION, validator=_sort_key)
+    descending: bool = attrs.field(default=True, validator=_descending)
 
 
 @attrs.frozen

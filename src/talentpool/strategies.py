@@ -345,12 +345,15 @@ def quick_filters() -> st.SearchStrategy[QuickFilter]:
 
 
 def workflows() -> st.SearchStrategy[Workflow]:
-    """Workflows with at least one step."""
-    names = st.text(max_size=12)
+    """Valid workflows: at least one non-blank step; a required motive has motives to choose."""
+    steps = st.text(min_size=1, max_size=12).filter(lambda s: bool(s.strip()))
+    motives = st.lists(st.text(max_size=12), max_size=3).map(tuple)
     return st.builds(
-        Workflow,
-        st.lists(names, min_size=1, max_size=4).map(tuple),
-        st.lists(names, max_size=3).map(tuple),
+        lambda steps, motives, motive_required, comment_required: Workflow(
+            steps, motives, motive_required and bool(motives), comment_required
+        ),
+        st.lists(steps, min_size=1, max_size=4).map(tuple),
+        motives,
         st.booleans(),
         st.booleans(),
     )

@@ -390,8 +390,14 @@ class MemoryAttachments:
         self._t, self._j = t, journal
 
     def save(self, attachment: Attachment) -> None:
-        """Insert or replace the attachment."""
+        """Insert or replace the attachment, moving it in the index if its candidate changed."""
         t = self._t
+        old = t.attachments.get(attachment.id)
+        if old is not None and old.candidate_id != attachment.candidate_id:
+            previous = t.attachments_by_candidate.get(old.candidate_id, {})
+            if attachment.id in previous:
+                del previous[attachment.id]
+                self._j.record(lambda: previous.__setitem__(attachment.id, None))
         self._j.put(t.attachments, attachment.id, attachment)
         index = t.attachments_by_candidate.setdefault(attachment.candidate_id, {})
         self._j.put(index, attachment.id, None)

@@ -18,6 +18,8 @@ of these steps journals its exact inverse. Reads are then dictionary lookups:
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+from types import MappingProxyType
 from typing import Protocol, TypeVar
 
 from talentpool.errors import NotFoundError
@@ -212,8 +214,12 @@ class MemorySubscriptions:
         return [mine[k] for k in sorted(mine)]
 
     def tracked(self, user_id: UserId) -> Mapping[str, Tag]:
-        """Return the tags the user tracks, by tag key."""
-        return self._a.tracked.get(user_id, _EMPTY_TAGS)
+        """Return the tags the user tracks, by tag key, as a read-only view.
+
+        A view, not the table itself, so no caller can change the index behind
+        the journal's back; it is live, so read it inside a unit of work.
+        """
+        return MappingProxyType(self._a.tracked.get(user_id, _EMPTY_TAGS))
 
     def trackers(self, tag: Tag) -> Collection[UserId]:
         """Return the users who track *tag*."""
@@ -256,19 +262,25 @@ class MemoryNotifications:
         _put(self._j, index, notification.id, None)
 
     def for_user(self, user_id: UserId) -> Sequence[Notification]:
-        """Return the user's notifications, oldest first."""
+        """Return the user's notifications, oldest first (ties in the order saved)."""
         ids = self._a.notifications_by_user.get(user_id, {})
-        return sorted((self._a.notifications[i] for i in ids), key=lambda n: (n.created_at, n.id))
+        # sorted() is stable: equal timestamps keep the order they were saved in
+        # (ids compared as text would put notification-10 before notification-2).
+        return sorted((self._a.notifications[i] for i in ids), key=_created)
 
     def __iter__(self) -> Iterator[Notification]:
-        """Iterate over every notification, oldest first."""
-        return iter(sorted(self._a.notifications.values(), key=lambda n: (n.created_at, n.id)))
+        """Iterate over every notification, oldest first (ties in the order saved)."""
+        return iter(sorted(self._a.notifications.values(), key=_created))
 
     def __len__(self) -> int:
         return len(self._a.notifications)
 
 
 _MISSING = object()
+
+
+def _created(notification: Notification) -> datetime:
+    return notification.created_at
 
 
 def _discard(table: dict[K, dict[V, W]], outer: K, inner: V) -> None:
