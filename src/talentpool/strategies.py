@@ -609,7 +609,8 @@ def worlds(
     """Small accounts around :data:`CENTRE` for property tests.
 
     From *min_candidates* to *max_candidates* candidates living within roughly
-    70 km of the centre (or nowhere known), each with one to three submissions,
+    70 km of the centre (or nowhere known), each with one to three submissions
+    (never two to one requisition),
     mostly to up to *max_requisitions* other requisitions and now and then to
     the target (which takes them out of its universe); statuses, expiries,
     consents and timestamps are drawn to land on, just inside and just outside
@@ -626,10 +627,14 @@ def worlds(
     other_ids = [r.id for r in others]
     submissions: list[Submission] = []
     for candidate in candidates:
+        applied: set[RequisitionId] = set()
         for _ in range(draw(st.integers(1, 3))):
             # one draw in six goes to the target, and the simplest (shrunk) draw does not
             on_target = draw(st.integers(0, 5)) == 5
             where = TARGET_ID if on_target else draw(st.sampled_from(other_ids))
+            if where in applied:
+                continue  # one submission per candidate and requisition, as hosts store them
+            applied.add(where)
             submissions.append(draw(_submissions(len(submissions), candidate.id, where, now)))
     ids = [c.id for c in candidates]
     excluded = draw(st.frozensets(st.sampled_from(ids), max_size=1)) if ids else frozenset()
