@@ -22,6 +22,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Protocol, TypeVar
 
+from talentpool.clock import utc
 from talentpool.errors import NotFoundError
 from talentpool.ids import CandidateId, NotificationId, RequisitionId, UserId
 from talentpool.model import Candidate, Requisition, Share, Submission, Subscription, Tag
@@ -256,7 +257,13 @@ class MemoryNotifications:
         self._a, self._j = a, journal
 
     def save(self, notification: Notification) -> None:
-        """Insert or replace the notification."""
+        """Insert or replace the notification; a notification moved to another user leaves
+        the first user's bell."""
+        old = self._a.notifications.get(notification.id)
+        if old is not None and old.user_id != notification.user_id:
+            previous = self._a.notifications_by_user[old.user_id]
+            del previous[old.id]
+            self._j.record(lambda: previous.__setitem__(old.id, None))
         _put(self._j, self._a.notifications, notification.id, notification)
         index = self._a.notifications_by_user.setdefault(notification.user_id, {})
         _put(self._j, index, notification.id, None)
@@ -280,7 +287,7 @@ _MISSING = object()
 
 
 def _created(notification: Notification) -> datetime:
-    return notification.created_at
+    return utc(notification.created_at)
 
 
 def _discard(table: dict[K, dict[V, W]], outer: K, inner: V) -> None:
