@@ -162,28 +162,17 @@ _DISTANCE_TOLERANCE_KM = 1e-6
 # --- the reference semantics ----------------------------------------------------------
 
 
-def _unique_pairs(spec: WorldSpec) -> WorldSpec:
-    """Keep each candidate's first submission on each requisition, as AP9 demands."""
-    seen: set[tuple[CandidateId, RequisitionId]] = set()
-    kept: list[Submission] = []
-    for submission in spec.submissions:
-        pair = (submission.candidate_id, submission.requisition_id)
-        if pair not in seen:
-            seen.add(pair)
-            kept.append(submission)
-    return attrs.evolve(spec, submissions=tuple(kept))
-
-
 def contract_worlds(max_candidates: int = 8) -> st.SearchStrategy[WorldSpec]:
     """Generated accounts a store must hold: :func:`~talentpool.strategies.worlds`, valid for AP9.
 
-    A candidate has at most one submission per requisition (a database backs
-    that with a unique constraint), and the account is evaluated either at
+    A candidate has at most one submission per requisition, as
+    :func:`~talentpool.strategies.worlds` guarantees (a database backs that with
+    a unique constraint), and the account is evaluated either at
     :data:`~talentpool.testing.DEFAULT_NOW` or on a Prague morning just after
     the clocks went forward.
     """
     return st.sampled_from(_NOWS).flatmap(
-        lambda now: worlds(now=now, max_candidates=max_candidates).map(_unique_pairs)
+        lambda now: worlds(now=now, max_candidates=max_candidates)
     )
 
 
