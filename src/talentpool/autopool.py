@@ -22,7 +22,7 @@ from talentpool.audit import (
     QuickFilterSaved,
     RequisitionOpened,
 )
-from talentpool.clock import Clock
+from talentpool.clock import Clock, utc
 from talentpool.criteria import AutopoolCriteria, Criterion, QuickFilter, all_of
 from talentpool.errors import (
     ConfigurationError,
@@ -636,17 +636,20 @@ class Autopooling:
         criteria it cannot evaluate.
         """
         with self._uow:  # reads are isolated from concurrent writers; nothing is written
-            require_autopool_enabled(self._uow.settings)
-            requisition = self._uow.requisitions.get(requisition_id)
-            criterion = self._pool(requisition)
-            check_configuration(criterion, requisition)
-            return self._member(requisition, criterion, self._uow.candidates.record(candidate_id))
+            return self._membership(requisition_id, candidate_id)[0]
 
-    def _member(
-        self, requisition: Requisition, criterion: Criterion, record: CandidateRecord
-    ) -> bool:
+    def _membership(
+        self, requisition_id: RequisitionId, candidate_id: CandidateId
+    ) -> tuple[bool, CandidateRecord]:
+        """Whether the candidate is in the pool, and the record that decided it."""
+        require_autopool_enabled(self._uow.settings)
+        requisition = self._uow.requisitions.get(requisition_id)
+        criterion = self._pool(requisition)
+        check_configuration(criterion, requisition)
+        record = self._uow.candidates.record(candidate_id)
         ctx = self._context(requisition)
-        return in_universe(record, requisition).passed and matches(criterion, record, ctx)
+        member = in_universe(record, requisition).passed and matches(criterion, record, ctx)
+        return member, record
 
     def candidate_file(
         self, user_id: UserId, requisition_id: RequisitionId, candidate_id: CandidateId
@@ -667,13 +670,13 @@ class Autopooling:
         # audited, so the event is a write committed with it.
         with self._uow:
             user = self._uow.users.get(user_id)
-            if not self.in_pool(requisition_id, candidate_id):
+            member, record = self._membership(requisition_id, candidate_id)
+            if not member:
                 msg = (
                     f"candidate {candidate_id!r} is not in the pool "
                     f"of requisition {requisition_id!r}"
                 )
                 raise PermissionDeniedError(msg)
-            record = self._uow.candidates.record(candidate_id)
             attachments = tuple(self._uow.attachments.for_candidate(candidate_id))
             others: tuple[ApplicationSummary, ...] | None = None
             if user.has(Permission.VIEW_OTHER_APPLICATIONS):
@@ -686,7 +689,7 @@ class Autopooling:
                     )
                     for a in sorted(
                         record.applications,
-                        key=lambda a: (a.submission.submitted_at, a.submission.id),
+                        key=lambda a: (utc(a.submission.submitted_at), a.submission.id),
                     )
                     if a.requisition.id != requisition_id
                 )

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 import attrs
 
@@ -344,20 +345,16 @@ class MicroPools:
                 )
             )
             for cid in sorted(uow.visibility.tagged(tag)):
-                uow.events.append(
-                    TagShareGranted(
-                        occurred_at=now,
-                        actor_id=admin_id,
-                        user_id=user_id,
-                        candidate_id=cid,
-                        micro_pool=tag,
-                        cause=TagShareCause.SUBSCRIBED,
-                        level_after=self._visibility.level(user_id, cid),
-                        reason=(
-                            f"{cid} carries tag {tag.label!r}, which {admin_id} "
-                            f"subscribed {user_id} to"
-                        ),
-                    )
+                self._share_event(
+                    TagShareGranted,
+                    TagShareCause.SUBSCRIBED,
+                    now=now,
+                    actor_id=admin_id,
+                    user_id=user_id,
+                    candidate_id=cid,
+                    micro_pool=tag,
+                    reason=f"{cid} carries tag {tag.label!r}, which {admin_id} "
+                    f"subscribed {user_id} to",
                 )
             uow.commit()
         return subscription
@@ -385,22 +382,44 @@ class MicroPools:
                 )
             )
             for cid in sorted(uow.visibility.tagged(tag)):
-                uow.events.append(
-                    TagShareRevoked(
-                        occurred_at=now,
-                        actor_id=admin_id,
-                        user_id=user_id,
-                        candidate_id=cid,
-                        micro_pool=tracked_as,
-                        cause=TagShareCause.UNSUBSCRIBED,
-                        level_after=self._visibility.level(user_id, cid),
-                        reason=(
-                            f"{admin_id} removed {user_id}'s tracking of tag "
-                            f"{tracked_as.label!r}, which {cid} carries"
-                        ),
-                    )
+                self._share_event(
+                    TagShareRevoked,
+                    TagShareCause.UNSUBSCRIBED,
+                    now=now,
+                    actor_id=admin_id,
+                    user_id=user_id,
+                    candidate_id=cid,
+                    micro_pool=tracked_as,
+                    reason=f"{admin_id} removed {user_id}'s tracking of tag "
+                    f"{tracked_as.label!r}, which {cid} carries",
                 )
             uow.commit()
+
+    def _share_event(
+        self,
+        event: type[TagShareGranted | TagShareRevoked],
+        cause: TagShareCause,
+        *,
+        now: datetime,
+        actor_id: UserId | None,
+        user_id: UserId,
+        candidate_id: CandidateId,
+        micro_pool: Tag,
+        reason: str,
+    ) -> None:
+        """Record that *user_id* gained or lost a tag share, with the level left (MP9)."""
+        self._uow.events.append(
+            event(
+                occurred_at=now,
+                actor_id=actor_id,
+                user_id=user_id,
+                candidate_id=candidate_id,
+                micro_pool=micro_pool,
+                cause=cause,
+                level_after=self._visibility.level(user_id, candidate_id),
+                reason=reason,
+            )
+        )
 
     def subscriptions(self, user_id: UserId) -> tuple[Subscription, ...]:
         """Return the tags *user_id* tracks, by tag key."""
@@ -573,18 +592,16 @@ class MicroPools:
         for tag in _by_key(removed):
             for user_id in sorted(uow.subscriptions.trackers(tag)):
                 pool = uow.subscriptions.tracked(user_id)[tag.key]
-                uow.events.append(
-                    TagShareRevoked(
-                        occurred_at=now,
-                        actor_id=actor_id,
-                        user_id=user_id,
-                        candidate_id=candidate.id,
-                        micro_pool=pool,
-                        cause=TagShareCause.UNTAGGED,
-                        level_after=self._visibility.level(user_id, candidate.id),
-                        reason=f"tag {tag.label!r} removed from {candidate.id} by {by}; "
-                        f"{user_id} tracks {pool.label!r}",
-                    )
+                self._share_event(
+                    TagShareRevoked,
+                    TagShareCause.UNTAGGED,
+                    now=now,
+                    actor_id=actor_id,
+                    user_id=user_id,
+                    candidate_id=candidate.id,
+                    micro_pool=pool,
+                    reason=f"tag {tag.label!r} removed from {candidate.id} by {by}; "
+                    f"{user_id} tracks {pool.label!r}",
                 )
 
     def _entered(
@@ -608,19 +625,16 @@ class MicroPools:
         notes = []
         for user_id in sorted(entered):
             pools = entered[user_id]
-            level = self._visibility.level(user_id, candidate.id)
             for pool in pools:
-                uow.events.append(
-                    TagShareGranted(
-                        occurred_at=now,
-                        actor_id=actor_id,
-                        user_id=user_id,
-                        candidate_id=candidate.id,
-                        micro_pool=pool,
-                        cause=cause,
-                        level_after=level,
-                        reason=f"{candidate.id} {verb} tag {pool.label!r}, which {user_id} tracks",
-                    )
+                self._share_event(
+                    TagShareGranted,
+                    cause,
+                    now=now,
+                    actor_id=actor_id,
+                    user_id=user_id,
+                    candidate_id=candidate.id,
+                    micro_pool=pool,
+                    reason=f"{candidate.id} {verb} tag {pool.label!r}, which {user_id} tracks",
                 )
             if user_id == actor_id:
                 continue  # nobody is told about their own action
