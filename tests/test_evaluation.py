@@ -34,9 +34,7 @@ from talentpool.criteria import (
     SpeaksLanguage,
     SubmissionsInStructure,
 )
-from talentpool.errors import ConfigurationError
-from talentpool.evaluation import (
-    CandidateRecord,
+from talentpool.engine import (
     EvaluationContext,
     check_configuration,
     explain,
@@ -44,10 +42,12 @@ from talentpool.evaluation import (
     in_universe,
     matches,
 )
+from talentpool.errors import ConfigurationError
 from talentpool.geo import DistanceUnit, GeoPoint
 from talentpool.ids import CandidateId, RequisitionId, SubmissionId
 from talentpool.model import (
     Candidate,
+    CandidateRecord,
     Consent,
     Dimension,
     Permission,

@@ -17,7 +17,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from talentpool.errors import DomainError
-from talentpool.geo import EDGE_TOLERANCE_KM, DistanceUnit, GeoPoint, Radius, distance_km
+from talentpool.geo import (
+    EDGE_TOLERANCE_KM,
+    BoundingBox,
+    DistanceUnit,
+    GeoPoint,
+    Radius,
+    distance_km,
+)
 
 PRAGUE = GeoPoint(50.0755, 14.4378)
 BRNO = GeoPoint(49.1951, 16.6068)
@@ -171,3 +178,37 @@ def test_dm4_geopoint_works_with_geopy() -> None:
     assert geodesic(PRAGUE.as_tuple(), BRNO.as_tuple()).km == pytest.approx(
         distance_km(PRAGUE, BRNO)
     )
+
+
+# --- bounding boxes (AP6, ST3): a conservative pre-filter for the radius ----------------
+
+
+@given(
+    st.floats(-89.9, 89.9),
+    st.floats(-180, 180),
+    st.floats(0.01, 3000),
+    st.floats(0, 360),
+    st.floats(0, 1),
+)
+def test_ap6_the_box_around_a_radius_holds_every_point_inside_it(
+    lat: float, lon: float, km: float, bearing: float, share: float
+) -> None:
+    centre = GeoPoint(lat, lon)
+    box = BoundingBox.around(centre, km)
+    point = at(centre, km * share, bearing)
+    assert box.contains(point), (box, point)
+
+
+def test_ap6_the_box_is_tight_enough_to_leave_far_points_out() -> None:
+    box = BoundingBox.around(BRNO, 25)
+    assert box.contains(at(BRNO, 25, 45))
+    assert not box.contains(at(BRNO, 30, 0))
+    assert not box.contains(at(BRNO, 30, 90))
+    assert not box.contains(PRAGUE)
+
+
+def test_ap6_a_box_over_a_pole_or_the_antimeridian_spans_every_longitude() -> None:
+    assert BoundingBox.around(GeoPoint(89.5, 10), 100).west == -180.0
+    wrap = BoundingBox.around(GeoPoint(0, 179.9), 50)
+    assert (wrap.west, wrap.east) == (-180.0, 180.0)
+    assert wrap.contains(GeoPoint(0, -179.9))

@@ -4,7 +4,7 @@ The public names are re-exported here; the modules behind them are:
 
 * :mod:`talentpool.model` — the domain entities (DM1–DM5);
 * :mod:`talentpool.criteria` — criteria as data (EN1) and the saved autopool set (AP4);
-* :mod:`talentpool.evaluation` — what criteria mean, and explanations (AP5, AP6, EN3);
+* :mod:`talentpool.engine` — bind, evaluate and explain criteria (AP5, AP6, EN3, EN4);
 * :mod:`talentpool.serialization` — criteria documents (EN2);
 * :mod:`talentpool.results` — result rows, ordering and the cap (AP7);
 * :mod:`talentpool.autopool` — the automatic candidate pooling service;
@@ -73,6 +73,7 @@ from talentpool.criteria import (
     any_of,
     not_,
 )
+from talentpool.engine import Verdict
 from talentpool.errors import (
     ActionValidationError,
     ConfigurationError,
@@ -86,7 +87,6 @@ from talentpool.errors import (
     PermissionDeniedError,
     TalentpoolError,
 )
-from talentpool.evaluation import Verdict
 from talentpool.events import DomainEvent, EventLog
 from talentpool.geo import DistanceUnit, GeoPoint, Radius, distance_km
 from talentpool.ids import (

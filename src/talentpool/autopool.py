@@ -24,6 +24,14 @@ from talentpool.audit import (
 )
 from talentpool.clock import Clock, utc
 from talentpool.criteria import AutopoolCriteria, Criterion, QuickFilter, all_of
+from talentpool.engine import (
+    EvaluationContext,
+    Verdict,
+    check_configuration,
+    explain,
+    in_universe,
+    matches,
+)
 from talentpool.errors import (
     ConfigurationError,
     ConflictError,
@@ -31,15 +39,6 @@ from talentpool.errors import (
     DomainError,
     NotFoundError,
     PermissionDeniedError,
-)
-from talentpool.evaluation import (
-    CandidateRecord,
-    EvaluationContext,
-    Verdict,
-    check_configuration,
-    explain,
-    in_universe,
-    matches,
 )
 from talentpool.events import DomainEvent
 from talentpool.guards import (
@@ -52,6 +51,7 @@ from talentpool.ids import CandidateId, QuickFilterId, RequisitionId, TemplateId
 from talentpool.model import (
     Attachment,
     Candidate,
+    CandidateRecord,
     Dimension,
     Permission,
     Requisition,

@@ -6,7 +6,7 @@ implementation keeps the promises the core relies on: what ``get``, ``save``,
 ``add`` and ``remove`` do, the orders listings come in, what a unit of work
 keeps and undoes, and, above all, that :meth:`~talentpool.ports.CandidateRepository.find`
 returns the same page and the same exact total as the reference semantics
-(:func:`talentpool.evaluation.filter_records` and :mod:`talentpool.results`)
+(:func:`talentpool.engine.filter_records` and :mod:`talentpool.results`)
 for generated accounts, criteria, orderings, limits and offsets (EN4).
 
 Each contract is a base class whose tests call :meth:`AdapterContract.make_uow`
@@ -67,8 +67,8 @@ from talentpool.criteria import (
     ResidenceWithin,
     SpeaksLanguage,
 )
+from talentpool.engine import EvaluationContext, filter_records
 from talentpool.errors import ConflictError, NotFoundError
-from talentpool.evaluation import Application, CandidateRecord, EvaluationContext, filter_records
 from talentpool.events import DomainEvent
 from talentpool.geo import DistanceUnit, GeoPoint
 from talentpool.ids import (
@@ -85,8 +85,10 @@ from talentpool.ids import (
 )
 from talentpool.model import (
     AccountSettings,
+    Application,
     Attachment,
     Candidate,
+    CandidateRecord,
     Consent,
     Dimension,
     Permission,
@@ -194,7 +196,7 @@ def reference_page(spec: WorldSpec, query: CandidateQuery) -> CandidatePage:
     """Return what :meth:`~talentpool.ports.CandidateRepository.find` must answer for *spec*.
 
     Computed from the reference semantics alone, never from a store: the
-    universe and criteria of :func:`~talentpool.evaluation.filter_records`, the
+    universe and criteria of :func:`~talentpool.engine.filter_records`, the
     rows of :func:`~talentpool.results.make_row`, the order of
     :func:`~talentpool.results.sort_rows` and the slice of
     :func:`~talentpool.results.page`.

@@ -1,7 +1,7 @@
 """Criteria as data (EN1): immutable trees composed with ``&``, ``|`` and ``~``.
 
 A criterion is a value, never a callable: the same tree is evaluated in memory
-(:mod:`talentpool.evaluation`), explained to a manager, serialised to JSON
+(:mod:`talentpool.engine`), explained to a manager, serialised to JSON
 (:mod:`talentpool.serialization`) and compiled by a database adapter. Trees
 compare and hash structurally, and composition flattens like Django's ``Q``::
 
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
 
@@ -43,6 +43,7 @@ __all__ = [
     "AutopoolCriteria",
     "ConsentValid",
     "Criterion",
+    "CriterionVisitor",
     "Everyone",
     "ExcludeExpiredSubmissions",
     "ExcludeHiredWithin",
@@ -58,6 +59,7 @@ __all__ = [
     "ResidenceWithin",
     "SpeaksLanguage",
     "SubmissionsInStructure",
+    "Visitor",
     "all_of",
     "any_of",
     "not_",
@@ -593,6 +595,64 @@ LEAF_TYPES: tuple[type[Leaf], ...] = (
     ConsentValid,
 )
 """Every leaf kind, in the order the docs list them."""
+
+
+# --- one walk of the tree ---------------------------------------------------------------
+
+COMPOSITE_KINDS = ("everyone", "all", "any", "not")
+"""The kinds of the nodes that hold other nodes, and of the match-all identity."""
+CRITERION_KINDS: tuple[str, ...] = COMPOSITE_KINDS + tuple(t.kind for t in LEAF_TYPES)
+"""Every kind a criteria tree can hold: what every criteria visitor must cover (EN1)."""
+
+R = TypeVar("R")
+
+
+class Visitor(Generic[R]):
+    """A walk over a tree that dispatches on each node's ``kind``.
+
+    ``visit(node)`` calls the method named ``<prefix><kind>``. A *family* of
+    visitors (criteria, bound criteria, documents) names the kinds it covers in
+    :attr:`kinds`; every concrete visitor of the family must then have a method
+    for each kind, or defining the class raises ``TypeError``. A new kind of node
+    therefore cannot be forgotten by the matcher, the explainer, the JSON writer,
+    the SQL compiler or any other walk (EN1).
+    """
+
+    kinds: ClassVar[tuple[str, ...]] = ()
+    """The kinds this family of visitors covers."""
+    prefix: ClassVar[str] = "visit_"
+    """What the name of each kind's method starts with."""
+
+    def __init_subclass__(cls, *, family: bool = False, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if family:
+            return
+        missing = missing_kinds(cls)
+        if missing:
+            msg = f"{cls.__name__} must handle every kind; it has no {cls.prefix}{missing[0]}"
+            raise TypeError(msg + (f" (nor {len(missing) - 1} more)" if len(missing) > 1 else ""))
+
+    def visit(self, node: Any) -> R:
+        """Return what this walk makes of *node*, by its kind."""
+        method: Callable[[Any], R] = getattr(self, self.prefix + node.kind)
+        return method(node)
+
+
+def missing_kinds(visitor: type[Visitor[Any]]) -> list[str]:
+    """Return the kinds of *visitor*'s family that it has no method for, in family order."""
+    return [k for k in visitor.kinds if not callable(getattr(visitor, visitor.prefix + k, None))]
+
+
+class CriterionVisitor(Visitor[R], family=True):
+    """A walk over a criteria tree: one ``visit_<kind>`` per kind of :data:`CRITERION_KINDS`.
+
+    The JSON writer, :func:`~talentpool.engine.bind` and the hypothesis
+    strategies are criterion visitors; the matcher, the explainer and the
+    stores' compilers walk the *bound* tree bind returns
+    (:class:`~talentpool.engine.BoundVisitor`).
+    """
+
+    kinds = CRITERION_KINDS
 
 
 # --- the saved autopool criteria -----------------------------------------------------

@@ -22,7 +22,14 @@ from geopy.distance import geodesic
 
 from talentpool.errors import DomainError
 
-__all__ = ["EDGE_TOLERANCE_KM", "DistanceUnit", "GeoPoint", "Radius", "distance_km"]
+__all__ = [
+    "EDGE_TOLERANCE_KM",
+    "BoundingBox",
+    "DistanceUnit",
+    "GeoPoint",
+    "Radius",
+    "distance_km",
+]
 
 KM_PER_MILE = 1.609344
 EDGE_TOLERANCE_KM = 1e-6
@@ -123,3 +130,56 @@ class Radius:
     def contains(self, centre: GeoPoint, point: GeoPoint) -> bool:
         """Return whether *point* lies within the radius of *centre*; the edge is inside."""
         return self.includes(distance_km(centre, point))
+
+
+_MIN_CURVATURE_KM = 6335.0
+"""Slightly less than WGS-84's smallest radius of curvature (6,335.44 km, north-south at
+the equator): an angle computed from it is never smaller than the true one."""
+_MARGIN = 1.01
+"""A box one per cent wider than the circle, so rounding never cuts a point off."""
+
+
+@attrs.frozen
+class BoundingBox:
+    """A latitude/longitude box that holds every point within a radius of a centre.
+
+    It is conservative: a point outside the box is certainly outside the circle,
+    a point inside it may still be outside, so the exact geodesic decides there.
+    Stores use it to read only the candidates near a job from an index. A box
+    reaching a pole or the antimeridian spans every longitude.
+
+    Attributes:
+        south: Smallest latitude.
+        north: Largest latitude.
+        west: Smallest longitude.
+        east: Largest longitude.
+    """
+
+    south: float
+    north: float
+    west: float
+    east: float
+
+    @classmethod
+    def around(cls, centre: GeoPoint, km: float) -> BoundingBox:
+        """Return the box holding every point within *km* kilometres of *centre*."""
+        angle = min(math.pi, km / _MIN_CURVATURE_KM * _MARGIN)
+        dlat = math.degrees(angle)
+        south, north = max(-90.0, centre.latitude - dlat), min(90.0, centre.latitude + dlat)
+        widest = max(abs(south), abs(north))
+        if widest >= 90.0 or angle >= math.pi / 2:
+            return cls(south, north, -180.0, 180.0)
+        stretch = math.sin(angle) / math.cos(math.radians(widest))
+        if stretch >= 1.0:
+            return cls(south, north, -180.0, 180.0)
+        dlon = math.degrees(math.asin(stretch)) * _MARGIN
+        west, east = centre.longitude - dlon, centre.longitude + dlon
+        if west < -180.0 or east > 180.0:
+            return cls(south, north, -180.0, 180.0)
+        return cls(south, north, west, east)
+
+    def contains(self, point: GeoPoint) -> bool:
+        """Return whether *point* lies in the box, edges included."""
+        return (
+            self.south <= point.latitude <= self.north and self.west <= point.longitude <= self.east
+        )

@@ -42,8 +42,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AccountSettings",
+    "Application",
     "Attachment",
     "Candidate",
+    "CandidateRecord",
     "Consent",
     "Dimension",
     "Permission",
@@ -413,6 +415,17 @@ class StructureTree:
             return False
         chosen = frozenset(selected)
         return any(n in chosen for n in self.lineage(node))
+
+    def expand(self, selected: Iterable[NodeId]) -> frozenset[NodeId]:
+        """Return the nodes "at or below" *selected*: the one structure rule (AP4, AP12).
+
+        A node of this tree is in the result when it or one of its ancestors is
+        selected. A selected node this tree does not hold stays in the result as
+        it is, so it still matches a requisition placed on exactly that node.
+        """
+        chosen = frozenset(selected)
+        below = (n for n in self.parents if any(a in chosen for a in self.lineage(n)))
+        return chosen | frozenset(below)
 
     def name(self, node: NodeId) -> str:
         """Return the display name of *node*, or its id."""
@@ -785,3 +798,51 @@ class Subscription:
     tag: Tag = attrs.field(converter=_one_tag)
     created_at: datetime = attrs.field(validator=_aware)
     created_by: UserId | None = None
+
+
+# --- what the criteria read of one candidate -------------------------------------
+
+
+@attrs.frozen
+class Application:
+    """A submission together with the requisition it was made to.
+
+    Attributes:
+        submission: The submission.
+        requisition: Its requisition.
+    """
+
+    submission: Submission
+    requisition: Requisition
+
+
+def _applications(value: Iterable[Application]) -> tuple[Application, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class CandidateRecord:
+    """Everything the criteria look at for one candidate: the profile and every application.
+
+    Attributes:
+        candidate: The candidate.
+        applications: All their submissions, each with its requisition.
+        words: The folded words of their searchable text.
+    """
+
+    candidate: Candidate
+    applications: tuple[Application, ...] = attrs.field(converter=_applications)
+    words: frozenset[str] = attrs.field()
+
+    @words.default
+    def _words(self) -> frozenset[str]:
+        return self.candidate.words
+
+    def elsewhere(self, requisition_id: RequisitionId | None) -> tuple[Application, ...]:
+        """Return the applications to requisitions other than *requisition_id*.
+
+        ``None`` stands for no requisition (the candidate database): every application.
+        """
+        if requisition_id is None:
+            return self.applications
+        return tuple(a for a in self.applications if a.requisition.id != requisition_id)

@@ -24,7 +24,6 @@ import attrs
 from talentpool.clock import require_aware
 from talentpool.criteria import EVERYONE, Criterion, QuickFilter
 from talentpool.errors import CriteriaError, DomainError
-from talentpool.evaluation import CandidateRecord
 from talentpool.events import EventLog
 from talentpool.ids import (
     CandidateId,
@@ -39,6 +38,7 @@ from talentpool.model import (
     AccountSettings,
     Attachment,
     Candidate,
+    CandidateRecord,
     Dimension,
     RepoolingRule,
     Requisition,

@@ -18,9 +18,11 @@ from datetime import datetime
 import attrs
 
 from talentpool.clock import utc
+from talentpool.engine.bind import EvaluationContext
+from talentpool.engine.evaluate import residence_distance_km
 from talentpool.errors import DomainError
-from talentpool.evaluation import CandidateRecord, EvaluationContext, residence_distance_km
 from talentpool.ids import CandidateId
+from talentpool.model import CandidateRecord
 from talentpool.text import fold
 
 __all__ = ["MAX_RESULTS", "Ordering", "PoolRow", "SortKey", "make_row", "sort_rows"]
@@ -108,14 +110,15 @@ class PoolRow:
 
 def make_row(record: CandidateRecord, ctx: EvaluationContext) -> PoolRow:
     """Return the result row for *record* in the pool of *ctx*."""
-    others = record.elsewhere(ctx.requisition)
+    others = record.elsewhere(ctx.elsewhere)
     cand = record.candidate
+    centre = None if ctx.requisition is None else ctx.requisition.primary_location
     return PoolRow(
         candidate_id=cand.id,
         name=cand.name,
         sort_name=cand.sort_name,
         city=cand.city,
-        distance_km=residence_distance_km(record, ctx),
+        distance_km=residence_distance_km(cand, centre),
         latest_submission_at=max(
             (a.submission.submitted_at for a in others), key=utc, default=None
         ),

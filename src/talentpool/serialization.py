@@ -33,13 +33,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from talentpool.criteria import (
+    CRITERION_KINDS,
     EVERYONE,
-    LEAF_TYPES,
     AllOf,
-    AnyOf,
     AutopoolCriteria,
     ConsentValid,
     Criterion,
+    CriterionVisitor,
     Everyone,
     ExcludeExpiredSubmissions,
     ExcludeHiredWithin,
@@ -48,13 +48,13 @@ from talentpool.criteria import (
     FieldEquals,
     HasTag,
     Keywords,
-    Leaf,
     Not,
     ProfileLanguageMatchesRequisition,
     QuickFilter,
     ResidenceWithin,
     SpeaksLanguage,
     SubmissionsInStructure,
+    Visitor,
     all_of,
     any_of,
     not_,
@@ -87,38 +87,71 @@ Json = Any
 # --- writing -----------------------------------------------------------------------
 
 
+class _Writer(CriterionVisitor[dict[str, Json]]):
+    """The criterion visitor that writes each node as ``{kind: fields}``."""
+
+    def visit_everyone(self, node: Everyone) -> dict[str, Json]:
+        return {node.kind: {}}
+
+    def visit_all(self, node: AllOf) -> dict[str, Json]:
+        return {node.kind: [self.visit(c) for c in node.children]}
+
+    visit_any = visit_all
+
+    def visit_not(self, node: Not) -> dict[str, Json]:
+        return {node.kind: self.visit(node.child)}
+
+    def _bare(self, node: Criterion) -> dict[str, Json]:
+        return {node.kind: {}}
+
+    visit_exclude_in_selection_process = _bare
+    visit_profile_language_matches_requisition = _bare
+    visit_exclude_expired_submissions = _bare
+    visit_consent_valid = _bare
+
+    def visit_keywords(self, node: Keywords) -> dict[str, Json]:
+        return {node.kind: {"text": node.text}}
+
+    def visit_tag(self, node: HasTag) -> dict[str, Json]:
+        return {node.kind: {"label": node.label}}
+
+    def visit_language(self, node: SpeaksLanguage) -> dict[str, Json]:
+        return {node.kind: {"code": node.code}}
+
+    def visit_field(self, node: FieldEquals) -> dict[str, Json]:
+        return {node.kind: {"name": node.name, "value": node.value}}
+
+    def visit_exclude_rejected_within(self, node: ExcludeRejectedWithin) -> dict[str, Json]:
+        return {node.kind: {"days": node.days}}
+
+    def visit_exclude_hired_within(self, node: ExcludeHiredWithin) -> dict[str, Json]:
+        return {node.kind: {"days": node.days}}
+
+    def visit_radius(self, node: ResidenceWithin) -> dict[str, Json]:
+        return {node.kind: {"distance": node.distance, "unit": node.unit.value}}
+
+    def visit_structure(self, node: SubmissionsInStructure) -> dict[str, Json]:
+        return {
+            node.kind: {
+                "organizations": sorted(node.organizations),
+                "locations": sorted(node.locations),
+                "job_fields": sorted(node.job_fields),
+                "include_expired": node.include_expired,
+            }
+        }
+
+
+_WRITER = _Writer()
+
+
 def node_to_dict(criterion: Criterion) -> dict[str, Json]:
     """Return the JSON form of one criterion node (no schema envelope)."""
-    if isinstance(criterion, AllOf | AnyOf):
-        return {criterion.kind: [node_to_dict(c) for c in criterion.children]}
-    if isinstance(criterion, Not):
-        return {"not": node_to_dict(criterion.child)}
-    if isinstance(criterion, Everyone):
-        return {"everyone": {}}
-    return {criterion.kind: _leaf_fields(criterion)}
+    return _WRITER.visit(criterion)
 
 
-def _leaf_fields(leaf: Criterion) -> dict[str, Json]:
-    if isinstance(leaf, Keywords):
-        return {"text": leaf.text}
-    if isinstance(leaf, HasTag):
-        return {"label": leaf.label}
-    if isinstance(leaf, SpeaksLanguage):
-        return {"code": leaf.code}
-    if isinstance(leaf, FieldEquals):
-        return {"name": leaf.name, "value": leaf.value}
-    if isinstance(leaf, ExcludeRejectedWithin | ExcludeHiredWithin):
-        return {"days": leaf.days}
-    if isinstance(leaf, ResidenceWithin):
-        return {"distance": leaf.distance, "unit": leaf.unit.value}
-    if isinstance(leaf, SubmissionsInStructure):
-        return {
-            "organizations": sorted(leaf.organizations),
-            "locations": sorted(leaf.locations),
-            "job_fields": sorted(leaf.job_fields),
-            "include_expired": leaf.include_expired,
-        }
-    return {}
+def _fields_of(leaf: Criterion) -> Json:
+    """Return the fields of *leaf*'s node, without the kind around them."""
+    return node_to_dict(leaf)[leaf.kind]
 
 
 def criteria_to_dict(criterion: Criterion) -> dict[str, Json]:
@@ -133,8 +166,8 @@ def _autopool_body(criteria: AutopoolCriteria) -> dict[str, Json]:
         "exclude_expired_submissions": criteria.exclude_expired_submissions,
         "exclude_rejected_within_days": criteria.exclude_rejected_within_days,
         "exclude_hired_within_days": criteria.exclude_hired_within_days,
-        "radius": None if criteria.radius is None else _leaf_fields(criteria.radius),
-        "structure": None if criteria.structure is None else _leaf_fields(criteria.structure),
+        "radius": None if criteria.radius is None else _fields_of(criteria.radius),
+        "structure": None if criteria.structure is None else _fields_of(criteria.structure),
         "require_valid_consent": criteria.require_valid_consent,
         "advanced": node_to_dict(criteria.advanced),
     }
@@ -328,16 +361,100 @@ def _days(body: Mapping[str, Json], key: str, path: str) -> int:
     return value
 
 
-_NO_FIELDS: Mapping[str, type[Leaf]] = {
-    t.kind: t
-    for t in (
-        ExcludeInSelectionProcess,
-        ProfileLanguageMatchesRequisition,
-        ExcludeExpiredSubmissions,
-        ConsentValid,
-    )
-}
-_KINDS = sorted({"all", "any", "not", "everyone"} | {t.kind for t in LEAF_TYPES})
+class _Reader(Visitor[Criterion]):
+    """Reads one node document by its kind: one ``read_<kind>`` per criterion kind (EN2).
+
+    A reader dispatches on the kind a document names rather than on a node, so it
+    is a visitor of its own family, covering every kind a criteria visitor does.
+    """
+
+    kinds = CRITERION_KINDS
+    prefix = "read_"
+
+    def __init__(self, body: Json, path: str, depth: int) -> None:
+        self._body, self._path, self._depth = body, path, depth
+
+    def read(self, kind: str) -> Criterion:
+        """Read the body of a node of *kind*."""
+        method: Callable[[], Criterion] = getattr(self, self.prefix + kind)
+        return method()
+
+    def _only(self, *required: str) -> Mapping[str, Json]:
+        return _fields(self._body, self._path, required)
+
+    def _children(self) -> list[Criterion]:
+        body, here = self._body, self._path
+        if not isinstance(body, list) or not body:
+            raise CriteriaError(here, f"must be a non-empty list of criteria (got {_show(body)})")
+        return [node_from_dict(c, f"{here}[{i}]", self._depth + 1) for i, c in enumerate(body)]
+
+    def read_all(self) -> Criterion:
+        return all_of(*self._children())
+
+    def read_any(self) -> Criterion:
+        first, *rest = self._children()
+        return any_of(first, *rest)
+
+    def read_not(self) -> Criterion:
+        return not_(node_from_dict(self._body, self._path, self._depth + 1))
+
+    def read_everyone(self) -> Criterion:
+        self._only()
+        return EVERYONE
+
+    def read_exclude_in_selection_process(self) -> Criterion:
+        self._only()
+        return ExcludeInSelectionProcess()
+
+    def read_profile_language_matches_requisition(self) -> Criterion:
+        self._only()
+        return ProfileLanguageMatchesRequisition()
+
+    def read_exclude_expired_submissions(self) -> Criterion:
+        self._only()
+        return ExcludeExpiredSubmissions()
+
+    def read_consent_valid(self) -> Criterion:
+        self._only()
+        return ConsentValid()
+
+    def _build(self, make: Callable[[], Criterion]) -> Criterion:
+        built: Criterion = _build(self._path, make)
+        return built
+
+    def read_keywords(self) -> Criterion:
+        text = _string(self._only("text"), "text", self._path)
+        return self._build(lambda: Keywords(text))
+
+    def read_tag(self) -> Criterion:
+        label = _string(self._only("label"), "label", self._path)
+        return self._build(lambda: HasTag(label))
+
+    def read_language(self) -> Criterion:
+        code = _string(self._only("code"), "code", self._path)
+        return self._build(lambda: SpeaksLanguage(code))
+
+    def read_field(self) -> Criterion:
+        fields = self._only("name", "value")
+        name, val = _string(fields, "name", self._path), _string(fields, "value", self._path)
+        return self._build(lambda: FieldEquals(name, val))
+
+    def read_exclude_rejected_within(self) -> Criterion:
+        days = _days(self._only("days"), "days", self._path)
+        return self._build(lambda: ExcludeRejectedWithin(days))
+
+    def read_exclude_hired_within(self) -> Criterion:
+        days = _days(self._only("days"), "days", self._path)
+        return self._build(lambda: ExcludeHiredWithin(days))
+
+    def read_radius(self) -> Criterion:
+        return _radius(self._body, self._path)
+
+    def read_structure(self) -> Criterion:
+        return _structure(self._body, self._path)
+
+
+_KINDS = ", ".join(sorted(CRITERION_KINDS))
 
 
 def node_from_dict(value: Json, path: str = "criteria", depth: int = 0) -> Criterion:
@@ -350,43 +467,9 @@ def node_from_dict(value: Json, path: str = "criteria", depth: int = 0) -> Crite
             path, f"must have exactly one key, the criterion kind (got {_show(sorted(node))})"
         )
     ((kind, body),) = node.items()
-    here = f"{path}.{kind}"
-    if kind in ("all", "any"):
-        if not isinstance(body, list) or not body:
-            raise CriteriaError(here, f"must be a non-empty list of criteria (got {_show(body)})")
-        children = [node_from_dict(c, f"{here}[{i}]", depth + 1) for i, c in enumerate(body)]
-        return all_of(*children) if kind == "all" else any_of(*children)
-    if kind == "not":
-        return not_(node_from_dict(body, here, depth + 1))
-    if kind == "everyone":
-        _fields(body, here, ())
-        return EVERYONE
-    if kind in _NO_FIELDS:
-        _fields(body, here, ())
-        leaf_type = _NO_FIELDS[kind]
-        return leaf_type()
-    if kind == "keywords":
-        text = _string(_fields(body, here, ("text",)), "text", here)
-        return _build(here, lambda: Keywords(text))  # type: ignore[no-any-return]
-    if kind == "tag":
-        label = _string(_fields(body, here, ("label",)), "label", here)
-        return _build(here, lambda: HasTag(label))  # type: ignore[no-any-return]
-    if kind == "language":
-        code = _string(_fields(body, here, ("code",)), "code", here)
-        return _build(here, lambda: SpeaksLanguage(code))  # type: ignore[no-any-return]
-    if kind == "field":
-        fields = _fields(body, here, ("name", "value"))
-        name, val = _string(fields, "name", here), _string(fields, "value", here)
-        return _build(here, lambda: FieldEquals(name, val))  # type: ignore[no-any-return]
-    if kind in ("exclude_rejected_within", "exclude_hired_within"):
-        days = _days(_fields(body, here, ("days",)), "days", here)
-        leaf = ExcludeRejectedWithin if kind == "exclude_rejected_within" else ExcludeHiredWithin
-        return _build(here, lambda: leaf(days))  # type: ignore[no-any-return]
-    if kind == "radius":
-        return _radius(body, here)
-    if kind == "structure":
-        return _structure(body, here)
-    raise CriteriaError(path, f"unknown criterion kind {kind!r} (known: {', '.join(_KINDS)})")
+    if kind not in CRITERION_KINDS:
+        raise CriteriaError(path, f"unknown criterion kind {kind!r} (known: {_KINDS})")
+    return _Reader(body, f"{path}.{kind}", depth).read(kind)
 
 
 def criteria_from_dict(doc: Json) -> Criterion:

@@ -63,7 +63,7 @@ from __future__ import annotations
 import contextlib
 import enum
 from collections.abc import Collection, Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 import attrs
 
@@ -72,21 +72,18 @@ from talentpool.criteria import (
     EVERYONE,
     Criterion,
     Everyone,
-    ProfileLanguageMatchesRequisition,
-    ResidenceWithin,
 )
+from talentpool.engine import EvaluationContext, bind, matches
 from talentpool.errors import (
-    ConfigurationError,
-    CriteriaError,
     DomainError,
     NotFoundError,
     PermissionDeniedError,
 )
-from talentpool.evaluation import CandidateRecord, EvaluationContext, matches
 from talentpool.ids import AttachmentId, CandidateId, RequisitionId, SubmissionId, UserId
 from talentpool.model import (
     Attachment,
     Candidate,
+    CandidateRecord,
     Dimension,
     Permission,
     Rejection,
@@ -491,26 +488,12 @@ class CandidatesPage:
 
 # --- the service ----------------------------------------------------------------------
 
-_DATABASE = Requisition(
-    RequisitionId("talentpool:candidate-database"),
-    "the candidate database",
-    datetime(1970, 1, 1, tzinfo=UTC),
-)
-"""Stands in for "no position" when criteria are evaluated over the database."""
 
-
-def _check_database_criterion(criterion: Criterion) -> None:
-    if not isinstance(criterion, Criterion):
-        # A library error, not TypeError: hosts pass through filters built from
-        # user input and catch TalentpoolError (MP6).
-        raise CriteriaError("criterion", f"must be a Criterion (got {criterion!r})")
-    for node in criterion.walk():
-        if isinstance(node, ResidenceWithin | ProfileLanguageMatchesRequisition):
-            msg = (
-                f"the criterion '{node.describe()}' is measured against a position, and the "
-                "candidate database has none; use it in a requisition's autopool"
-            )
-            raise ConfigurationError(msg)
+def _check_database_criterion(criterion: Criterion, now: datetime) -> None:
+    # Binding for the database refuses criteria measured against a position, and
+    # anything but a criterion, as library errors: hosts pass through filters built
+    # from user input and catch TalentpoolError (MP6).
+    bind(criterion, EvaluationContext(None, now))
 
 
 def _page_bounds(limit: int | None, offset: int) -> None:
@@ -698,7 +681,7 @@ class Visibility:
 
     def _context(self) -> EvaluationContext:
         trees = {d: t for d in Dimension if (t := self._uow.structures.tree(d)) is not None}
-        return EvaluationContext(_DATABASE, self._clock.now(), trees)
+        return EvaluationContext(None, self._clock.now(), trees)
 
     def _decisions(
         self, user_id: UserId, micro_pool: Tag | str | None
@@ -758,7 +741,7 @@ class Visibility:
         them, and the total counts every match.
         """
         with self._uow:
-            _check_database_criterion(criterion)
+            _check_database_criterion(criterion, self._clock.now())
             _page_bounds(limit, offset)
             ctx = self._context()
             hits = [
@@ -781,7 +764,7 @@ class Visibility:
     ) -> int:
         """Return how many candidates :meth:`candidates` would list."""
         with self._uow:
-            _check_database_criterion(criterion)
+            _check_database_criterion(criterion, self._clock.now())
             if isinstance(criterion, Everyone) and micro_pool is not None:
                 tag = micro_pool if isinstance(micro_pool, Tag) else Tag(micro_pool)
                 if tag.key not in self._uow.subscriptions.tracked(user_id):

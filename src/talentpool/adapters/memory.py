@@ -39,8 +39,8 @@ from talentpool.adapters.memory_micropools import (
 )
 from talentpool.clock import utc
 from talentpool.criteria import QuickFilter
+from talentpool.engine import EvaluationContext, filter_records
 from talentpool.errors import ConflictError, NotFoundError
-from talentpool.evaluation import Application, CandidateRecord, EvaluationContext, filter_records
 from talentpool.events import DomainEvent
 from talentpool.ids import (
     CandidateId,
@@ -53,8 +53,10 @@ from talentpool.ids import (
 )
 from talentpool.model import (
     AccountSettings,
+    Application,
     Attachment,
     Candidate,
+    CandidateRecord,
     Dimension,
     RepoolingRule,
     Requisition,

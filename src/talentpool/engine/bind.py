@@ -1,0 +1,237 @@
+"""Bind: lower a criterion for one query into bound leaves with concrete parameters.
+
+Every boundary of AP6 is decided here and nowhere else:
+
+* a "within the last X days" window opens at the same wall-clock time X calendar
+  days before now, in the clock's zone (DM3), and is bound as that instant in UTC;
+* a radius binds to its centre (the requisition's primary location), its
+  kilometres and a bounding box; the edge is inside, to within a millimetre;
+* a structure selection binds to every node at or below a selected one in the
+  account's saved tree (:meth:`~talentpool.model.StructureTree.expand`);
+* keywords bind to their folded words, tags to their keys, a profile field's
+  value to its folded form;
+* a criterion measured against a position (a radius, a language match) on a
+  requisition that lacks what it needs, or on the candidate database, which has
+  no position, is a :class:`~talentpool.errors.ConfigurationError` raised here,
+  so a misconfigured pool is reported, never empty.
+
+>>> from datetime import datetime, timezone
+>>> from talentpool.criteria import ExcludeHiredWithin
+>>> now = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+>>> bind(ExcludeHiredWithin(30), EvaluationContext(None, now)).opens_at
+datetime.datetime(2026, 10, 3, 9, 0, tzinfo=datetime.timezone.utc)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+import attrs
+
+from talentpool.clock import require_aware, utc, window_start
+from talentpool.criteria import (
+    AllOf,
+    AnyOf,
+    ConsentValid,
+    Criterion,
+    CriterionVisitor,
+    Everyone,
+    ExcludeExpiredSubmissions,
+    ExcludeHiredWithin,
+    ExcludeInSelectionProcess,
+    ExcludeRejectedWithin,
+    FieldEquals,
+    HasTag,
+    Keywords,
+    Not,
+    ProfileLanguageMatchesRequisition,
+    ResidenceWithin,
+    SpeaksLanguage,
+    SubmissionsInStructure,
+)
+from talentpool.engine.bound import (
+    Bound,
+    BoundAll,
+    BoundAny,
+    BoundConsent,
+    BoundField,
+    BoundHiredWithin,
+    BoundInSelectionProcess,
+    BoundKeywords,
+    BoundLanguage,
+    BoundNot,
+    BoundProfileLanguage,
+    BoundRadius,
+    BoundRejectedWithin,
+    BoundStructure,
+    BoundTag,
+    BoundUnexpired,
+    BoundUniverse,
+    Constant,
+)
+from talentpool.errors import ConfigurationError, CriteriaError
+from talentpool.geo import BoundingBox
+from talentpool.ids import NodeId, RequisitionId
+from talentpool.model import Dimension, Requisition, StructureTree
+from talentpool.text import fold
+
+__all__ = ["EvaluationContext", "bind", "check_configuration", "expand_structure", "universe"]
+
+
+def _now(instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
+    require_aware(attribute.name, value)
+
+
+@attrs.frozen
+class EvaluationContext:
+    """Where criteria are evaluated: for which requisition, when, over which trees.
+
+    Attributes:
+        requisition: The requisition whose pool this is, or ``None`` for the
+            candidate database, where submission criteria read "on another
+            requisition" as "on any requisition".
+        now: The instant "within the last X days" and expiry are measured from.
+        structures: The organization, location and job-field trees.
+    """
+
+    requisition: Requisition | None
+    now: datetime = attrs.field(validator=_now)
+    structures: Mapping[Dimension, StructureTree] = attrs.field(factory=dict)
+
+    @property
+    def elsewhere(self) -> RequisitionId | None:
+        """The requisition whose own submissions do not count, if any."""
+        return None if self.requisition is None else self.requisition.id
+
+
+def expand_structure(
+    selected: frozenset[NodeId], dimension: Dimension, trees: Mapping[Dimension, StructureTree]
+) -> frozenset[NodeId]:
+    """Return the nodes at or below *selected* in *dimension*'s saved tree (AP4, AP12).
+
+    Without a saved tree a selected node matches exactly itself.
+    """
+    tree = trees.get(dimension)
+    return selected if tree is None else tree.expand(selected)
+
+
+def universe(requisition: Requisition) -> BoundUniverse:
+    """Return who *requisition*'s pool considers (AP5), as a bound node."""
+    return BoundUniverse(requisition.id, requisition.pool_exclusions)
+
+
+def bind(criterion: Criterion, ctx: EvaluationContext) -> Bound:
+    """Lower *criterion* for the pool or listing of *ctx* (see the module docs).
+
+    Raises ``ConfigurationError`` for a criterion that cannot be evaluated there,
+    and ``CriteriaError`` for anything but a criterion.
+    """
+    if not isinstance(criterion, Criterion):
+        raise CriteriaError("criterion", f"must be a Criterion (got {criterion!r})")
+    return _Binder(ctx).visit(criterion)
+
+
+def check_configuration(criterion: Criterion, requisition: Requisition) -> None:
+    """Raise ``ConfigurationError`` if *criterion* cannot be evaluated for *requisition* (AP6).
+
+    A radius needs the requisition's primary location and a language match needs
+    its language: without them the pool would silently be empty.
+    """
+    bind(criterion, EvaluationContext(requisition, requisition.created_at))
+
+
+class _Binder(CriterionVisitor[Bound]):
+    """The criterion visitor that binds."""
+
+    def __init__(self, ctx: EvaluationContext) -> None:
+        self._ctx = ctx
+        self._now = ctx.now
+        self._elsewhere = ctx.elsewhere
+
+    def visit_everyone(self, node: Everyone) -> Bound:
+        return Constant(True, "everyone passes", node)
+
+    def visit_all(self, node: AllOf) -> Bound:
+        return BoundAll(tuple(self.visit(c) for c in node.children), node)
+
+    def visit_any(self, node: AnyOf) -> Bound:
+        return BoundAny(tuple(self.visit(c) for c in node.children), node)
+
+    def visit_not(self, node: Not) -> Bound:
+        return BoundNot(self.visit(node.child), node)
+
+    def visit_keywords(self, node: Keywords) -> Bound:
+        return BoundKeywords(node.words, node)
+
+    def visit_tag(self, node: HasTag) -> Bound:
+        return BoundTag(node.tag, node)
+
+    def visit_language(self, node: SpeaksLanguage) -> Bound:
+        return BoundLanguage(node.code, node)
+
+    def visit_field(self, node: FieldEquals) -> Bound:
+        return BoundField(node.name, fold(node.value).strip(), node)
+
+    def visit_exclude_in_selection_process(self, node: ExcludeInSelectionProcess) -> Bound:
+        return BoundInSelectionProcess(self._elsewhere, self._now, node)
+
+    def visit_profile_language_matches_requisition(
+        self, node: ProfileLanguageMatchesRequisition
+    ) -> Bound:
+        requisition = self._position(node)
+        if requisition.language is None:
+            msg = (
+                f"requisition {requisition.id!r} has no language, so the criterion "
+                f"'{node.describe()}' cannot be evaluated; set its language or remove "
+                "the criterion."
+            )
+            raise ConfigurationError(msg)
+        return BoundProfileLanguage(requisition.language, node)
+
+    def visit_exclude_expired_submissions(self, node: ExcludeExpiredSubmissions) -> Bound:
+        return BoundUnexpired(self._elsewhere, self._now, node)
+
+    def _opens(self, days: int) -> datetime:
+        return utc(window_start(self._now, days))
+
+    def visit_exclude_rejected_within(self, node: ExcludeRejectedWithin) -> Bound:
+        return BoundRejectedWithin(self._opens(node.days), self._now, node.days, node)
+
+    def visit_exclude_hired_within(self, node: ExcludeHiredWithin) -> Bound:
+        return BoundHiredWithin(self._opens(node.days), self._now, node.days, node)
+
+    def visit_radius(self, node: ResidenceWithin) -> Bound:
+        requisition = self._position(node)
+        centre = requisition.primary_location
+        if centre is None:
+            msg = (
+                f"requisition {requisition.id!r} has no primary location, so the criterion "
+                f"'{node.describe()}' cannot be evaluated; set a primary location or remove "
+                "the radius."
+            )
+            raise ConfigurationError(msg)
+        km = node.radius.km
+        return BoundRadius(centre, km, BoundingBox.around(centre, km), node)
+
+    def visit_structure(self, node: SubmissionsInStructure) -> Bound:
+        trees = self._ctx.structures
+        nodes = tuple(
+            (dim, expand_structure(node.selected(dim), dim, trees))
+            for dim in Dimension
+            if node.selected(dim)
+        )
+        return BoundStructure(nodes, node.include_expired, self._elsewhere, self._now, node)
+
+    def visit_consent_valid(self, node: ConsentValid) -> Bound:
+        return BoundConsent(self._now, node)
+
+    def _position(self, node: Criterion) -> Requisition:
+        requisition = self._ctx.requisition
+        if requisition is None:
+            msg = (
+                f"the criterion '{node.describe()}' is measured against a position, and the "
+                "candidate database has none; use it in a requisition's autopool"
+            )
+            raise ConfigurationError(msg)
+        return requisition
