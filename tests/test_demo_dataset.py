@@ -30,6 +30,7 @@ DOMAIN = {
     "talentpool.ids",
     "talentpool.model",
     "talentpool.text",
+    "talentpool.validators",
 }
 
 

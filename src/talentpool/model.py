@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
-from talentpool.clock import require_aware, utc
+from talentpool.clock import utc
 from talentpool.errors import CriteriaError, DomainError
 from talentpool.geo import GeoPoint
 from talentpool.ids import (
@@ -36,6 +36,7 @@ from talentpool.ids import (
     UserId,
 )
 from talentpool.text import fold, tag_key, words
+from talentpool.validators import aware, aware_or_none, boolean, non_blank
 
 if TYPE_CHECKING:
     from talentpool.criteria import AutopoolCriteria
@@ -67,28 +68,6 @@ __all__ = [
 
 
 # --- validators -------------------------------------------------------------
-
-
-def _aware(instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
-    require_aware(attribute.name, value)
-
-
-def _aware_or_none(
-    instance: object, attribute: attrs.Attribute[datetime | None], value: datetime | None
-) -> None:
-    if value is not None:
-        require_aware(attribute.name, value)
-
-
-def _non_blank(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise DomainError(attribute.name, value, "must be a non-blank string")
-
-
-def _bool(instance: object, attribute: attrs.Attribute[bool], value: bool) -> None:
-    # "false" is truthy: a string from a form or a database must not switch a feature on.
-    if not isinstance(value, bool):
-        raise DomainError(attribute.name, value, "must be True or False")
 
 
 def _language(value: str | None) -> str | None:
@@ -235,7 +214,7 @@ class User:
     """
 
     id: UserId
-    name: str = attrs.field(validator=_non_blank)
+    name: str = attrs.field(validator=non_blank)
     role: Role = attrs.field(default=Role.HIRING_MANAGER, converter=_role)
     permissions: frozenset[Permission] = attrs.field(default=frozenset(), converter=_permissions)
     email: str | None = None
@@ -263,9 +242,9 @@ class Consent:
         withdrawn_at: When the candidate withdrew it, if they did.
     """
 
-    given_at: datetime = attrs.field(validator=_aware)
-    expires_at: datetime | None = attrs.field(default=None, validator=_aware_or_none)
-    withdrawn_at: datetime | None = attrs.field(default=None, validator=_aware_or_none)
+    given_at: datetime = attrs.field(validator=aware)
+    expires_at: datetime | None = attrs.field(default=None, validator=aware_or_none)
+    withdrawn_at: datetime | None = attrs.field(default=None, validator=aware_or_none)
 
     def is_valid(self, now: datetime) -> bool:
         """Return whether the consent holds at *now*: not withdrawn, not yet expired."""
@@ -309,7 +288,7 @@ class Candidate:
     id: CandidateId
     given_name: str
     family_name: str
-    created_at: datetime = attrs.field(validator=_aware)
+    created_at: datetime = attrs.field(validator=aware)
     email: str | None = None
     city: str | None = None
     residence: GeoPoint | None = None
@@ -460,8 +439,8 @@ class Workflow:
         default=("New", "Screening", "Interview", "Offer"), converter=_steps
     )
     rejection_motives: tuple[str, ...] = ("Not qualified", "Not available", "Other")
-    motive_required: bool = attrs.field(default=False, validator=_bool)
-    comment_required: bool = attrs.field(default=False, validator=_bool)
+    motive_required: bool = attrs.field(default=False, validator=boolean)
+    comment_required: bool = attrs.field(default=False, validator=boolean)
 
     def __attrs_post_init__(self) -> None:
         if not self.steps:
@@ -492,7 +471,7 @@ class RequisitionTemplate:
     """
 
     id: TemplateId
-    name: str = attrs.field(validator=_non_blank)
+    name: str = attrs.field(validator=non_blank)
     language: str | None = attrs.field(default=None, converter=_language)
     organization: NodeId | None = None
     location: NodeId | None = None
@@ -523,8 +502,8 @@ class Requisition:
     """
 
     id: RequisitionId
-    title: str = attrs.field(validator=_non_blank)
-    created_at: datetime = attrs.field(validator=_aware)
+    title: str = attrs.field(validator=non_blank)
+    created_at: datetime = attrs.field(validator=aware)
     language: str | None = attrs.field(default=None, converter=_language)
     primary_location: GeoPoint | None = None
     organization: NodeId | None = None
@@ -603,11 +582,11 @@ class Submission:
     id: SubmissionId
     candidate_id: CandidateId
     requisition_id: RequisitionId
-    submitted_at: datetime = attrs.field(validator=_aware)
+    submitted_at: datetime = attrs.field(validator=aware)
     status: SubmissionStatus = attrs.field(default=SubmissionStatus.NEW, converter=_status)
-    status_changed_at: datetime = attrs.field(validator=_aware)
-    last_activity_at: datetime = attrs.field(validator=_aware)
-    expires_at: datetime | None = attrs.field(default=None, validator=_aware_or_none)
+    status_changed_at: datetime = attrs.field(validator=aware)
+    last_activity_at: datetime = attrs.field(validator=aware)
+    expires_at: datetime | None = attrs.field(default=None, validator=aware_or_none)
     step: str | None = None
     shared_with: frozenset[UserId] = attrs.field(default=frozenset(), converter=_user_ids)
     rejection: Rejection | None = None
@@ -682,7 +661,7 @@ class RepoolingRule:
     """
 
     id: RepoolingRuleId
-    name: str = attrs.field(validator=_non_blank)
+    name: str = attrs.field(validator=non_blank)
     inactive_after_days: int = attrs.field(validator=_rule_days)
     statuses: frozenset[SubmissionStatus] = attrs.field(
         default=frozenset({SubmissionStatus.NEW, SubmissionStatus.IN_PROCESS}),
@@ -715,8 +694,8 @@ class Attachment:
 
     id: AttachmentId
     candidate_id: CandidateId
-    filename: str = attrs.field(validator=_non_blank)
-    uploaded_at: datetime = attrs.field(validator=_aware)
+    filename: str = attrs.field(validator=non_blank)
+    uploaded_at: datetime = attrs.field(validator=aware)
     requisition_id: RequisitionId | None = None
 
 
@@ -733,10 +712,10 @@ class AccountSettings:
             to Slack where a user's settings allow it (MP8); off by default.
     """
 
-    autopool_enabled: bool = attrs.field(default=False, validator=_bool)
-    match_and_reject_enabled: bool = attrs.field(default=False, validator=_bool)
-    enforce_consent: bool = attrs.field(default=False, validator=_bool)
-    slack_integrated: bool = attrs.field(default=False, validator=_bool)
+    autopool_enabled: bool = attrs.field(default=False, validator=boolean)
+    match_and_reject_enabled: bool = attrs.field(default=False, validator=boolean)
+    enforce_consent: bool = attrs.field(default=False, validator=boolean)
+    slack_integrated: bool = attrs.field(default=False, validator=boolean)
 
 
 # --- micro-pools: shares and tag tracking -------------------------------------
@@ -796,7 +775,7 @@ class Subscription:
 
     user_id: UserId
     tag: Tag = attrs.field(converter=_one_tag)
-    created_at: datetime = attrs.field(validator=_aware)
+    created_at: datetime = attrs.field(validator=aware)
     created_by: UserId | None = None
 
 

@@ -44,10 +44,10 @@ from typing import Protocol
 
 import attrs
 
-from talentpool.clock import require_aware
 from talentpool.errors import DomainError
 from talentpool.ids import CandidateId, NotificationId, UserId
 from talentpool.model import Tag
+from talentpool.validators import aware
 
 __all__ = [
     "DEFAULT_CHANNELS",
@@ -187,10 +187,6 @@ def channels_for(
     )
 
 
-def _aware(instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
-    require_aware(attribute.name, value)
-
-
 def _tags(value: Iterable[Tag | str]) -> tuple[Tag, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise DomainError("micro_pools", value, "must be a collection of tags")
@@ -228,7 +224,7 @@ class Notification:
     id: NotificationId
     user_id: UserId
     kind: NotificationType
-    created_at: datetime = attrs.field(validator=_aware)
+    created_at: datetime = attrs.field(validator=aware)
     candidate_id: CandidateId
     candidate_name: str
     micro_pools: tuple[Tag, ...] = attrs.field(converter=_tags, validator=_some)

@@ -56,7 +56,6 @@ from typing import TypeVar
 
 import attrs
 
-from talentpool.clock import require_aware
 from talentpool.criteria import AutopoolCriteria, ResidenceWithin, SubmissionsInStructure
 from talentpool.errors import DomainError
 from talentpool.geo import GeoPoint
@@ -84,6 +83,7 @@ from talentpool.model import (
     SubmissionStatus,
     User,
 )
+from talentpool.validators import aware
 
 __all__ = [
     "ADMIN",
@@ -247,10 +247,6 @@ def _share(instance: object, attribute: attrs.Attribute[float], value: float) ->
         raise DomainError(attribute.name, value, "must be a number from 0 to 1")
 
 
-def _aware(instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
-    require_aware(attribute.name, value)
-
-
 def _country(instance: object, attribute: attrs.Attribute[Country], value: Country) -> None:
     if not isinstance(value, Country) or not value.towns:
         raise DomainError(attribute.name, value, "must be a Country with at least one town")
@@ -272,7 +268,7 @@ class DatasetSpec:
 
     seed: int = attrs.field(default=2026, validator=_whole)
     size: int = attrs.field(default=400, validator=_not_negative)
-    now: datetime = attrs.field(default=DEMO_NOW, validator=_aware)
+    now: datetime = attrs.field(default=DEMO_NOW, validator=aware)
     country: Country = attrs.field(default=CZECHIA, validator=_country)
     clustered: float = attrs.field(default=1.0, validator=_share)
 
