@@ -5,11 +5,16 @@ own database, or uses a reference adapter (:mod:`talentpool.adapters.memory`).
 Each ``get`` raises :class:`~talentpool.errors.NotFoundError` for an unknown
 id; each ``save`` inserts or replaces.
 
-The candidate query port receives a whole :class:`CandidateQuery` (the criteria
-tree, the requisition it is evaluated for, the instant, the order and the
-limit) and returns a :class:`CandidatePage` with the exact total, so a database
-adapter can compile the tree to one query and the in-memory reference can
-answer from indexes, both without the core knowing.
+Every read a service makes is one call that a store answers whole: a pool
+(:meth:`CandidateRepository.find`, a :class:`~talentpool.queries.CandidateQuery`
+with the criteria, the requisition, the instant, the order and the page), the
+candidate database as a viewer sees it (:meth:`CandidateRepository.search`),
+ids alone for dry runs, folder counts, idle submissions for repooling and the
+trackers of a set of tags. A database adapter compiles each into one statement
+and the in-memory reference answers from its indexes; each binds the query with
+:meth:`~talentpool.queries.CandidateQuery.bound` first, so they agree (EN4). The
+services never iterate a whole repository, so a page costs the same number of
+calls whatever the size of the database.
 """
 
 from __future__ import annotations
@@ -17,13 +22,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Protocol, Self
 
-import attrs
-
-from talentpool.clock import require_aware
-from talentpool.criteria import EVERYONE, Criterion, QuickFilter
-from talentpool.errors import CriteriaError, DomainError
+from talentpool.criteria import QuickFilter
 from talentpool.events import EventLog
 from talentpool.ids import (
     CandidateId,
@@ -36,6 +37,7 @@ from talentpool.ids import (
 )
 from talentpool.model import (
     AccountSettings,
+    Application,
     Attachment,
     Candidate,
     CandidateRecord,
@@ -51,14 +53,16 @@ from talentpool.model import (
     User,
 )
 from talentpool.notifications import Notification, NotificationSettings
-from talentpool.results import MAX_RESULTS, Ordering, PoolRow
+from talentpool.queries import CandidateDatabaseQuery, CandidatePage, CandidateQuery, ListingPage
 
 __all__ = [
     "AttachmentRepository",
+    "CandidateDatabaseQuery",
     "CandidatePage",
     "CandidateQuery",
     "CandidateRepository",
     "IdGenerator",
+    "ListingPage",
     "NotificationRepository",
     "NotificationSettingsRepository",
     "QuickFilterRepository",
@@ -73,65 +77,6 @@ __all__ = [
     "UserRepository",
     "VisibilityIndex",
 ]
-
-
-def _limit(instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
-    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-        raise DomainError(attribute.name, value, "must be a whole number >= 0 or None")
-
-
-def _offset(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise DomainError(attribute.name, value, "must be a whole number >= 0")
-
-
-def _now(instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
-    require_aware(attribute.name, value)
-
-
-def _criterion(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, Criterion):
-        raise CriteriaError(attribute.name, f"must be a criterion (got {value!r})")
-
-
-def _order(instance: object, attribute: attrs.Attribute[Ordering], value: object) -> None:
-    if not isinstance(value, Ordering):
-        raise DomainError(attribute.name, value, "must be an Ordering")
-
-
-@attrs.frozen
-class CandidateQuery:
-    """A whole pool query, handed to the repository in one piece.
-
-    Attributes:
-        requisition: The requisition whose pool is asked for; its universe rule
-            (applied elsewhere, not on it, not matched and rejected from it) applies.
-        now: The instant windows and expiry are measured from.
-        criterion: What candidates must pass.
-        order: How rows are ordered before the limit.
-        limit: At most this many rows; ``None`` for all, ``0`` for the total alone.
-        offset: Rows to skip first.
-    """
-
-    requisition: Requisition
-    now: datetime = attrs.field(validator=_now)
-    criterion: Criterion = attrs.field(default=EVERYONE, validator=_criterion)
-    order: Ordering = attrs.field(factory=Ordering, validator=_order)
-    limit: int | None = attrs.field(default=MAX_RESULTS, validator=_limit)
-    offset: int = attrs.field(default=0, validator=_offset)
-
-
-@attrs.frozen
-class CandidatePage:
-    """One page of a pool and the exact number of candidates that matched.
-
-    Attributes:
-        rows: The rows, in the query's order.
-        total: How many candidates matched, however many rows were returned.
-    """
-
-    rows: tuple[PoolRow, ...]
-    total: int
 
 
 class CandidateRepository(Protocol):
@@ -150,7 +95,19 @@ class CandidateRepository(Protocol):
         ...
 
     def find(self, query: CandidateQuery) -> CandidatePage:
-        """Answer a pool query: the ordered page and the exact total."""
+        """Answer a pool query: the ordered page and the exact total (AP7, AP15)."""
+        ...
+
+    def find_ids(self, query: CandidateQuery) -> frozenset[CandidateId]:
+        """Return the ids of every candidate in the pool, whatever the query's page (EN5)."""
+        ...
+
+    def search(self, query: CandidateDatabaseQuery) -> ListingPage:
+        """Answer a candidate-database query: the ordered page and the exact total (MP5, MP6)."""
+        ...
+
+    def search_ids(self, query: CandidateDatabaseQuery) -> frozenset[CandidateId]:
+        """Return the ids of every candidate the listing holds, whatever its page (EN5)."""
         ...
 
     def __iter__(self) -> Iterator[Candidate]:
@@ -186,6 +143,14 @@ class SubmissionRepository(Protocol):
 
     def for_requisition(self, requisition_id: RequisitionId) -> Sequence[Submission]:
         """Return the requisition's submissions, oldest first."""
+        ...
+
+    def idle(self, before: datetime) -> Sequence[Application]:
+        """Return the open submissions whose last activity is before *before* (AP12).
+
+        Open means new or in process; each comes with its requisition, in
+        submission id order.
+        """
         ...
 
     def __iter__(self) -> Iterator[Submission]:
@@ -242,6 +207,10 @@ class StructureRepository(Protocol):
 
     def tree(self, dimension: Dimension) -> StructureTree | None:
         """Return the tree of *dimension*, or ``None`` if the account has none."""
+        ...
+
+    def trees(self) -> Mapping[Dimension, StructureTree]:
+        """Return every saved tree, by dimension: what bind expands selections over."""
         ...
 
     def save(self, tree: StructureTree) -> None:
@@ -344,6 +313,13 @@ class SubscriptionRepository(Protocol):
         """Return the users who track *tag*."""
         ...
 
+    def trackers_of(self, tags: Collection[Tag]) -> Mapping[UserId, Sequence[Tag]]:
+        """Return who tracks any of *tags*, each with those tags as they track them (MP7).
+
+        The tags of each user come by key; one call, whatever the number of users.
+        """
+        ...
+
     def __iter__(self) -> Iterator[Subscription]:
         """Iterate over every subscription, by user id and tag key."""
         ...
@@ -373,6 +349,10 @@ class VisibilityIndex(Protocol):
 
     def tagged(self, tag: Tag) -> Collection[CandidateId]:
         """Return the candidates carrying *tag* (compared by key)."""
+        ...
+
+    def tag_counts(self, tags: Collection[Tag]) -> Mapping[str, int]:
+        """Return how many candidates carry each of *tags*, by tag key (MP5)."""
         ...
 
 

@@ -25,7 +25,16 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Hashable, Iterator, MutableMapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Hashable,
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    Sequence,
+)
 from datetime import datetime
 from types import TracebackType
 from typing import Self, TypeVar
@@ -37,9 +46,9 @@ from talentpool.adapters.memory_micropools import (
     MemorySubscriptions,
     MemoryVisibilityIndex,
 )
+from talentpool.adapters.reference import listing_matches, listing_page, pool_matches, pool_page
 from talentpool.clock import utc
 from talentpool.criteria import QuickFilter
-from talentpool.engine import EvaluationContext, filter_records
 from talentpool.errors import ConflictError, NotFoundError
 from talentpool.events import DomainEvent
 from talentpool.ids import (
@@ -65,8 +74,7 @@ from talentpool.model import (
     Submission,
     User,
 )
-from talentpool.ports import CandidatePage, CandidateQuery
-from talentpool.results import make_row, page, sort_rows
+from talentpool.queries import CandidateDatabaseQuery, CandidatePage, CandidateQuery, ListingPage
 
 __all__ = ["MemoryIds", "MemoryUnitOfWork"]
 
@@ -173,15 +181,51 @@ class MemoryCandidates:
         apps = tuple(Application(s, t.requisitions[s.requisition_id]) for s in subs)
         return CandidateRecord(candidate, apps)
 
+    def _records(self, ids: Iterable[CandidateId] | None = None) -> Iterator[CandidateRecord]:
+        t = self._t
+        chosen = t.candidates.values() if ids is None else (t.candidates[i] for i in ids)
+        return (self._record(c) for c in chosen)
+
     def find(self, query: CandidateQuery) -> CandidatePage:
-        """Answer a pool query by evaluating the criteria on every candidate."""
-        ctx = EvaluationContext(query.requisition, query.now, dict(self._t.structures))
-        records = (self._record(c) for c in self._t.candidates.values())
-        hits = filter_records(query.criterion, records, ctx)
-        if query.limit == 0:
-            return CandidatePage((), len(hits))
-        rows = sort_rows((make_row(r, ctx) for r in hits), query.order)
-        return CandidatePage(page(rows, query.offset, query.limit), len(hits))
+        """Answer a pool query with the reference pipeline, over every candidate."""
+        return pool_page(query, self._t.structures, self._records())
+
+    def find_ids(self, query: CandidateQuery) -> frozenset[CandidateId]:
+        """Return the ids of every candidate in the pool."""
+        hits = pool_matches(query, self._t.structures, self._records())
+        return frozenset(r.candidate.id for r in hits)
+
+    def _reach(self, query: CandidateDatabaseQuery) -> Iterable[CandidateId] | None:
+        """The candidates a listing can hold at most, from the indexes; ``None`` for all.
+
+        A micro-pool holds only its tag's candidates, and a viewer who does not see
+        the whole database sees only what they own and their micro-pools' candidates;
+        the bound query still decides each of them.
+        """
+        access = self._t.access
+        if query.micro_pool is not None:
+            return tuple(access.tagged.get(query.micro_pool.key, {}))
+        viewer = query.viewer
+        if viewer.whole_database:
+            return None
+        reach = dict.fromkeys(access.shares.get(viewer.user_id, {}))
+        for key in sorted(viewer.tracked):
+            reach.update(access.tagged.get(key, {}))
+        return tuple(reach)
+
+    def _owned(self, user_id: UserId) -> Collection[CandidateId]:
+        return self._t.access.shares.get(user_id, {}).keys()
+
+    def search(self, query: CandidateDatabaseQuery) -> ListingPage:
+        """Answer a candidate-database query with the reference pipeline."""
+        records = self._records(self._reach(query))
+        return listing_page(query, self._t.structures, records, self._owned)
+
+    def search_ids(self, query: CandidateDatabaseQuery) -> frozenset[CandidateId]:
+        """Return the ids of every candidate the listing holds."""
+        records = self._records(self._reach(query))
+        hits = listing_matches(query, self._t.structures, records, self._owned)
+        return frozenset(c.id for c in hits)
 
     def __iter__(self) -> Iterator[Candidate]:
         """Iterate over every candidate, in id order."""
@@ -265,6 +309,19 @@ class MemorySubmissions:
             (self._t.submissions[i] for i in ids), key=lambda s: (utc(s.submitted_at), s.id)
         )
 
+    def idle(self, before: datetime) -> Sequence[Application]:
+        """Return the open submissions last active before *before*, by submission id."""
+        t, cutoff = self._t, utc(before)
+        idle = (
+            s
+            for s in t.submissions.values()
+            if s.status.is_open and utc(s.last_activity_at) < cutoff
+        )
+        return [
+            Application(s, t.requisitions[s.requisition_id])
+            for s in sorted(idle, key=lambda s: s.id)
+        ]
+
     def __iter__(self) -> Iterator[Submission]:
         """Iterate over every submission, in id order."""
         return iter(sorted(self._t.submissions.values(), key=lambda s: s.id))
@@ -339,6 +396,10 @@ class MemoryStructures:
     def tree(self, dimension: Dimension) -> StructureTree | None:
         """Return the tree of *dimension*, if the account has one."""
         return self._t.structures.get(dimension)
+
+    def trees(self) -> Mapping[Dimension, StructureTree]:
+        """Return every saved tree, by dimension."""
+        return dict(self._t.structures)
 
     def save(self, tree: StructureTree) -> None:
         """Insert or replace the tree of ``tree.dimension``."""

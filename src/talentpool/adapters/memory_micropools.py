@@ -167,6 +167,11 @@ class MemoryVisibilityIndex:
         """Return the candidates carrying *tag*."""
         return self._a.tagged.get(tag.key, _EMPTY_IDS).keys()
 
+    def tag_counts(self, tags: Collection[Tag]) -> Mapping[str, int]:
+        """Return how many candidates carry each of *tags*, by tag key."""
+        tagged = self._a.tagged
+        return {t.key: len(tagged.get(t.key, _EMPTY_IDS)) for t in tags}
+
 
 class MemorySubscriptions:
     """Tag tracking in memory, indexed both ways (user → tags, tag → users)."""
@@ -225,6 +230,15 @@ class MemorySubscriptions:
     def trackers(self, tag: Tag) -> Collection[UserId]:
         """Return the users who track *tag*."""
         return self._a.trackers.get(tag.key, _EMPTY_USERS).keys()
+
+    def trackers_of(self, tags: Collection[Tag]) -> Mapping[UserId, Sequence[Tag]]:
+        """Return who tracks any of *tags*, each with those tags as they track them, by key."""
+        a = self._a
+        out: dict[UserId, list[Tag]] = {}
+        for key in sorted({t.key for t in tags}):
+            for user in a.trackers.get(key, _EMPTY_USERS):
+                out.setdefault(user, []).append(a.tracked[user][key])
+        return {user: tuple(out[user]) for user in sorted(out)}
 
     def __iter__(self) -> Iterator[Subscription]:
         """Iterate over every subscription, by user id and tag key."""

@@ -1,0 +1,77 @@
+"""The reference answer to each query port, over candidate records (EN4, ST4).
+
+One function per query: bind the query, keep the records the
+:class:`~talentpool.engine.Matcher` accepts, order them, cut the page. The
+in-memory store answers its ports with these, and the contract suite compares
+every other store's answers with them, so there is one reference pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from talentpool.engine import Matcher
+from talentpool.engine.evaluate import Owned
+from talentpool.ids import CandidateId
+from talentpool.model import Candidate, CandidateRecord, Dimension, StructureTree
+from talentpool.queries import CandidateDatabaseQuery, CandidatePage, CandidateQuery, ListingPage
+from talentpool.results import make_row, page, sort_rows
+
+__all__ = ["listing_matches", "listing_page", "pool_matches", "pool_page"]
+
+Trees = Mapping[Dimension, StructureTree]
+
+
+def pool_matches(
+    query: CandidateQuery, trees: Trees, records: Iterable[CandidateRecord]
+) -> list[CandidateRecord]:
+    """Return the records in the pool of *query*, in input order."""
+    tree = query.bound(trees)
+    matcher = Matcher()
+    return [r for r in records if matcher.matches(tree, r)]
+
+
+def pool_page(
+    query: CandidateQuery, trees: Trees, records: Iterable[CandidateRecord]
+) -> CandidatePage:
+    """Return the page and exact total of the pool of *query* (AP7, AP15)."""
+    hits = pool_matches(query, trees, records)
+    if query.limit == 0:
+        return CandidatePage((), len(hits))
+    ctx = query.context(trees)
+    rows = sort_rows((make_row(r, ctx) for r in hits), query.order)
+    return CandidatePage(page(rows, query.offset, query.limit), len(hits))
+
+
+def listing_matches(
+    query: CandidateDatabaseQuery,
+    trees: Trees,
+    records: Iterable[CandidateRecord],
+    owned: Owned,
+) -> list[Candidate]:
+    """Return the candidates the listing of *query* holds, in its order.
+
+    *owned* says which candidates a user owns through positions and responses.
+    """
+    tree = query.bound(trees)
+    matcher = Matcher(owned)
+    hits = sorted((r.candidate for r in records if matcher.matches(tree, r)), key=_id)
+    # sorted() is stable, also in reverse, so equal values keep id order.
+    hits.sort(key=query.order.sort_key, reverse=query.order.descending)  # type: ignore[arg-type]
+    return hits
+
+
+def listing_page(
+    query: CandidateDatabaseQuery,
+    trees: Trees,
+    records: Iterable[CandidateRecord],
+    owned: Owned,
+) -> ListingPage:
+    """Return the page and exact total of the listing of *query* (MP5, MP6)."""
+    hits = listing_matches(query, trees, records, owned)
+    end = None if query.limit is None else query.offset + query.limit
+    return ListingPage(tuple(hits[query.offset : end]), len(hits))
+
+
+def _id(candidate: Candidate) -> CandidateId:
+    return candidate.id
