@@ -1,4 +1,7 @@
-"""ST1: the core knows no storage; everything it reads or writes goes through protocols."""
+"""ST1: the core knows no storage; everything it reads or writes goes through protocols.
+
+And the layers hold: the domain events sit just above the model, below every service.
+"""
 
 from __future__ import annotations
 
@@ -56,3 +59,44 @@ def test_ports_are_protocols() -> None:
     for proto in protocols:
         assert getattr(proto, "_is_protocol", False), proto.__name__
         assert typing.Protocol in proto.__mro__, proto.__name__
+
+
+# The modules the domain events may stand on: values, criteria and the model.
+BELOW_EVENTS = {
+    "talentpool.clock",
+    "talentpool.criteria",
+    "talentpool.errors",
+    "talentpool.geo",
+    "talentpool.ids",
+    "talentpool.model",
+    "talentpool.text",
+}
+
+
+def _load_time_imports(path: Path) -> set[str]:
+    """What a module imports when it loads: its top-level statements only.
+
+    Imports inside functions and under ``if TYPE_CHECKING:`` do not run at load
+    time, so they cannot close a cycle.
+    """
+    found: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return {m for m in found if m.startswith("talentpool.")}
+
+
+def test_the_events_stand_only_on_values_criteria_and_the_model() -> None:
+    """Every service imports the events; the events, and what they import, import no service."""
+    reached: set[str] = set()
+    pending = ["talentpool.events"]
+    while pending:
+        module = pending.pop()
+        path = PACKAGE / (module.removeprefix("talentpool.").replace(".", "/") + ".py")
+        for imported in _load_time_imports(path) - reached:
+            reached.add(imported)
+            pending.append(imported)
+    assert "talentpool.events" not in reached
+    assert reached - BELOW_EVENTS == set()

@@ -15,13 +15,6 @@ from datetime import datetime
 
 import attrs
 
-from talentpool.audit import (
-    AutopoolCriteriaSaved,
-    CandidateFileViewed,
-    QuickFilterRemoved,
-    QuickFilterSaved,
-    RequisitionOpened,
-)
 from talentpool.clock import Clock, utc
 from talentpool.criteria import AutopoolCriteria, Criterion, QuickFilter, all_of
 from talentpool.errors import (
@@ -41,7 +34,14 @@ from talentpool.evaluation import (
     in_universe,
     matches,
 )
-from talentpool.events import DomainEvent
+from talentpool.events import (
+    AutopoolCriteriaSaved,
+    CandidateFileViewed,
+    DomainEvent,
+    QuickFilterRemoved,
+    QuickFilterSaved,
+    RequisitionOpened,
+)
 from talentpool.guards import (
     require_administrator,
     require_autopool_enabled,

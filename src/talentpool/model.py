@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from talentpool.criteria import AutopoolCriteria
 
 __all__ = [
+    "AccessLevel",
     "AccountSettings",
     "Attachment",
     "Candidate",
@@ -727,6 +728,27 @@ class AccountSettings:
 
 
 # --- micro-pools: shares and tag tracking -------------------------------------
+
+
+class AccessLevel(enum.Enum):
+    """How much of a candidate a user may see (MP2).
+
+    Decided by :func:`talentpool.visibility.decide_access`; it lives here, with the
+    shares it is decided from, so the events that record it need nothing above the
+    model.
+    """
+
+    OWNER = "owner"
+    """Everything, positions and responses included."""
+    TAG_SHARE = "tag_share"
+    """The candidate in the candidate database, nothing on positions (MP3)."""
+    NONE = "none"
+    """Nothing."""
+
+    @property
+    def sees_candidate(self) -> bool:
+        """Whether the candidate appears in the user's candidate database at all."""
+        return self is not AccessLevel.NONE
 
 
 class ShareKind(enum.Enum):

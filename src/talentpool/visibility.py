@@ -85,6 +85,7 @@ from talentpool.errors import (
 from talentpool.evaluation import CandidateRecord, EvaluationContext, matches
 from talentpool.ids import AttachmentId, CandidateId, RequisitionId, SubmissionId, UserId
 from talentpool.model import (
+    AccessLevel,
     Attachment,
     Candidate,
     Dimension,
@@ -125,22 +126,6 @@ __all__ = [
 
 
 # --- the decision -------------------------------------------------------------------
-
-
-class AccessLevel(enum.Enum):
-    """How much of a candidate a user may see (MP2)."""
-
-    OWNER = "owner"
-    """Everything, positions and responses included."""
-    TAG_SHARE = "tag_share"
-    """The candidate in the candidate database, nothing on positions (MP3)."""
-    NONE = "none"
-    """Nothing."""
-
-    @property
-    def sees_candidate(self) -> bool:
-        """Whether the candidate appears in the user's candidate database at all."""
-        return self is not AccessLevel.NONE
 
 
 _WHOLE_DATABASE = Share(ShareKind.WHOLE_DATABASE)
