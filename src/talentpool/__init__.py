@@ -10,7 +10,8 @@ The public names are re-exported here; the modules behind them are:
 * :mod:`talentpool.autopool` — the automatic candidate pooling service;
 * :mod:`talentpool.actions` — match, and match and reject, from the pool (AP9, AP10);
 * :mod:`talentpool.repooling` — repooling rules and the batch job (AP12);
-* :mod:`talentpool.audit` — the events acting on pools leaves, and their stored form;
+* :mod:`talentpool.events` — every domain event, the audit trail of each write (MP9);
+* :mod:`talentpool.audit` — events as JSON-ready dicts and back (:func:`event_from_dict`);
 * :mod:`talentpool.visibility` — access decisions and what each level shows (MP2–MP6);
 * :mod:`talentpool.micropools` — tag tracking, folders, notifications, audited grants
   (MP1, MP5, MP7–MP9, EN5);
@@ -23,19 +24,11 @@ The public names are re-exported here; the modules behind them are:
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from talentpool.actions import AutopoolActions, validate_rejection
-from talentpool.adapters.memory import MemoryIds, MemoryUnitOfWork
-from talentpool.adapters.outbox import Delivery, MemoryOutbox
-from talentpool.audit import (
-    AccountSettingChanged,
-    CandidateFileViewed,
-    CandidateMatched,
-    CandidateMatchedAndRejected,
-    RepoolingRuleRemoved,
-    RepoolingRuleSaved,
-    SubmissionInactivated,
-    event_to_dict,
-)
+from talentpool.audit import event_from_dict, event_to_dict
 from talentpool.autopool import (
     ApplicationSummary,
     Autopooling,
@@ -87,7 +80,26 @@ from talentpool.errors import (
     PermissionDeniedError,
     TalentpoolError,
 )
-from talentpool.events import DomainEvent, EventLog
+from talentpool.events import (
+    AccountSettingChanged,
+    AutopoolCriteriaSaved,
+    CandidateFileViewed,
+    CandidateMatched,
+    CandidateMatchedAndRejected,
+    DomainEvent,
+    EventLog,
+    QuickFilterRemoved,
+    QuickFilterSaved,
+    RepoolingRuleRemoved,
+    RepoolingRuleSaved,
+    RequisitionOpened,
+    SubmissionInactivated,
+    SubscriptionAdded,
+    SubscriptionRemoved,
+    TagShareCause,
+    TagShareGranted,
+    TagShareRevoked,
+)
 from talentpool.geo import DistanceUnit, GeoPoint, Radius, distance_km
 from talentpool.ids import (
     AttachmentId,
@@ -101,17 +113,9 @@ from talentpool.ids import (
     TemplateId,
     UserId,
 )
-from talentpool.micropools import (
-    MicroPoolFolder,
-    MicroPools,
-    SubscriptionAdded,
-    SubscriptionDryRun,
-    SubscriptionRemoved,
-    TagShareCause,
-    TagShareGranted,
-    TagShareRevoked,
-)
+from talentpool.micropools import MicroPoolFolder, MicroPools, SubscriptionDryRun
 from talentpool.model import (
+    AccessLevel,
     AccountSettings,
     Attachment,
     Candidate,
@@ -157,7 +161,6 @@ from talentpool.serialization import (
 )
 from talentpool.visibility import (
     AccessDecision,
-    AccessLevel,
     CandidateCard,
     CandidateOnPosition,
     CandidateRow,
@@ -175,6 +178,27 @@ from talentpool.visibility import (
     decide_access,
 )
 
+if TYPE_CHECKING:
+    from talentpool.adapters.memory import MemoryIds, MemoryUnitOfWork
+    from talentpool.adapters.outbox import Delivery, MemoryOutbox
+
+# The reference adapters are re-exported for convenience, but loaded only when a
+# host asks for one: ``import talentpool`` loads no adapter (ST1).
+_ADAPTERS = {
+    "Delivery": "talentpool.adapters.outbox",
+    "MemoryIds": "talentpool.adapters.memory",
+    "MemoryOutbox": "talentpool.adapters.outbox",
+    "MemoryUnitOfWork": "talentpool.adapters.memory",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ADAPTERS:
+        return getattr(importlib.import_module(_ADAPTERS[name]), name)
+    msg = f"module 'talentpool' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
 __all__ = [
     "DEFAULT_CHANNELS",
     "EVERYONE",
@@ -191,6 +215,7 @@ __all__ = [
     "AttachmentId",
     "AutopoolActions",
     "AutopoolCriteria",
+    "AutopoolCriteriaSaved",
     "Autopooling",
     "Candidate",
     "CandidateCard",
@@ -259,6 +284,8 @@ __all__ = [
     "ProfileLanguageMatchesRequisition",
     "QuickFilter",
     "QuickFilterId",
+    "QuickFilterRemoved",
+    "QuickFilterSaved",
     "Radius",
     "Rejection",
     "Repooling",
@@ -270,6 +297,7 @@ __all__ = [
     "RepoolingRuleSaved",
     "Requisition",
     "RequisitionId",
+    "RequisitionOpened",
     "RequisitionTemplate",
     "ResidenceWithin",
     "Response",
@@ -315,6 +343,7 @@ __all__ = [
     "criteria_to_dict",
     "decide_access",
     "distance_km",
+    "event_from_dict",
     "event_to_dict",
     "not_",
     "quick_filter_from_dict",

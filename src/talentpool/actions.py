@@ -41,7 +41,6 @@ from collections.abc import Iterable
 
 import attrs
 
-from talentpool.audit import CandidateMatched, CandidateMatchedAndRejected
 from talentpool.autopool import Autopooling
 from talentpool.clock import Clock
 from talentpool.errors import (
@@ -52,6 +51,7 @@ from talentpool.errors import (
     FeatureDisabledError,
     PermissionDeniedError,
 )
+from talentpool.events import CandidateMatched, CandidateMatchedAndRejected
 from talentpool.guards import require_autopool_enabled, require_permission, switch_setting
 from talentpool.ids import CandidateId, RequisitionId, SubmissionId, UserId
 from talentpool.model import (

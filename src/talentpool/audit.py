@@ -1,20 +1,13 @@
-"""The audit trail of acting on pools (AP9–AP12, AP11): the events and their stored form.
+"""The audit trail's stored form (AP9–AP12, MP9): every event as a JSON-ready dict, and back.
 
-Every write that matching, match-and-reject and repooling make appends one of
-these events to ``uow.events`` in the same unit of work, so an event exists
-exactly when its write does. Each event answers four questions:
+Every write the services make appends a domain event to ``uow.events`` in the
+same unit of work, so an event exists exactly when its write does; the events
+themselves, and what each records, are in :mod:`talentpool.events` (they are
+importable from here as well).
 
-* **who** — ``actor_id``, the user; ``None`` for the repooling batch job;
-* **what** — the event's type and its fields (candidate, requisition, submission…);
-* **when** — ``occurred_at``, from the service's clock;
-* **why** — ``reason``, a sentence a person reads.
-
-Opening a candidate file from pool results is recorded as well
-(:class:`CandidateFileViewed`): it is a read, but a read of personal data that
-a host must be able to account for.
-
-Hosts store events in their own way; :func:`event_to_dict` gives every event a
-JSON-ready form, its type under ``"event"``::
+Hosts store events in their own way. :func:`event_to_dict` gives every event a
+JSON-ready form, its type under ``"event"``, and :func:`event_from_dict` reads
+that form back to an equal event::
 
     >>> from datetime import datetime, timezone
     >>> viewed = CandidateFileViewed(
@@ -25,31 +18,72 @@ JSON-ready form, its type under ``"event"``::
     ...     requisition_id="barista",
     ...     other_applications_shown=False,
     ... )
-    >>> event_to_dict(viewed)["event"], event_to_dict(viewed)["occurred_at"]
+    >>> stored = event_to_dict(viewed)
+    >>> stored["event"], stored["occurred_at"]
     ('CandidateFileViewed', '2026-11-02T09:00:00+00:00')
+    >>> event_from_dict(stored) == viewed
+    True
+
+In the stored form datetimes are ISO 8601 strings with their UTC offset, enums
+their values, sets sorted lists, tags, rules and other entities objects of their
+fields, and saved criteria and quick filters the versioned documents of
+:mod:`talentpool.serialization`.
+
+Reading is as strict as reading criteria: a document that is not exactly what
+:func:`event_to_dict` writes (an unknown event type, a missing or unknown field,
+a value of the wrong kind, a naive datetime, a rule a system administrator could
+not have saved) raises :class:`~talentpool.errors.CriteriaError`, whose message
+starts with the path of the fault; no other exception escapes, whatever the
+input::
+
+    >>> event_from_dict({**stored, "occurred_at": "2026-11-02T09:00:00"})
+    Traceback (most recent call last):
+    ...
+    talentpool.errors.CriteriaError: occurred_at: must carry its UTC offset, not be naive (got ...)
+
+Fields an event type gained after a document was written may be absent from it
+when they have a default; they take that default.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import types
+import typing
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 import attrs
 
 from talentpool.criteria import AutopoolCriteria, QuickFilter
-from talentpool.events import DomainEvent
-from talentpool.ids import (
-    CandidateId,
-    QuickFilterId,
-    RepoolingRuleId,
-    RequisitionId,
-    SubmissionId,
-    TemplateId,
+from talentpool.errors import CriteriaError, DomainError
+from talentpool.events import (
+    EVENT_TYPES,
+    AccountSettingChanged,
+    AutopoolCriteriaSaved,
+    CandidateFileViewed,
+    CandidateMatched,
+    CandidateMatchedAndRejected,
+    DomainEvent,
+    QuickFilterRemoved,
+    QuickFilterSaved,
+    RepoolingRuleRemoved,
+    RepoolingRuleSaved,
+    RequisitionOpened,
+    SubmissionInactivated,
 )
-from talentpool.model import RepoolingRule, SubmissionStatus
-from talentpool.serialization import autopool_to_dict, quick_filter_to_dict
+
+# _object and _show are the document readers' shared checks: stored events refuse a
+# non-object and show a bad value exactly as criteria documents do.
+from talentpool.serialization import (
+    _object,
+    _show,
+    autopool_from_dict,
+    autopool_to_dict,
+    quick_filter_from_dict,
+    quick_filter_to_dict,
+)
 
 __all__ = [
     "AccountSettingChanged",
@@ -63,188 +97,14 @@ __all__ = [
     "RepoolingRuleSaved",
     "RequisitionOpened",
     "SubmissionInactivated",
+    "event_from_dict",
     "event_to_dict",
 ]
 
-
-@attrs.frozen(kw_only=True)
-class AccountSettingChanged(DomainEvent):
-    """A system administrator switched an account setting (such as match and reject, AP10).
-
-    Attributes:
-        setting: The :class:`~talentpool.model.AccountSettings` field, such as
-            ``"match_and_reject_enabled"``.
-        enabled: Its new value.
-    """
-
-    setting: str
-    enabled: bool
+Json = Any
 
 
-@attrs.frozen(kw_only=True)
-class CandidateMatched(DomainEvent):
-    """A candidate was matched to a requisition from its autopool (AP9).
-
-    Attributes:
-        candidate_id: Who was matched.
-        requisition_id: To which requisition.
-        submission_id: The submission the match created.
-        step: The workflow step it starts at (the workflow's first).
-        from_pool: ``True`` when the candidate was in the pool (no permission
-            needed); ``False`` when the actor's general permission to match
-            candidates allowed it.
-    """
-
-    candidate_id: CandidateId
-    requisition_id: RequisitionId
-    submission_id: SubmissionId
-    step: str
-    from_pool: bool
-
-
-@attrs.frozen(kw_only=True)
-class CandidateMatchedAndRejected(DomainEvent):
-    """A candidate was matched and rejected in one action (AP10).
-
-    The submission was created rejected, and the candidate was added to the
-    requisition's pool exclusions so they never reappear in its pool.
-
-    Attributes:
-        candidate_id: Who was matched and rejected.
-        requisition_id: From which requisition's pool.
-        submission_id: The rejected submission the action created.
-        step: The workflow step the submission was created at.
-        from_pool: As for :class:`CandidateMatched`.
-        motives: The rejection motives, as the workflow spells them.
-        comment: The rejection comment.
-    """
-
-    candidate_id: CandidateId
-    requisition_id: RequisitionId
-    submission_id: SubmissionId
-    step: str
-    from_pool: bool
-    motives: tuple[str, ...]
-    comment: str
-
-
-@attrs.frozen(kw_only=True)
-class CandidateFileViewed(DomainEvent):
-    """A user opened a candidate's file from a requisition's pool results (AP11).
-
-    Attributes:
-        candidate_id: Whose file.
-        requisition_id: From which requisition's pool.
-        other_applications_shown: Whether the file listed the candidate's other
-            applications (the viewer held the permission to see them).
-    """
-
-    candidate_id: CandidateId
-    requisition_id: RequisitionId
-    other_applications_shown: bool
-
-
-@attrs.frozen(kw_only=True)
-class RepoolingRuleSaved(DomainEvent):
-    """A system administrator created or changed a repooling rule (AP12).
-
-    Attributes:
-        rule: The rule as saved.
-        previous: The rule it replaced, or ``None`` when it is new.
-    """
-
-    rule: RepoolingRule
-    previous: RepoolingRule | None
-
-
-@attrs.frozen(kw_only=True)
-class RepoolingRuleRemoved(DomainEvent):
-    """A system administrator removed a repooling rule (AP12).
-
-    Attributes:
-        rule: The rule that was removed.
-    """
-
-    rule: RepoolingRule
-
-
-@attrs.frozen(kw_only=True)
-class SubmissionInactivated(DomainEvent):
-    """The repooling job set an idle submission Inactive (AP12).
-
-    Attributes:
-        submission_id: The submission.
-        candidate_id: Its candidate, who may now return to other pools.
-        requisition_id: Its requisition.
-        rule_id: The rule that applied.
-        previous_status: Its status before (new or in process).
-        last_activity_at: Its last activity, which the job leaves as it was.
-        idle_days: Whole calendar days from the last activity to the run.
-    """
-
-    submission_id: SubmissionId
-    candidate_id: CandidateId
-    requisition_id: RequisitionId
-    rule_id: RepoolingRuleId
-    previous_status: SubmissionStatus
-    last_activity_at: datetime
-    idle_days: int
-
-
-@attrs.frozen(kw_only=True)
-class AutopoolCriteriaSaved(DomainEvent):
-    """Autopool criteria were saved on a template or a requisition (AP2, AP3).
-
-    Exactly one of :attr:`template_id` and :attr:`requisition_id` is set.
-
-    Attributes:
-        template_id: The template whose criteria changed, if it was a template.
-        requisition_id: The requisition whose criteria changed, if it was one.
-        criteria: The criteria now saved, ``None`` when they were removed.
-        previous: The criteria before, ``None`` when there were none.
-    """
-
-    template_id: TemplateId | None = None
-    requisition_id: RequisitionId | None = None
-    criteria: AutopoolCriteria | None
-    previous: AutopoolCriteria | None
-
-
-@attrs.frozen(kw_only=True)
-class RequisitionOpened(DomainEvent):
-    """A requisition was created from a template and inherited its criteria (AP3).
-
-    Attributes:
-        requisition_id: The new requisition.
-        template_id: The template it came from.
-        inherited_criteria: Whether it inherited autopool criteria.
-    """
-
-    requisition_id: RequisitionId
-    template_id: TemplateId
-    inherited_criteria: bool
-
-
-@attrs.frozen(kw_only=True)
-class QuickFilterSaved(DomainEvent):
-    """A system administrator created or changed a quick filter (AP8).
-
-    Attributes:
-        quick_filter: The filter as saved.
-    """
-
-    quick_filter: QuickFilter
-
-
-@attrs.frozen(kw_only=True)
-class QuickFilterRemoved(DomainEvent):
-    """A system administrator removed a quick filter (AP8).
-
-    Attributes:
-        quick_filter_id: The filter removed.
-    """
-
-    quick_filter_id: QuickFilterId
+# --- writing -----------------------------------------------------------------------
 
 
 def _plain(value: object) -> Any:
@@ -272,7 +132,8 @@ def event_to_dict(event: DomainEvent) -> dict[str, Any]:
     """Return *event* as a JSON-ready dict: ``"event"`` (its type name), then its fields.
 
     Datetimes become ISO 8601 strings, enums their values, sets sorted lists and
-    nested entities dicts, so the result can be stored as a JSON document.
+    nested entities dicts, so the result can be stored as a JSON document;
+    :func:`event_from_dict` reads it back.
     """
     if not isinstance(event, DomainEvent):
         msg = f"'event' must be a DomainEvent (got {event!r})."
@@ -280,3 +141,170 @@ def event_to_dict(event: DomainEvent) -> dict[str, Any]:
     out: dict[str, Any] = {"event": type(event).__name__}
     out.update(_plain(event))
     return out
+
+
+# --- reading -------------------------------------------------------------------------
+#
+# The reader walks the same attrs fields the writer does, led by each field's type:
+# a new event whose fields are of the kinds below is read without new code, and
+# the round-trip property test over every event type proves it.
+
+_BY_NAME: Mapping[str, type[DomainEvent]] = {kind.__name__: kind for kind in EVENT_TYPES}
+
+
+def _join(path: str, key: str) -> str:
+    where = key if key.strip() else repr(key)  # a path must show even a blank key
+    return f"{path}.{where}" if path else where
+
+
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _hints(cls: type[Any]) -> dict[str, Any]:
+    # Resolving the annotations evaluates their strings; once per class is enough.
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def _document(read: Callable[[Json], Any], value: Json, path: str) -> Any:
+    """Read a nested versioned document, naming faults from the event's root."""
+    try:
+        return read(value)
+    except CriteriaError as e:
+        inner = "" if e.path == "document" else e.path
+        raise CriteriaError(f"{path}.{inner}" if inner else path, e.reason) from None
+
+
+def _datetime(value: Json, path: str) -> datetime:
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if moment.utcoffset() is None:
+                raise CriteriaError(
+                    path, f"must carry its UTC offset, not be naive (got {_show(value)})"
+                )
+            return moment
+    raise CriteriaError(
+        path, f"must be an ISO 8601 date and time with its UTC offset (got {_show(value)})"
+    )
+
+
+def _member(kind: type[enum.Enum], value: Json, path: str) -> enum.Enum:
+    for member in kind:
+        if type(value) is type(member.value) and value == member.value:
+            return member
+    choices = ", ".join(repr(m.value) for m in kind)
+    raise CriteriaError(path, f"must be one of {choices} (got {_show(value)})")
+
+
+def _items(value: Json, path: str) -> list[Json]:
+    if not isinstance(value, list):
+        raise CriteriaError(path, f"must be a list (got {_show(value)})")
+    return value
+
+
+def _read(kind: Any, value: Json, path: str) -> Any:
+    """Read *value* found at *path* as a value of the type *kind*."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is typing.Union or origin is types.UnionType:
+        options = [a for a in args if a is not type(None)]
+        if value is None and len(options) < len(args):
+            return None
+        if len(options) == 1:
+            return _read(options[0], value, path)
+    elif isinstance(kind, typing.NewType):
+        return _read(kind.__supertype__, value, path)
+    elif origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return tuple(_read(args[0], v, f"{path}[{i}]") for i, v in enumerate(_items(value, path)))
+    elif origin is frozenset:
+        return frozenset(
+            _read(args[0], v, f"{path}[{i}]") for i, v in enumerate(_items(value, path))
+        )
+    elif kind is bool:
+        if not isinstance(value, bool):
+            raise CriteriaError(path, f"must be true or false (got {_show(value)})")
+        return value
+    elif kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise CriteriaError(path, f"must be a whole number (got {_show(value)})")
+        return value
+    elif kind is str:
+        if not isinstance(value, str):
+            raise CriteriaError(path, f"must be a string (got {_show(value)})")
+        return value
+    elif kind is datetime:
+        return _datetime(value, path)
+    elif isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return _member(kind, value, path)
+    elif kind is AutopoolCriteria:
+        return _document(autopool_from_dict, value, path)
+    elif kind is QuickFilter:
+        return _document(quick_filter_from_dict, value, path)
+    elif isinstance(kind, type) and attrs.has(kind):
+        return _entity(kind, value, path)
+    # A field of a type the reader was not taught is a bug in the library, not in
+    # the document; the round-trip test over every event type finds it first.
+    msg = f"cannot read a stored {kind!r} (at {path!r})"
+    raise NotImplementedError(msg)
+
+
+def _entity(cls: type[Any], value: Json, path: str, extra: tuple[str, ...] = ()) -> Any:
+    """Read an attrs instance: its constructor's fields, each by its type.
+
+    Fields the constructor derives (a tag's key) are written for readers of the
+    document, and are accepted and recomputed here.
+    """
+    body = _object(value, path or "document")
+    fields = attrs.fields(cls)
+    known = {*extra, *(f.name for f in fields)}
+    for key in body:
+        if key not in known:
+            allowed = ", ".join([*extra, *(f.name for f in fields if f.init)])
+            raise CriteriaError(_join(path, key), f"unknown field (allowed: {allowed})")
+    hints = _hints(cls)
+    kwargs: dict[str, Any] = {}
+    for field in fields:
+        if not field.init:
+            continue
+        here = _join(path, field.name)
+        if field.name in body:
+            kwargs[field.name] = _read(hints[field.name], body[field.name], here)
+        elif field.default is attrs.NOTHING:
+            raise CriteriaError(here, "is required")
+    try:
+        return cls(**kwargs)
+    except DomainError as e:
+        # The constructor's own checks (a rule's days >= 1, open statuses only).
+        if e.field in known:
+            reason = f"{e.reason} (got {_show(e.value)})"
+            raise CriteriaError(_join(path, e.field), reason) from None
+        raise CriteriaError(path or "document", str(e)) from None
+    except (TypeError, ValueError) as e:
+        raise CriteriaError(path or "document", str(e)) from None
+
+
+def event_from_dict(data: Mapping[str, Any]) -> DomainEvent:
+    """Read back an event that :func:`event_to_dict` wrote, for any event type.
+
+    The result equals the event that was written; datetimes keep their UTC
+    offset (as a fixed offset; the named zone is not stored).
+
+    Raises:
+        CriteriaError: *data* is not such a document; its message starts with
+            the path of the fault (``"event"``, ``"occurred_at"``,
+            ``"rule.inactive_after_days"``, ``"criteria.autopool.radius.distance"``).
+    """
+    body = _object(data, "document")
+    if "event" not in body:
+        raise CriteriaError("event", "is required")
+    name = body["event"]
+    kind = _BY_NAME.get(name) if isinstance(name, str) else None
+    if kind is None:
+        known = ", ".join(sorted(_BY_NAME))
+        raise CriteriaError("event", f"unknown event type {_show(name)} (known: {known})")
+    event: DomainEvent = _entity(kind, body, "", extra=("event",))
+    return event

@@ -15,13 +15,6 @@ from datetime import datetime
 
 import attrs
 
-from talentpool.audit import (
-    AutopoolCriteriaSaved,
-    CandidateFileViewed,
-    QuickFilterRemoved,
-    QuickFilterSaved,
-    RequisitionOpened,
-)
 from talentpool.clock import Clock, utc
 from talentpool.criteria import AutopoolCriteria, Criterion, QuickFilter, all_of
 from talentpool.engine import (
@@ -40,7 +33,14 @@ from talentpool.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
-from talentpool.events import DomainEvent
+from talentpool.events import (
+    AutopoolCriteriaSaved,
+    CandidateFileViewed,
+    DomainEvent,
+    QuickFilterRemoved,
+    QuickFilterSaved,
+    RequisitionOpened,
+)
 from talentpool.guards import (
     require_administrator,
     require_autopool_enabled,

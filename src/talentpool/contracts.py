@@ -56,7 +56,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from talentpool.audit import AccountSettingChanged, CandidateMatched, RepoolingRuleRemoved
 from talentpool.criteria import (
     EVERYONE,
     AutopoolCriteria,
@@ -69,7 +68,12 @@ from talentpool.criteria import (
 )
 from talentpool.engine import EvaluationContext, filter_records
 from talentpool.errors import ConflictError, NotFoundError
-from talentpool.events import DomainEvent
+from talentpool.events import (
+    AccountSettingChanged,
+    CandidateMatched,
+    DomainEvent,
+    RepoolingRuleRemoved,
+)
 from talentpool.geo import DistanceUnit, GeoPoint
 from talentpool.ids import (
     AttachmentId,

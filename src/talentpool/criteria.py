@@ -33,7 +33,8 @@ import attrs
 from talentpool.errors import CriteriaError, DomainError
 from talentpool.geo import DistanceUnit, Radius
 from talentpool.ids import NodeId, QuickFilterId
-from talentpool.model import Dimension, Tag
+from talentpool.structure import Dimension
+from talentpool.tags import Tag
 from talentpool.text import words
 
 __all__ = [

@@ -8,7 +8,8 @@ so ``except ValueError`` or ``except PermissionError`` in a host keeps working::
     ├── DomainError(ValueError)          bad input to a domain object: naive
     │                                    datetime, blank tag, latitude out of range
     ├── CriteriaError(ValueError)        a malformed, unknown or out-of-range
-    │                                    criteria document; carries the path
+    │                                    criteria, template or stored-event
+    │                                    document; carries the path
     ├── ConfigurationError(ValueError)   a setting that cannot be honoured, such
     │                                    as a radius on a requisition with no
     │                                    primary location
@@ -71,7 +72,11 @@ class DomainError(TalentpoolError, ValueError):
 
 
 class CriteriaError(TalentpoolError, ValueError):
-    """A criteria, template or quick-filter document is malformed.
+    """A criteria, template, quick-filter or stored-event document is malformed.
+
+    Every reader of stored documents raises it, and nothing else, whatever the
+    input: those of :mod:`talentpool.serialization` and
+    :func:`talentpool.audit.event_from_dict`.
 
     Attributes:
         path: Where the fault is, such as ``"criteria.all[2].radius.distance"``.
@@ -91,9 +96,29 @@ class ConfigurationError(TalentpoolError, ValueError):
 class NotFoundError(TalentpoolError, LookupError):
     """The repositories hold nothing under this id.
 
+    Raised by a repository's ``get`` and by the services that look something up
+    for the caller (a requisition, a candidate, a repooling rule, a user's
+    subscription or micro-pool); nothing was changed::
+
+        >>> error = NotFoundError("requisition", "barista")
+        >>> str(error)
+        "No requisition with id 'barista'."
+        >>> error.kind, error.key
+        ('requisition', 'barista')
+
+    Args:
+        kind: What was looked up, in words, singular and lower case, as the
+            message shows it: ``"requisition"``, ``"candidate"``,
+            ``"submission"``, ``"repooling rule"``, ``"micro-pool"``…
+        key: What it was looked up by, as given: its id (a ``RequisitionId``,
+            a ``CandidateId``…), or, for what has no id of its own, the pair that
+            names it, such as ``"hana/Praha"`` for user ``hana``'s subscription
+            to the tag Praha. Shown with ``repr`` in the message.
+
     Attributes:
-        kind: What was looked up, such as ``"requisition"``.
-        key: The id that was not found.
+        kind: The *kind* it was raised with, for hosts that render their own
+            message ("We could not find that requisition").
+        key: The *key* it was raised with, unchanged (not its ``repr``).
     """
 
     def __init__(self, kind: str, key: object) -> None:

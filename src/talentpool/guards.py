@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import attrs
 
-from talentpool.audit import AccountSettingChanged
 from talentpool.clock import Clock
 from talentpool.errors import DomainError, FeatureDisabledError, PermissionDeniedError
+from talentpool.events import AccountSettingChanged
 from talentpool.ids import UserId
 from talentpool.model import AccountSettings, Permission, User
 from talentpool.ports import SettingsRepository, UnitOfWork, UserRepository

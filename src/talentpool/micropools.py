@@ -37,10 +37,12 @@ appears in their candidate database (a *tag share*, see
   A host that wraps the call in an outer unit of work and then rolls that back
   undoes the data but cannot recall notifications already sent.
 * **Audited grants (MP9).** Every tag share gained or lost, whether through a tag or
-  a subscription, is a :class:`TagShareGranted` or :class:`TagShareRevoked`
-  event in the same unit of work, one per user, candidate and micro-pool, with
-  its cause, the actor and the user's access level afterwards. Folding them
-  answers "who could see this candidate through a tag, since when, and why".
+  a subscription, is a :class:`~talentpool.events.TagShareGranted` or
+  :class:`~talentpool.events.TagShareRevoked` event in the same unit of work,
+  one per user, candidate and micro-pool, with its cause, the actor and the
+  user's access level afterwards. Folding them answers "who could see this
+  candidate through a tag, since when, and why". The events live with every
+  other in :mod:`talentpool.events` and are importable from here too.
 
 Hosts must change tags through this service (not by saving candidates
 directly) for notifications and grant events to happen; visibility itself is
@@ -49,7 +51,6 @@ derived from current data and needs no service call (MP4).
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -65,7 +66,13 @@ from talentpool.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
-from talentpool.events import DomainEvent
+from talentpool.events import (
+    SubscriptionAdded,
+    SubscriptionRemoved,
+    TagShareCause,
+    TagShareGranted,
+    TagShareRevoked,
+)
 from talentpool.guards import require_administrator, switch_setting
 from talentpool.ids import CandidateId, NotificationId, UserId
 from talentpool.model import Candidate, Subscription, Tag, User
@@ -90,90 +97,6 @@ __all__ = [
     "TagShareGranted",
     "TagShareRevoked",
 ]
-
-
-# --- events ------------------------------------------------------------------------------
-
-
-class TagShareCause(enum.Enum):
-    """What made a tag share appear or go (MP9)."""
-
-    CREATED_WITH_TAG = "created_with_tag"
-    """The candidate entered the database carrying the tag."""
-    TAGGED = "tagged"
-    """The tag was added to the candidate."""
-    UNTAGGED = "untagged"
-    """The tag was removed from the candidate."""
-    SUBSCRIBED = "subscribed"
-    """An administrator set up tracking of the tag for the user."""
-    UNSUBSCRIBED = "unsubscribed"
-    """An administrator removed the user's tracking of the tag."""
-
-
-@attrs.frozen(kw_only=True)
-class TagShareGranted(DomainEvent):
-    """A user began to see a candidate through one of their micro-pools (MP9).
-
-    Attributes:
-        user_id: Who gained the tag share.
-        candidate_id: Whom they can now see.
-        micro_pool: The tag, as the user tracks it.
-        cause: A tag or a subscription appeared.
-        level_after: The user's access level to the candidate afterwards (``OWNER``
-            if they own the candidate anyway).
-    """
-
-    user_id: UserId
-    candidate_id: CandidateId
-    micro_pool: Tag
-    cause: TagShareCause
-    level_after: AccessLevel
-
-
-@attrs.frozen(kw_only=True)
-class TagShareRevoked(DomainEvent):
-    """A user stopped seeing a candidate through one of their micro-pools (MP9).
-
-    Attributes:
-        user_id: Who lost the tag share.
-        candidate_id: Whom.
-        micro_pool: The tag, as the user tracked it.
-        cause: A tag or a subscription went.
-        level_after: The user's access level afterwards: ``NONE`` if this was their
-            only way to see the candidate.
-    """
-
-    user_id: UserId
-    candidate_id: CandidateId
-    micro_pool: Tag
-    cause: TagShareCause
-    level_after: AccessLevel
-
-
-@attrs.frozen(kw_only=True)
-class SubscriptionAdded(DomainEvent):
-    """An administrator set up tracking of a tag for a user (MP1).
-
-    Attributes:
-        user_id: Who tracks the tag now.
-        tag: The tag.
-    """
-
-    user_id: UserId
-    tag: Tag
-
-
-@attrs.frozen(kw_only=True)
-class SubscriptionRemoved(DomainEvent):
-    """An administrator removed a user's tracking of a tag (MP1).
-
-    Attributes:
-        user_id: Who no longer tracks the tag.
-        tag: The tag.
-    """
-
-    user_id: UserId
-    tag: Tag
 
 
 # --- results -----------------------------------------------------------------------------

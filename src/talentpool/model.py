@@ -18,11 +18,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import attrs
 
 from talentpool.clock import utc
+from talentpool.criteria import AutopoolCriteria
 from talentpool.errors import CriteriaError, DomainError
 from talentpool.geo import GeoPoint
 from talentpool.ids import (
@@ -35,13 +36,13 @@ from talentpool.ids import (
     TemplateId,
     UserId,
 )
-from talentpool.text import fold, tag_key, words
+from talentpool.structure import Dimension, StructureTree
+from talentpool.tags import Tag
+from talentpool.text import fold, words
 from talentpool.validators import aware, aware_or_none, boolean, non_blank
 
-if TYPE_CHECKING:
-    from talentpool.criteria import AutopoolCriteria
-
 __all__ = [
+    "AccessLevel",
     "AccountSettings",
     "Application",
     "Attachment",
@@ -64,6 +65,8 @@ __all__ = [
     "Tag",
     "User",
     "Workflow",
+    "position_shares",
+    "response_shares",
 ]
 
 
@@ -122,8 +125,6 @@ def _status(value: SubmissionStatus | str) -> SubmissionStatus:
 def _autopool(
     instance: object, attribute: attrs.Attribute[AutopoolCriteria | None], value: object
 ) -> None:
-    from talentpool.criteria import AutopoolCriteria  # here, not at the top: criteria imports model
-
     if value is not None and not isinstance(value, AutopoolCriteria):
         raise CriteriaError("autopool", f"must be AutopoolCriteria or None (got {value!r})")
 
@@ -134,38 +135,6 @@ def _user_ids(values: Iterable[UserId]) -> frozenset[UserId]:
 
 def _candidate_ids(values: Iterable[CandidateId]) -> frozenset[CandidateId]:
     return frozenset(values)
-
-
-# --- tags ---------------------------------------------------------------------
-
-
-def _tag_label(value: str) -> str:
-    if not isinstance(value, str):
-        raise DomainError("tag", value, "must be a string")
-    if not tag_key(value):
-        raise DomainError("tag", value, "must not be blank")
-    return " ".join(value.split())
-
-
-@attrs.frozen
-class Tag:
-    """A label on a candidate (DM2); identity is the normalised :attr:`key`.
-
-    Attributes:
-        label: What a person typed, whitespace collapsed, kept for display.
-        key: NFKC-normalised, case-folded, whitespace-collapsed form; equality and
-            hashing use only this.
-    """
-
-    label: str = attrs.field(converter=_tag_label, eq=False)
-    key: str = attrs.field(init=False)
-
-    @key.default
-    def _key(self) -> str:
-        return tag_key(self.label)
-
-    def __str__(self) -> str:
-        return self.label
 
 
 def _tags(values: Iterable[Tag | str]) -> frozenset[Tag]:
@@ -336,79 +305,6 @@ class Candidate:
     def with_tags(self, tags: Iterable[Tag | str]) -> Candidate:
         """Return a copy carrying exactly *tags*."""
         return attrs.evolve(self, tags=_tags(tags))
-
-
-# --- structure ----------------------------------------------------------------
-
-
-class Dimension(enum.Enum):
-    """The three trees a requisition is placed in (AP4)."""
-
-    ORGANIZATION = "organization"
-    LOCATION = "location"
-    JOB_FIELD = "job_field"
-
-
-def _parents(values: Mapping[str, str | None]) -> Mapping[NodeId, NodeId | None]:
-    return {NodeId(k): (None if v is None else NodeId(v)) for k, v in dict(values).items()}
-
-
-@attrs.frozen
-class StructureTree:
-    """One dimension's tree: each node names its parent (roots have none).
-
-    Attributes:
-        dimension: Which tree this is.
-        parents: Node id to parent node id, ``None`` for a root.
-        names: Display names by node id (optional).
-    """
-
-    dimension: Dimension
-    parents: Mapping[NodeId, NodeId | None] = attrs.field(converter=_parents, hash=False)
-    names: Mapping[NodeId, str] = attrs.field(factory=dict, hash=False)
-
-    def __attrs_post_init__(self) -> None:
-        for node, parent in self.parents.items():
-            if parent is not None and parent not in self.parents:
-                raise DomainError(f"{self.dimension.value}.{node}", parent, "is not a node")
-        for node in self.parents:
-            self.lineage(node)  # refuses cycles now rather than at query time
-
-    def __contains__(self, node: object) -> bool:
-        return node in self.parents
-
-    def lineage(self, node: NodeId) -> tuple[NodeId, ...]:
-        """Return *node* and its ancestors, nearest first."""
-        out: list[NodeId] = []
-        current: NodeId | None = node
-        while current is not None:
-            if current in out:
-                raise DomainError(f"{self.dimension.value}.{node}", current, "is in a cycle")
-            out.append(current)
-            current = self.parents.get(current)
-        return tuple(out)
-
-    def is_at_or_below(self, node: NodeId | None, selected: Iterable[NodeId]) -> bool:
-        """Return whether *node* is one of *selected* or lies below one of them."""
-        if node is None:
-            return False
-        chosen = frozenset(selected)
-        return any(n in chosen for n in self.lineage(node))
-
-    def expand(self, selected: Iterable[NodeId]) -> frozenset[NodeId]:
-        """Return the nodes "at or below" *selected*: the one structure rule (AP4, AP12).
-
-        A node of this tree is in the result when it or one of its ancestors is
-        selected. A selected node this tree does not hold stays in the result as
-        it is, so it still matches a requisition placed on exactly that node.
-        """
-        chosen = frozenset(selected)
-        below = (n for n in self.parents if any(a in chosen for a in self.lineage(n)))
-        return chosen | frozenset(below)
-
-    def name(self, node: NodeId) -> str:
-        """Return the display name of *node*, or its id."""
-        return self.names.get(node, node)
 
 
 # --- requisitions -----------------------------------------------------------
@@ -721,6 +617,27 @@ class AccountSettings:
 # --- micro-pools: shares and tag tracking -------------------------------------
 
 
+class AccessLevel(enum.Enum):
+    """How much of a candidate a user may see (MP2).
+
+    Decided by :func:`talentpool.visibility.decide_access`; it lives here, with the
+    shares it is decided from, so the events that record it need nothing above the
+    model.
+    """
+
+    OWNER = "owner"
+    """Everything, positions and responses included."""
+    TAG_SHARE = "tag_share"
+    """The candidate in the candidate database, nothing on positions (MP3)."""
+    NONE = "none"
+    """Nothing."""
+
+    @property
+    def sees_candidate(self) -> bool:
+        """Whether the candidate appears in the user's candidate database at all."""
+        return self is not AccessLevel.NONE
+
+
 class ShareKind(enum.Enum):
     """How a user came to own a candidate (MP2); a tag share is not one of these."""
 
@@ -756,6 +673,24 @@ class Share:
         if self.kind is ShareKind.POSITION_OWNED:
             return f"owns position {self.requisition_id}"
         return f"position {self.requisition_id} shared with them"
+
+
+def position_shares(requisition: Requisition) -> list[tuple[UserId, Share]]:
+    """Return who owns the candidates registered on *requisition*, and through which share."""
+    out: list[tuple[UserId, Share]] = []
+    if requisition.owner_id is not None:
+        out.append((requisition.owner_id, Share(ShareKind.POSITION_OWNED, requisition.id)))
+    out.extend(
+        (user, Share(ShareKind.POSITION_SHARED, requisition.id))
+        for user in sorted(requisition.shared_with)
+    )
+    return out
+
+
+def response_shares(submission: Submission) -> list[tuple[UserId, Share]]:
+    """Return who the response was shared with ("share with colleague"), as shares."""
+    share = Share(ShareKind.RESPONSE_SHARED, submission.requisition_id, submission.id)
+    return [(user, share) for user in sorted(submission.shared_with)]
 
 
 def _one_tag(value: Tag | str) -> Tag:

@@ -45,9 +45,9 @@ from datetime import datetime
 
 import attrs
 
-from talentpool.audit import RepoolingRuleRemoved, RepoolingRuleSaved, SubmissionInactivated
 from talentpool.clock import Clock, days_between, utc, window_start
 from talentpool.errors import NotFoundError
+from talentpool.events import RepoolingRuleRemoved, RepoolingRuleSaved, SubmissionInactivated
 from talentpool.guards import require_administrator, require_autopool_enabled
 from talentpool.ids import CandidateId, RepoolingRuleId, RequisitionId, SubmissionId, UserId
 from talentpool.model import (

@@ -16,7 +16,9 @@ What there is:
   combinators (``all_of``, ``any_of``, ``not_``), so they are in the normal form
   a criteria document reads back to.
 * **saved settings**: :func:`autopool_criteria`, :func:`quick_filters`,
-  :func:`templates`, :func:`workflows`.
+  :func:`templates`, :func:`workflows`, :func:`repooling_rules`.
+* **events**: :func:`domain_events`, any event of any type (or of the types
+  asked for), as an event store must keep it and read it back.
 * **documents**: :func:`json_values` (anything JSON-like) and
   :func:`mutated_documents` (a valid document with one thing broken).
 * **worlds**: :func:`worlds` draws a small account around :data:`CENTRE` as a
@@ -29,6 +31,7 @@ What there is:
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -59,19 +62,44 @@ from talentpool.criteria import (
     any_of,
     not_,
 )
+from talentpool.events import (
+    EVENT_TYPES,
+    AccountSettingChanged,
+    AutopoolCriteriaSaved,
+    CandidateFileViewed,
+    CandidateMatched,
+    CandidateMatchedAndRejected,
+    DomainEvent,
+    QuickFilterRemoved,
+    QuickFilterSaved,
+    RepoolingRuleRemoved,
+    RepoolingRuleSaved,
+    RequisitionOpened,
+    SubmissionInactivated,
+    SubscriptionAdded,
+    SubscriptionRemoved,
+    TagShareCause,
+    TagShareGranted,
+    TagShareRevoked,
+)
 from talentpool.geo import DistanceUnit, GeoPoint
 from talentpool.ids import (
     CandidateId,
     NodeId,
     QuickFilterId,
+    RepoolingRuleId,
     RequisitionId,
     SubmissionId,
     TemplateId,
+    UserId,
 )
 from talentpool.model import (
+    AccessLevel,
+    AccountSettings,
     Candidate,
     Consent,
     Dimension,
+    RepoolingRule,
     Requisition,
     RequisitionTemplate,
     StructureTree,
@@ -98,11 +126,13 @@ __all__ = [
     "autopool_criteria",
     "aware_datetimes",
     "criteria",
+    "domain_events",
     "json_values",
     "leaves",
     "mutated_documents",
     "pool_rows",
     "quick_filters",
+    "repooling_rules",
     "templates",
     "workflows",
     "worlds",
@@ -373,6 +403,162 @@ def templates() -> st.SearchStrategy[RequisitionTemplate]:
         workflow=workflows(),
         autopool=st.none() | autopool_criteria(),
     )
+
+
+# --- events -------------------------------------------------------------------------
+
+
+def repooling_rules() -> st.SearchStrategy[RepoolingRule]:
+    """Repooling rules (AP12) as a system administrator could save them."""
+    nodes = st.frozensets(_non_blank_text().map(NodeId), max_size=3)
+    open_statuses = (SubmissionStatus.NEW, SubmissionStatus.IN_PROCESS)
+    return st.builds(
+        RepoolingRule,
+        id=st.text(max_size=12).map(RepoolingRuleId),
+        name=_non_blank_text(),
+        inactive_after_days=st.integers(1, 3650),
+        statuses=st.frozensets(st.sampled_from(open_statuses), min_size=1),
+        organizations=nodes,
+        locations=nodes,
+        job_fields=nodes,
+    )
+
+
+def _tags() -> st.SearchStrategy[Tag]:
+    labels = st.text(min_size=1, max_size=20).filter(lambda s: bool(tag_key(s)))
+    return (st.sampled_from(TAG_LABELS) | labels).map(Tag)
+
+
+def _event(kind: type[DomainEvent], **fields: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.builds(
+        kind,
+        occurred_at=aware_datetimes(),
+        actor_id=st.none() | st.text(max_size=12).map(UserId),
+        reason=st.text(max_size=40),
+        **fields,
+    )
+
+
+@functools.cache  # strategies are immutable; building these once is enough
+def _event_strategies() -> Mapping[type[DomainEvent], st.SearchStrategy[DomainEvent]]:
+    user = st.text(max_size=12).map(UserId)
+    candidate = st.text(max_size=12).map(CandidateId)
+    requisition = st.text(max_size=12).map(RequisitionId)
+    submission = st.text(max_size=12).map(SubmissionId)
+    template = st.text(max_size=12).map(TemplateId)
+    step = st.text(max_size=20)
+    criteria_or_none = st.none() | autopool_criteria()
+    granted = (TagShareCause.CREATED_WITH_TAG, TagShareCause.TAGGED, TagShareCause.SUBSCRIBED)
+    revoked = (TagShareCause.UNTAGGED, TagShareCause.UNSUBSCRIBED)
+    # A grant leaves the user seeing the candidate; a revocation may leave them anything.
+    seen = (AccessLevel.OWNER, AccessLevel.TAG_SHARE)
+    settings = [f.name for f in attrs.fields(AccountSettings)]
+    return {
+        AccountSettingChanged: _event(
+            AccountSettingChanged, setting=st.sampled_from(settings), enabled=st.booleans()
+        ),
+        # Exactly one of the template and the requisition is named.
+        AutopoolCriteriaSaved: _event(
+            AutopoolCriteriaSaved,
+            template_id=template,
+            requisition_id=st.none(),
+            criteria=criteria_or_none,
+            previous=criteria_or_none,
+        )
+        | _event(
+            AutopoolCriteriaSaved,
+            template_id=st.none(),
+            requisition_id=requisition,
+            criteria=criteria_or_none,
+            previous=criteria_or_none,
+        ),
+        CandidateFileViewed: _event(
+            CandidateFileViewed,
+            candidate_id=candidate,
+            requisition_id=requisition,
+            other_applications_shown=st.booleans(),
+        ),
+        CandidateMatched: _event(
+            CandidateMatched,
+            candidate_id=candidate,
+            requisition_id=requisition,
+            submission_id=submission,
+            step=step,
+            from_pool=st.booleans(),
+        ),
+        CandidateMatchedAndRejected: _event(
+            CandidateMatchedAndRejected,
+            candidate_id=candidate,
+            requisition_id=requisition,
+            submission_id=submission,
+            step=step,
+            from_pool=st.booleans(),
+            motives=st.lists(st.text(max_size=12), max_size=3).map(tuple),
+            comment=st.text(max_size=40),
+        ),
+        QuickFilterRemoved: _event(
+            QuickFilterRemoved, quick_filter_id=st.text(max_size=12).map(QuickFilterId)
+        ),
+        QuickFilterSaved: _event(QuickFilterSaved, quick_filter=quick_filters()),
+        RepoolingRuleRemoved: _event(RepoolingRuleRemoved, rule=repooling_rules()),
+        RepoolingRuleSaved: _event(
+            RepoolingRuleSaved, rule=repooling_rules(), previous=st.none() | repooling_rules()
+        ),
+        RequisitionOpened: _event(
+            RequisitionOpened,
+            requisition_id=requisition,
+            template_id=template,
+            inherited_criteria=st.booleans(),
+        ),
+        SubmissionInactivated: _event(
+            SubmissionInactivated,
+            submission_id=submission,
+            candidate_id=candidate,
+            requisition_id=requisition,
+            rule_id=st.text(max_size=12).map(RepoolingRuleId),
+            previous_status=st.sampled_from((SubmissionStatus.NEW, SubmissionStatus.IN_PROCESS)),
+            last_activity_at=aware_datetimes(),
+            idle_days=st.integers(1, 3650),
+        ),
+        SubscriptionAdded: _event(SubscriptionAdded, user_id=user, tag=_tags()),
+        SubscriptionRemoved: _event(SubscriptionRemoved, user_id=user, tag=_tags()),
+        TagShareGranted: _event(
+            TagShareGranted,
+            user_id=user,
+            candidate_id=candidate,
+            micro_pool=_tags(),
+            cause=st.sampled_from(granted),
+            level_after=st.sampled_from(seen),
+        ),
+        TagShareRevoked: _event(
+            TagShareRevoked,
+            user_id=user,
+            candidate_id=candidate,
+            micro_pool=_tags(),
+            cause=st.sampled_from(revoked),
+            level_after=st.sampled_from(AccessLevel),
+        ),
+    }
+
+
+def domain_events(*kinds: type[DomainEvent]) -> st.SearchStrategy[DomainEvent]:
+    """Domain events of the given types, or of every type in :data:`~talentpool.events.EVENT_TYPES`.
+
+    Every field is drawn, nested rules, tags, saved criteria and quick filters
+    included, with datetimes in several zones, as a service could record them;
+    what a host's event store must keep, and what
+    :func:`~talentpool.audit.event_from_dict` must read back.
+
+    Raises:
+        NotImplementedError: One of *kinds* has no strategy here yet.
+    """
+    available = _event_strategies()
+    chosen = kinds or EVENT_TYPES
+    missing = [kind.__name__ for kind in chosen if kind not in available]
+    if missing:
+        msg = f"no strategy for {', '.join(missing)}; add one to talentpool.strategies."
+        raise NotImplementedError(msg)
+    return st.one_of([available[kind] for kind in chosen])
 
 
 # --- documents ----------------------------------------------------------------------

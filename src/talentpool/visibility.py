@@ -81,6 +81,7 @@ from talentpool.errors import (
 )
 from talentpool.ids import AttachmentId, CandidateId, RequisitionId, SubmissionId, UserId
 from talentpool.model import (
+    AccessLevel,
     Attachment,
     Candidate,
     CandidateRecord,
@@ -94,6 +95,8 @@ from talentpool.model import (
     SubmissionStatus,
     Tag,
     User,
+    position_shares,
+    response_shares,
 )
 from talentpool.ports import UnitOfWork
 
@@ -122,22 +125,6 @@ __all__ = [
 
 
 # --- the decision -------------------------------------------------------------------
-
-
-class AccessLevel(enum.Enum):
-    """How much of a candidate a user may see (MP2)."""
-
-    OWNER = "owner"
-    """Everything, positions and responses included."""
-    TAG_SHARE = "tag_share"
-    """The candidate in the candidate database, nothing on positions (MP3)."""
-    NONE = "none"
-    """Nothing."""
-
-    @property
-    def sees_candidate(self) -> bool:
-        """Whether the candidate appears in the user's candidate database at all."""
-        return self is not AccessLevel.NONE
 
 
 _WHOLE_DATABASE = Share(ShareKind.WHOLE_DATABASE)
@@ -235,24 +222,6 @@ def decide_access(
     else:
         level = AccessLevel.NONE
     return AccessDecision(user.id, candidate_id, level, owned, pools)
-
-
-def position_shares(requisition: Requisition) -> list[tuple[UserId, Share]]:
-    """Return who owns the candidates registered on *requisition*, and through which share."""
-    out: list[tuple[UserId, Share]] = []
-    if requisition.owner_id is not None:
-        out.append((requisition.owner_id, Share(ShareKind.POSITION_OWNED, requisition.id)))
-    out.extend(
-        (user, Share(ShareKind.POSITION_SHARED, requisition.id))
-        for user in sorted(requisition.shared_with)
-    )
-    return out
-
-
-def response_shares(submission: Submission) -> list[tuple[UserId, Share]]:
-    """Return who the response was shared with ("share with colleague"), as shares."""
-    share = Share(ShareKind.RESPONSE_SHARED, submission.requisition_id, submission.id)
-    return [(user, share) for user in sorted(submission.shared_with)]
 
 
 # --- position-level operations -----------------------------------------------------

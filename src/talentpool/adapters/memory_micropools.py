@@ -25,9 +25,17 @@ from typing import Protocol, TypeVar
 from talentpool.clock import utc
 from talentpool.errors import NotFoundError
 from talentpool.ids import CandidateId, NotificationId, RequisitionId, UserId
-from talentpool.model import Candidate, Requisition, Share, Submission, Subscription, Tag
+from talentpool.model import (
+    Candidate,
+    Requisition,
+    Share,
+    Submission,
+    Subscription,
+    Tag,
+    position_shares,
+    response_shares,
+)
 from talentpool.notifications import Notification, NotificationSettings
-from talentpool.visibility import position_shares, response_shares
 
 __all__ = [
     "AccessTables",

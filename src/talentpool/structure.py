@@ -1,0 +1,83 @@
+"""The organization, location and job-field trees, and the one "at or below" rule (AP4, AP12)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from talentpool.errors import DomainError
+from talentpool.ids import NodeId
+
+__all__ = ["Dimension", "StructureTree"]
+
+
+class Dimension(enum.Enum):
+    """The three trees a requisition is placed in (AP4)."""
+
+    ORGANIZATION = "organization"
+    LOCATION = "location"
+    JOB_FIELD = "job_field"
+
+
+def _parents(values: Mapping[str, str | None]) -> Mapping[NodeId, NodeId | None]:
+    return {NodeId(k): (None if v is None else NodeId(v)) for k, v in dict(values).items()}
+
+
+@attrs.frozen
+class StructureTree:
+    """One dimension's tree: each node names its parent (roots have none).
+
+    Attributes:
+        dimension: Which tree this is.
+        parents: Node id to parent node id, ``None`` for a root.
+        names: Display names by node id (optional).
+    """
+
+    dimension: Dimension
+    parents: Mapping[NodeId, NodeId | None] = attrs.field(converter=_parents, hash=False)
+    names: Mapping[NodeId, str] = attrs.field(factory=dict, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        for node, parent in self.parents.items():
+            if parent is not None and parent not in self.parents:
+                raise DomainError(f"{self.dimension.value}.{node}", parent, "is not a node")
+        for node in self.parents:
+            self.lineage(node)  # refuses cycles now rather than at query time
+
+    def __contains__(self, node: object) -> bool:
+        return node in self.parents
+
+    def lineage(self, node: NodeId) -> tuple[NodeId, ...]:
+        """Return *node* and its ancestors, nearest first."""
+        out: list[NodeId] = []
+        current: NodeId | None = node
+        while current is not None:
+            if current in out:
+                raise DomainError(f"{self.dimension.value}.{node}", current, "is in a cycle")
+            out.append(current)
+            current = self.parents.get(current)
+        return tuple(out)
+
+    def is_at_or_below(self, node: NodeId | None, selected: Iterable[NodeId]) -> bool:
+        """Return whether *node* is one of *selected* or lies below one of them."""
+        if node is None:
+            return False
+        chosen = frozenset(selected)
+        return any(n in chosen for n in self.lineage(node))
+
+    def expand(self, selected: Iterable[NodeId]) -> frozenset[NodeId]:
+        """Return the nodes "at or below" *selected*: the one structure rule (AP4, AP12).
+
+        A node of this tree is in the result when it or one of its ancestors is
+        selected. A selected node this tree does not hold stays in the result as
+        it is, so it still matches a requisition placed on exactly that node.
+        """
+        chosen = frozenset(selected)
+        below = (n for n in self.parents if any(a in chosen for a in self.lineage(n)))
+        return chosen | frozenset(below)
+
+    def name(self, node: NodeId) -> str:
+        """Return the display name of *node*, or its id."""
+        return self.names.get(node, node)
