@@ -20,9 +20,10 @@ import talentpool
 from talentpool import ports
 
 PACKAGE = Path(talentpool.__file__).resolve().parent
-# Everything but the adapters, the pieces built on them for hosts and demos, and the
-# package facade, which re-exports the in-memory reference for convenience.
-EDGE = {"adapters", "testing", "strategies", "contracts", "demo", "cli", "__init__"}
+# Everything but the adapters, the pieces built on them for hosts and demos (the test
+# kit in testing/: World, strategies, contracts; the demo; the CLI), and the package
+# facade, which re-exports the in-memory reference for convenience.
+EDGE = {"adapters", "testing", "demo", "cli", "__init__"}
 CORE = sorted(
     p
     for p in PACKAGE.rglob("*.py")
@@ -77,7 +78,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("ports", {"ports"}),
     ("services", {"guards", "autopool", "actions", "repooling", "visibility", "micropools"}),
     ("adapters", {"adapters"}),
-    ("testing", {"testing", "strategies", "contracts"}),
+    ("testing", {"testing"}),
     ("cli, demo", {"cli", "demo"}),
     ("facade", {"__init__"}),
 ]

@@ -12,7 +12,7 @@ languages, consent and submissions. Whatever the data:
 * the funnel ends at the total, and every explanation agrees with ``in_pool``.
 
 The strategies are local to this module because they build a whole ``World``;
-value-level strategies belong in :mod:`talentpool.strategies`.
+value-level strategies belong in :mod:`talentpool.testing.strategies`.
 """
 
 from __future__ import annotations

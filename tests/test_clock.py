@@ -25,7 +25,7 @@ from talentpool.clock import (
     within_last_days,
 )
 from talentpool.errors import DomainError
-from talentpool.strategies import aware_datetimes
+from talentpool.testing.strategies import aware_datetimes
 
 PRAGUE = ZoneInfo("Europe/Prague")
 NEW_YORK = ZoneInfo("America/New_York")

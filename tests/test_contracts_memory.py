@@ -1,4 +1,4 @@
-"""ST4, EN4: the in-memory reference adapter passes every contract of :mod:`talentpool.contracts`.
+"""ST4, EN4: the in-memory reference passes every contract of :mod:`talentpool.testing.contracts`.
 
 Each contract is subclassed in one line, after :class:`MemoryStore`, exactly as a
 host's adapter tests do.
@@ -6,8 +6,8 @@ host's adapter tests do.
 
 from __future__ import annotations
 
-from talentpool import contracts
 from talentpool.adapters.memory import MemoryUnitOfWork
+from talentpool.testing import contracts
 
 
 class MemoryStore(contracts.AdapterContract):

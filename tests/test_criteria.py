@@ -36,7 +36,7 @@ from talentpool.criteria import (
 from talentpool.errors import CriteriaError
 from talentpool.geo import DistanceUnit
 from talentpool.ids import NodeId, QuickFilterId
-from talentpool.strategies import criteria
+from talentpool.testing.strategies import criteria
 
 GERMAN = SpeaksLanguage("de")
 CASHIER = Keywords("cashier")

@@ -1,6 +1,6 @@
 """Properties of the criteria engine over random small worlds (EN1, AP4–AP7, EN4, AP14).
 
-The worlds come from :func:`talentpool.strategies.worlds`: candidates around
+The worlds come from :func:`talentpool.testing.strategies.worlds`: candidates around
 Prague with submissions on, just inside and just outside every window the
 vocabulary criteria use. The reference filter below is written from the
 requirements, not from the evaluator: its own word splitting (a hand-made
@@ -48,7 +48,7 @@ from talentpool.geo import DistanceUnit
 from talentpool.model import AccountSettings, Candidate, Dimension, Submission, SubmissionStatus
 from talentpool.ports import CandidateQuery
 from talentpool.results import Ordering, PoolRow, SortKey, sort_rows
-from talentpool.strategies import (
+from talentpool.testing.strategies import (
     STRUCTURES,
     TARGET_ID,
     WorldSpec,

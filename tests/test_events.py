@@ -44,7 +44,7 @@ from talentpool.ids import (
     UserId,
 )
 from talentpool.model import AccessLevel, RepoolingRule, SubmissionStatus, Tag
-from talentpool.strategies import domain_events, json_values, mutated_documents
+from talentpool.testing.strategies import domain_events, json_values, mutated_documents
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 PRAGUE = ZoneInfo("Europe/Prague")

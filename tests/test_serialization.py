@@ -45,7 +45,7 @@ from talentpool.serialization import (
     template_from_dict,
     template_to_dict,
 )
-from talentpool.strategies import (
+from talentpool.testing.strategies import (
     autopool_criteria,
     criteria,
     json_values,

@@ -1,15 +1,18 @@
-"""Test support for hosts and for talentpool's own tests (ST4).
+"""A small account in a few lines, on any store (ST4).
 
-:class:`World` builds a small account on the in-memory reference in a few
-lines: users, requisitions, candidates and their submissions, with a fixed
-clock. Hypothesis strategies live in :mod:`talentpool.strategies`.
+:class:`World` builds users, requisitions, candidates and their submissions
+with a fixed clock. It writes only through the
+:class:`~talentpool.ports.UnitOfWork` protocol, one committed unit of work per
+builder, so it works on the in-memory reference (the default) and on a host's
+own store alike. Hypothesis strategies live in
+:mod:`talentpool.testing.strategies`.
 
 This module needs only the core; the strategies need the ``test`` extra.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -32,6 +35,7 @@ from talentpool.model import (
     User,
     Workflow,
 )
+from talentpool.ports import IdGenerator, UnitOfWork
 
 __all__ = ["DEFAULT_NOW", "World"]
 
@@ -40,21 +44,41 @@ DEFAULT_NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
 class World:
-    """A small account on the in-memory reference, for tests and examples.
+    """A small account on any store, for tests and examples.
 
-    Every builder saves what it makes and returns it. Times are given in days
-    before the clock's "now" so tests read like the rules they check.
+    Every builder saves what it makes, in a unit of work it commits, and
+    returns it. Times are given in days before the clock's "now" so tests read
+    like the rules they check. A store with foreign keys wants what a builder
+    refers to saved first: users before the requisitions they own, candidates
+    and requisitions before their submissions.
 
     Args:
         now: The fixed clock's instant.
+        uow: The store to build in; a new, empty in-memory reference when
+            ``None``. The world saves the account settings into it at once.
+        ids: Where submission ids come from; sequential in-memory ids when
+            ``None``.
         autopool_enabled: Whether the account has automatic candidate pooling on.
     """
 
-    def __init__(self, now: datetime = DEFAULT_NOW, *, autopool_enabled: bool = True) -> None:
+    def __init__(
+        self,
+        now: datetime = DEFAULT_NOW,
+        *,
+        uow: UnitOfWork | None = None,
+        ids: IdGenerator | None = None,
+        autopool_enabled: bool = True,
+    ) -> None:
         self.clock = FixedClock(now)
-        self.uow = MemoryUnitOfWork()
-        self.ids = MemoryIds()
-        self.uow.settings.save(AccountSettings(autopool_enabled=autopool_enabled))
+        self.uow: UnitOfWork = MemoryUnitOfWork() if uow is None else uow
+        self.ids: IdGenerator = MemoryIds() if ids is None else ids
+        self._save(lambda u: u.settings.save(AccountSettings(autopool_enabled=autopool_enabled)))
+
+    def _save(self, write: Callable[[UnitOfWork], None]) -> None:
+        """Make *write* in one unit of work on the store and commit it."""
+        with self.uow:
+            write(self.uow)
+            self.uow.commit()
 
     @property
     def now(self) -> datetime:
@@ -67,8 +91,10 @@ class World:
 
     def settings(self, **changes: bool) -> AccountSettings:
         """Change account settings and return them."""
-        settings = attrs.evolve(self.uow.settings.get(), **changes)
-        self.uow.settings.save(settings)
+        with self.uow:
+            settings = attrs.evolve(self.uow.settings.get(), **changes)
+            self.uow.settings.save(settings)
+            self.uow.commit()
         return settings
 
     def user(
@@ -80,7 +106,7 @@ class World:
     ) -> User:
         """Save and return a user."""
         user = User(UserId(user_id), name or user_id, role, frozenset(permissions))
-        self.uow.users.save(user)
+        self._save(lambda u: u.users.save(user))
         return user
 
     def requisition(
@@ -112,7 +138,7 @@ class World:
             workflow=workflow or Workflow(),
             autopool=autopool,
         )
-        self.uow.requisitions.save(requisition)
+        self._save(lambda u: u.requisitions.save(requisition))
         return requisition
 
     def candidate(
@@ -146,7 +172,7 @@ class World:
             text=text,
             consent=consent,
         )
-        self.uow.candidates.save(candidate)
+        self._save(lambda u: u.candidates.save(candidate))
         return candidate
 
     def apply(
@@ -179,5 +205,5 @@ class World:
             last_activity_at=self.ago(activity),
             expires_at=None if expires_in_days is None else self.ago(-expires_in_days),
         )
-        self.uow.submissions.save(submission)
+        self._save(lambda u: u.submissions.save(submission))
         return submission

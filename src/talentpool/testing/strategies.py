@@ -3,7 +3,8 @@
 Hosts use these to check their own repository implementations against the
 reference ones, and talentpool's own property tests use them. This module
 imports hypothesis, so it needs the ``test`` extra
-(``pip install "talentpool[test]"``); nothing else in the package imports it.
+(``pip install "talentpool[test]"``); in the package only the contracts of
+:mod:`talentpool.testing.contracts` import it.
 
 What there is:
 
@@ -110,7 +111,7 @@ from talentpool.model import (
 )
 from talentpool.ports import UnitOfWork
 from talentpool.results import PoolRow
-from talentpool.testing import DEFAULT_NOW
+from talentpool.testing.world import DEFAULT_NOW
 from talentpool.text import tag_key, words
 
 __all__ = [
@@ -556,7 +557,7 @@ def domain_events(*kinds: type[DomainEvent]) -> st.SearchStrategy[DomainEvent]:
     chosen = kinds or EVENT_TYPES
     missing = [kind.__name__ for kind in chosen if kind not in available]
     if missing:
-        msg = f"no strategy for {', '.join(missing)}; add one to talentpool.strategies."
+        msg = f"no strategy for {', '.join(missing)}; add one to talentpool.testing.strategies."
         raise NotImplementedError(msg)
     return st.one_of([available[kind] for kind in chosen])
 
@@ -679,14 +680,19 @@ class WorldSpec:
         return tuple(s for s in self.submissions if s.candidate_id == candidate_id)
 
     def load(self, uow: UnitOfWork) -> None:
-        """Save the whole world into *uow*'s repositories and commit it."""
+        """Save the whole world into *uow*'s repositories and commit it.
+
+        Everything is saved after what it refers to, so a store with foreign
+        keys takes it: the trees, the candidates, the requisitions (whose pool
+        exclusions name candidates), then the submissions.
+        """
         with uow:
             for tree in self.structures:
                 uow.structures.save(tree)
-            for requisition in (self.target, *self.others):
-                uow.requisitions.save(requisition)
             for candidate in self.candidates:
                 uow.candidates.save(candidate)
+            for requisition in (self.target, *self.others):
+                uow.requisitions.save(requisition)
             for submission in self.submissions:
                 uow.submissions.save(submission)
             uow.commit()

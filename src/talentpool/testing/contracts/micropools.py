@@ -1,0 +1,724 @@
+"""Contracts for the micro-pool ports (ST4, MP1, MP2, MP4, MP7, MP8).
+
+Tag tracking (``uow.subscriptions``), the derived visibility index
+(``uow.visibility``), which must follow every write and every undo,
+notification settings and the notifications each user's bell lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from datetime import datetime, timedelta
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from talentpool.errors import NotFoundError
+from talentpool.ids import CandidateId, NotificationId, RequisitionId, SubmissionId, UserId
+from talentpool.model import (
+    Candidate,
+    Requisition,
+    Share,
+    ShareKind,
+    Submission,
+    Subscription,
+    Tag,
+    User,
+)
+from talentpool.notifications import (
+    DEFAULT_CHANNELS,
+    Notification,
+    NotificationChannel,
+    NotificationSettings,
+    NotificationType,
+)
+from talentpool.ports import UnitOfWork
+from talentpool.testing.contracts.base import (
+    _NOW,
+    _PRAGUE,
+    _STATUSES,
+    AdapterContract,
+    _BoomError,
+    _candidate,
+    _every_store,
+    _requisition,
+    _submission,
+    _user,
+)
+
+__all__ = [
+    "NotificationRepositoryContract",
+    "NotificationSettingsRepositoryContract",
+    "SubscriptionRepositoryContract",
+    "VisibilityIndexContract",
+]
+
+
+# --- micro-pools: subscriptions, the visibility index, notifications (MP) -----------------
+
+
+def _subscription(uid: str, label: str, minutes: int = 0, **changes: Any) -> Subscription:
+    base = Subscription(
+        UserId(uid), Tag(label), _NOW + timedelta(minutes=minutes), UserId("u-admin")
+    )
+    return attrs.evolve(base, **changes)
+
+
+class SubscriptionRepositoryContract(AdapterContract):
+    """``uow.subscriptions``: tag tracking, keyed by user and tag key, read both ways (MP1)."""
+
+    def base(self) -> UnitOfWork:
+        """A store with every user the subscriptions name: u-0 to u-3, u-admin and u-boss."""
+        return self.stored(*(_user(uid) for uid in (*_MP_USERS, "u-3", "u-admin", "u-boss")))
+
+    def test_subscriptions_round_trip_by_tag_key(self) -> None:
+        """A saved subscription reads back equal under any spelling of its tag, label kept."""
+        sub = _subscription("u-1", " Praha ", created_by=None)
+        other = _subscription("u-1", "ｃａｌｌ", 5)
+        uow = self.base()
+        self.commit(uow, lambda u: u.subscriptions.save(sub), lambda u: u.subscriptions.save(other))
+        with uow:
+            got = uow.subscriptions.get(UserId("u-1"), Tag("PRAHA"))
+            assert got == sub
+            assert got.tag.label == "Praha"
+            assert got.created_by is None
+            assert uow.subscriptions.get(UserId("u-1"), Tag("call")) == other
+            with pytest.raises(NotFoundError):
+                uow.subscriptions.get(UserId("u-2"), Tag("praha"))
+            with pytest.raises(NotFoundError):
+                uow.subscriptions.get(UserId("u-1"), Tag("brno"))
+
+    def test_subscriptions_save_replaces_the_one_of_the_same_tag_key(self) -> None:
+        """Saving a user's tag again under another spelling replaces it, in every listing."""
+        uow = self.base()
+        self.store_subscriptions(uow, _subscription("u-1", "praha"))
+        respelled = _subscription("u-1", "PRAHA", 30, created_by=UserId("u-boss"))
+        self.commit(uow, lambda u: u.subscriptions.save(respelled))
+        with uow:
+            assert uow.subscriptions.get(UserId("u-1"), Tag("praha")) == respelled
+            assert list(uow.subscriptions.for_user(UserId("u-1"))) == [respelled]
+            assert [s.tag.label for s in uow.subscriptions] == ["PRAHA"]
+            tracked = dict(uow.subscriptions.tracked(UserId("u-1")))
+            assert list(tracked) == ["praha"]
+            assert tracked["praha"].label == "PRAHA"
+            assert set(uow.subscriptions.trackers(Tag("Praha"))) == {"u-1"}
+            assert len(uow.subscriptions.trackers(Tag("Praha"))) == 1
+
+    def test_subscriptions_remove(self) -> None:
+        """``remove`` forgets it in every listing; an unknown one raises ``NotFoundError``."""
+        uow = self.base()
+        keep = _subscription("u-1", "Brno")
+        self.store_subscriptions(uow, _subscription("u-1", "Praha"), keep)
+        self.store_subscriptions(uow, _subscription("u-2", "Praha"))
+        self.commit(uow, lambda u: u.subscriptions.remove(UserId("u-1"), Tag(" PRAHA")))
+        with uow:
+            with pytest.raises(NotFoundError):
+                uow.subscriptions.get(UserId("u-1"), Tag("praha"))
+            with pytest.raises(NotFoundError):
+                uow.subscriptions.remove(UserId("u-1"), Tag("praha"))
+            with pytest.raises(NotFoundError):
+                uow.subscriptions.remove(UserId("u-404"), Tag("praha"))
+            assert list(uow.subscriptions.for_user(UserId("u-1"))) == [keep]
+            assert list(uow.subscriptions.tracked(UserId("u-1"))) == ["brno"]
+            assert set(uow.subscriptions.trackers(Tag("praha"))) == {"u-2"}
+        self.commit(uow, lambda u: u.subscriptions.remove(UserId("u-2"), Tag("praha")))
+        with uow:
+            assert list(uow.subscriptions.trackers(Tag("praha"))) == []
+            assert list(uow.subscriptions) == [keep]
+
+    def test_subscriptions_listings_are_by_user_and_tag_key(self) -> None:
+        """``for_user`` goes by tag key, iteration by user then key, whatever the saving order."""
+        uow = self.base()
+        subs = [
+            _subscription("u-2", "call"),
+            _subscription("u-1", "Praha"),
+            _subscription("u-1", "brno"),
+            _subscription("u-1", "Call"),
+            _subscription("u-3", "Ábc"),
+        ]
+        self.store_subscriptions(uow, *subs)
+        with uow:
+            assert [s.tag.key for s in uow.subscriptions.for_user(UserId("u-1"))] == [
+                "brno",
+                "call",
+                "praha",
+            ]
+            assert [(s.user_id, s.tag.key) for s in uow.subscriptions] == [
+                ("u-1", "brno"),
+                ("u-1", "call"),
+                ("u-1", "praha"),
+                ("u-2", "call"),
+                ("u-3", "ábc"),
+            ]
+            assert list(uow.subscriptions.for_user(UserId("u-404"))) == []
+            assert dict(uow.subscriptions.tracked(UserId("u-404"))) == {}
+            assert set(uow.subscriptions.trackers(Tag("CALL"))) == {"u-1", "u-2"}
+            assert list(uow.subscriptions.trackers(Tag("python"))) == []
+
+    def test_subscriptions_undone_with_the_unit_of_work(self) -> None:
+        """Saves and removals a block does not commit leave every listing as it was."""
+        uow = self.base()
+        praha = _subscription("u-1", "Praha")
+        self.store_subscriptions(uow, praha)
+        with uow:
+            uow.subscriptions.save(_subscription("u-1", "PRAHA", 9))
+            uow.subscriptions.save(_subscription("u-2", "Praha"))
+            uow.subscriptions.remove(UserId("u-1"), Tag("praha"))
+            uow.subscriptions.save(_subscription("u-1", "Brno"))
+        with uow:
+            assert list(uow.subscriptions) == [praha]
+            assert uow.subscriptions.get(UserId("u-1"), Tag("praha")).tag.label == "Praha"
+            assert dict(uow.subscriptions.tracked(UserId("u-1"))) == {"praha": Tag("Praha")}
+            assert list(uow.subscriptions.tracked(UserId("u-2"))) == []
+            assert set(uow.subscriptions.trackers(Tag("praha"))) == {"u-1"}
+            assert list(uow.subscriptions.trackers(Tag("brno"))) == []
+
+    @_every_store
+    @given(st.data())
+    def test_subscriptions_listings_agree_after_any_writes(self, data: st.DataObject) -> None:
+        """After random saves and removals, committed or not, every read agrees with the rest.
+
+        ``get``, ``for_user``, ``tracked``, ``trackers`` and iteration all answer
+        from the subscriptions as they are, kept or undone with the unit of work.
+        """
+        uow = self.base()
+        kept: dict[tuple[UserId, str], Subscription] = {}
+        for _ in range(data.draw(st.integers(1, 5), label="units of work")):
+            pending = dict(kept)
+            with uow:
+                for _ in range(data.draw(st.integers(1, 4), label="writes")):
+                    uid = UserId(data.draw(st.sampled_from(_MP_USERS), label="user"))
+                    label = data.draw(st.sampled_from(_MP_LABELS), label="tag")
+                    key = (uid, Tag(label).key)
+                    if key in pending and data.draw(st.booleans(), label="remove"):
+                        uow.subscriptions.remove(uid, Tag(label))
+                        del pending[key]
+                    else:
+                        sub = _subscription(uid, label, data.draw(st.integers(0, 9)))
+                        uow.subscriptions.save(sub)
+                        pending[key] = sub
+                    self._assert_subscriptions(uow, pending)
+                if data.draw(st.booleans(), label="commit"):
+                    uow.commit()
+                    kept = pending
+            with uow:
+                self._assert_subscriptions(uow, kept)
+
+    def _assert_subscriptions(
+        self, uow: UnitOfWork, expected: dict[tuple[UserId, str], Subscription]
+    ) -> None:
+        subs = uow.subscriptions
+        assert list(subs) == [expected[k] for k in sorted(expected)]
+        assert [s.tag.label for s in subs] == [expected[k].tag.label for k in sorted(expected)]
+        for uid in (*_MP_USERS, "u-404"):
+            mine = sorted(k for k in expected if k[0] == uid)
+            assert list(subs.for_user(UserId(uid))) == [expected[k] for k in mine]
+            tracked = dict(subs.tracked(UserId(uid)))
+            assert sorted(tracked) == [key for _, key in mine]
+            assert [tracked[key].label for _, key in mine] == [expected[k].tag.label for k in mine]
+        for probe in _MP_PROBES:
+            want = {uid for uid, key in expected if key == probe.key}
+            got = subs.trackers(probe)
+            assert set(got) == want, f"trackers of {probe.label!r}"
+            assert len(got) == len(want), f"trackers of {probe.label!r} repeat a user"
+        for (uid, key), sub in expected.items():
+            assert subs.get(uid, Tag(key.upper())) == sub
+
+    def store_subscriptions(self, uow: UnitOfWork, *subscriptions: Subscription) -> None:
+        """Save *subscriptions* in one committed unit of work."""
+        with uow:
+            for subscription in subscriptions:
+                uow.subscriptions.save(subscription)
+            uow.commit()
+
+
+# The small universe the micro-pool properties draw from: few ids, so writes collide.
+_MP_USERS = ("u-0", "u-1", "u-2")
+_MP_CANDIDATES = ("c-0", "c-1", "c-2", "c-3")
+_MP_REQUISITIONS = ("r-0", "r-1", "r-2")
+_MP_SUBMISSIONS = ("s-0", "s-1", "s-2", "s-3", "s-4")
+# Several spellings of each key; the probes spell each key yet another way, and "python"
+# is never saved.
+_MP_LABELS = ("Praha", " praha", "BRNO", "Brno", "call", "Call ", "ｃａｌｌ")
+_MP_PROBES = (Tag("PRAHA"), Tag("brno"), Tag("CALL"), Tag("Python"))
+
+
+@attrs.define
+class _Data:
+    """What the candidates, requisitions and submissions repositories should hold."""
+
+    candidates: dict[CandidateId, Candidate] = attrs.Factory(dict)
+    requisitions: dict[RequisitionId, Requisition] = attrs.Factory(dict)
+    submissions: dict[SubmissionId, Submission] = attrs.Factory(dict)
+
+    def copy(self) -> _Data:
+        return _Data(dict(self.candidates), dict(self.requisitions), dict(self.submissions))
+
+
+def _read_data(uow: UnitOfWork) -> _Data:
+    return _Data(
+        {c.id: c for c in uow.candidates},
+        {r.id: r for r in uow.requisitions},
+        {s.id: s for s in uow.submissions},
+    )
+
+
+def _expected_shares(data: _Data, uid: UserId, cid: CandidateId) -> set[Share]:
+    """MP2 by brute force: the positions and responses through which *uid* owns *cid*."""
+    out: set[Share] = set()
+    for s in data.submissions.values():
+        if s.candidate_id != cid:
+            continue
+        r = data.requisitions[s.requisition_id]
+        if r.owner_id == uid:
+            out.add(Share(ShareKind.POSITION_OWNED, r.id))
+        if uid in r.shared_with:
+            out.add(Share(ShareKind.POSITION_SHARED, r.id))
+        if uid in s.shared_with:
+            out.add(Share(ShareKind.RESPONSE_SHARED, r.id, s.id))
+    return out
+
+
+def _assert_index_current(uow: UnitOfWork, expected: _Data, where: str) -> None:
+    """The repositories hold *expected*, and the visibility index agrees with what they hold.
+
+    Every disagreement is gathered and reported by one ``assert``, so hypothesis
+    sees one failure to shrink, however many reads disagree.
+    """
+    problems = _index_problems(uow, expected)
+    assert not problems, f"{where}: " + "; ".join(problems)
+
+
+def _differing(got: Mapping[Any, object], want: Mapping[Any, object]) -> list[str]:
+    return sorted(k for k in {*got, *want} if got.get(k) != want.get(k))
+
+
+def _index_problems(uow: UnitOfWork, expected: _Data) -> list[str]:
+    """What the repositories and the index answer that they should not."""
+    data = _read_data(uow)
+    problems = [
+        f"{name} differ at {_differing(got, want)}"
+        for name, got, want in (
+            ("candidates", data.candidates, expected.candidates),
+            ("requisitions", data.requisitions, expected.requisitions),
+            ("submissions", data.submissions, expected.submissions),
+        )
+        if got != want
+    ]
+
+    def check(read: str, got: Collection[object], want: set[Any]) -> None:
+        if set(got) != want or len(got) != len(want):
+            problems.append(f"{read} is {sorted(map(str, got))}, expected {sorted(map(str, want))}")
+
+    index = uow.visibility
+    for probe in _MP_PROBES:
+        want = {c.id for c in data.candidates.values() if probe in c.tags}
+        check(f"tagged({probe.label!r})", index.tagged(probe), want)
+    candidates = sorted({*_MP_CANDIDATES, "c-9", *data.candidates})
+    for uid in map(UserId, (*_MP_USERS, "u-9")):
+        owned: set[CandidateId] = set()
+        for cid in map(CandidateId, candidates):
+            shares = _expected_shares(data, uid, cid)
+            check(f"shares({uid}, {cid})", index.shares(uid, cid), shares)
+            if shares:
+                owned.add(cid)
+        check(f"owned({uid})", index.owned(uid), owned)
+    return problems
+
+
+_TAG_SETS = st.frozensets(st.sampled_from(_MP_LABELS), max_size=3).map(
+    lambda labels: frozenset(Tag(label) for label in labels)
+)
+_USER_SETS = st.frozensets(st.sampled_from(_MP_USERS).map(UserId), max_size=2)
+_OWNERS = st.none() | st.sampled_from(_MP_USERS).map(UserId)
+
+
+@st.composite
+def _mp_write(draw: st.DrawFn, data: _Data) -> Candidate | Requisition | Submission:
+    """One write a manager makes: retag a candidate, reassign a position, share or move a response.
+
+    Submissions keep one per candidate and requisition (AP9), as a database's
+    unique constraint would demand.
+    """
+    kind = draw(st.sampled_from(("candidate", "requisition", "submission")))
+    if kind == "submission":
+        sid = SubmissionId(draw(st.sampled_from(_MP_SUBMISSIONS)))
+        taken = {(s.candidate_id, s.requisition_id) for s in data.submissions.values()}
+        old = data.submissions.get(sid)
+        if old is not None:
+            taken.discard((old.candidate_id, old.requisition_id))
+        free = [(c, r) for c in sorted(data.candidates) for r in sorted(data.requisitions)]
+        free = [pair for pair in free if pair not in taken]
+        if free:
+            cid, rid = draw(st.sampled_from(free))
+            if old is not None and draw(st.booleans()):  # share or unshare in place
+                cid, rid = old.candidate_id, old.requisition_id
+            return _submission(
+                sid,
+                cid,
+                rid,
+                draw(st.integers(0, 9)),
+                status=draw(_STATUSES),
+                shared_with=draw(_USER_SETS),
+            )
+        kind = "candidate"
+    if kind == "candidate":
+        candidate = draw(st.sampled_from((*_MP_CANDIDATES, "c-new")))
+        return _candidate(candidate, tags=draw(_TAG_SETS))
+    requisition = draw(st.sampled_from((*_MP_REQUISITIONS, "r-new")))
+    return _requisition(requisition, owner_id=draw(_OWNERS), shared_with=draw(_USER_SETS))
+
+
+def _record(data: _Data, write: Candidate | Requisition | Submission) -> None:
+    """Record in *data* what *write* leaves in the repositories."""
+    if isinstance(write, Candidate):
+        data.candidates[write.id] = write
+    elif isinstance(write, Requisition):
+        data.requisitions[write.id] = write
+    else:
+        data.submissions[write.id] = write
+
+
+def _apply(uow: UnitOfWork, data: _Data, write: Candidate | Requisition | Submission) -> None:
+    """Make *write* through the repositories (``add`` for a new submission) and record it."""
+    if isinstance(write, Candidate):
+        uow.candidates.save(write)
+    elif isinstance(write, Requisition):
+        uow.requisitions.save(write)
+    elif write.id in data.submissions:
+        uow.submissions.save(write)
+    else:
+        uow.submissions.add(write)
+    _record(data, write)
+
+
+_ENDINGS = ("commit", "leave", "raise", "rollback then commit")
+
+
+class VisibilityIndexContract(AdapterContract):
+    """``uow.visibility``: always what the candidates, submissions and requisitions say (MP2, MP4).
+
+    The index is derived: tagged candidates per tag key, shares per user and
+    candidate, owned candidates per user. Whatever the adapter keeps to answer
+    fast must follow every write made through the repositories, and every undo.
+    """
+
+    def test_visibility_of_an_empty_store_is_empty(self) -> None:
+        """Nothing is tagged or owned before anything is saved."""
+        uow = self.make_uow()
+        with uow:
+            assert list(uow.visibility.tagged(Tag("praha"))) == []
+            assert list(uow.visibility.owned(UserId("u-1"))) == []
+            assert list(uow.visibility.shares(UserId("u-1"), CandidateId("c-1"))) == []
+
+    def test_visibility_shares_name_each_position_and_response(self) -> None:
+        """Owning a position, a shared position and a shared response are three shares."""
+        u1, u2 = UserId("u-1"), UserId("u-2")
+        uow = self.stored(
+            _user("u-1"),
+            _user("u-2"),
+            _candidate("c-1", tags=frozenset({Tag("Praha")})),
+            _candidate("c-2"),
+            _requisition("r-1", owner_id=u1, shared_with=frozenset({u2})),
+            _requisition("r-2", shared_with=frozenset({u1})),
+            _submission("s-1", "c-1", "r-1", 3),
+            _submission("s-2", "c-1", "r-2", 2, shared_with=frozenset({u1, u2})),
+        )
+        with uow:
+            v = uow.visibility
+            assert set(v.shares(u1, CandidateId("c-1"))) == {
+                Share(ShareKind.POSITION_OWNED, RequisitionId("r-1")),
+                Share(ShareKind.POSITION_SHARED, RequisitionId("r-2")),
+                Share(ShareKind.RESPONSE_SHARED, RequisitionId("r-2"), SubmissionId("s-2")),
+            }
+            assert set(v.shares(u2, CandidateId("c-1"))) == {
+                Share(ShareKind.POSITION_SHARED, RequisitionId("r-1")),
+                Share(ShareKind.RESPONSE_SHARED, RequisitionId("r-2"), SubmissionId("s-2")),
+            }
+            assert list(v.shares(u1, CandidateId("c-2"))) == []
+            assert set(v.owned(u1)) == {"c-1"}
+            assert set(v.tagged(Tag(" PRAHA"))) == {"c-1"}
+
+    def test_visibility_follows_a_moved_submission_and_an_undone_one(self) -> None:
+        """Moving a response to another position moves the shares; an undone move leaves them."""
+        u1 = UserId("u-1")
+        uow = self.stored(
+            _user("u-1"),
+            _candidate("c-1"),
+            _requisition("r-1", owner_id=u1),
+            _requisition("r-2"),
+            _submission("s-1", "c-1", "r-1", 3),
+        )
+        moved = _submission("s-1", "c-1", "r-2", 3)
+        with uow:
+            uow.submissions.save(moved)
+            assert list(uow.visibility.owned(u1)) == []
+        with uow:
+            assert set(uow.visibility.owned(u1)) == {"c-1"}
+        self.commit(uow, lambda u: u.submissions.save(moved))
+        with uow:
+            assert list(uow.visibility.owned(u1)) == []
+            assert list(uow.visibility.shares(u1, CandidateId("c-1"))) == []
+
+    @_every_store
+    @given(st.data())
+    def test_visibility_index_stays_current(self, data: st.DataObject) -> None:
+        """MP4: after every write, commit, rollback and nested block, the index is recomputable.
+
+        Random units of work retag candidates, create them, change positions'
+        owners and shares, add, share, unshare and move responses; each ends by
+        committing, by being left, by an exception, or by ``rollback`` and a
+        commit, and some hold a nested block that commits or fails. After every
+        write and every block, the repositories hold what was kept and the index
+        answers exactly what a brute-force recomputation from them says.
+        """
+        uow = self.make_uow()
+        kept = _Data()
+        initial = [
+            *(User(UserId(uid), uid) for uid in _MP_USERS),
+            *(
+                _requisition(rid, owner_id=data.draw(_OWNERS), shared_with=data.draw(_USER_SETS))
+                for rid in _MP_REQUISITIONS
+            ),
+            *(_candidate(cid, tags=data.draw(_TAG_SETS)) for cid in _MP_CANDIDATES),
+        ]
+        self.store(uow, *initial)
+        for item in initial:
+            if isinstance(item, Candidate | Requisition):
+                _record(kept, item)
+        with uow:
+            _assert_index_current(uow, kept, "after loading")
+        for step in range(data.draw(st.integers(1, 6), label="units of work")):
+            kept = self._one_unit(uow, kept, data, step)
+            with uow:
+                _assert_index_current(uow, kept, f"after unit {step}")
+
+    def _one_unit(self, uow: UnitOfWork, kept: _Data, data: st.DataObject, step: int) -> _Data:
+        """Run one random unit of work on *uow*; return what it leaves kept."""
+        ending = data.draw(st.sampled_from(_ENDINGS), label=f"ending {step}")
+        nested = data.draw(st.sampled_from((None, "commit", "raise")), label=f"nested {step}")
+        where = f"unit {step}"
+        pending = kept.copy()
+        with _raises_if(ending == "raise"), uow:
+            self._writes(uow, pending, data, where)
+            if nested is not None:
+                inner = pending.copy()
+                with _raises_if(nested == "raise"), uow:
+                    self._writes(uow, inner, data, f"{where}, nested")
+                    if nested == "raise":
+                        raise _BoomError
+                    uow.commit()
+                if nested == "commit":
+                    pending = inner
+                _assert_index_current(uow, pending, f"{where}, after the nested block")
+            if ending == "rollback then commit":
+                uow.rollback()
+                pending = kept.copy()
+                _assert_index_current(uow, pending, f"{where}, after rollback")
+                self._writes(uow, pending, data, f"{where}, after rollback")
+            if ending == "raise":
+                raise _BoomError
+            if ending != "leave":
+                uow.commit()
+        return kept if ending in ("leave", "raise") else pending
+
+    def _writes(self, uow: UnitOfWork, into: _Data, data: st.DataObject, where: str) -> None:
+        """Make one to three random writes, checking the index after each."""
+        for _ in range(data.draw(st.integers(1, 3), label="writes")):
+            write = data.draw(_mp_write(into), label="write")
+            _apply(uow, into, write)
+            _assert_index_current(uow, into, f"{where}, after saving {write!r}")
+
+
+def _raises_if(expected: bool) -> AbstractContextManager[object]:
+    """Expect a ``_BoomError`` out of the block, or nothing."""
+    return pytest.raises(_BoomError) if expected else nullcontext()
+
+
+class NotificationSettingsRepositoryContract(AdapterContract):
+    """``uow.notification_settings``: every channel on until a user changes one (MP8)."""
+
+    def base(self) -> UnitOfWork:
+        """A store with the users whose settings the tests save: u-1, u-2 and u-other."""
+        return self.stored(_user("u-1"), _user("u-2"), _user("u-other"))
+
+    def test_notification_settings_default_to_every_channel_on(self) -> None:
+        """A user who never changed a switch has the defaults: every channel on."""
+        uow = self.base()
+        self.commit(
+            uow,
+            lambda u: u.notification_settings.save(
+                NotificationSettings(UserId("u-other"), {_NEW_IN_POOL_EMAIL: False})
+            ),
+        )
+        with uow:
+            got = uow.notification_settings.get(UserId("u-1"))
+        assert got == NotificationSettings(UserId("u-1"))
+        assert got.user_id == "u-1"
+        for kind in NotificationType:
+            for channel in NotificationChannel:
+                assert got.is_on(channel, kind), f"{channel} of {kind} is off by default"
+                assert DEFAULT_CHANNELS[kind][channel]
+
+    def test_notification_settings_read_back_what_was_saved(self) -> None:
+        """Saved switches read back equal, per user; a later save replaces them."""
+        uow = self.base()
+        quiet = (
+            NotificationSettings(UserId("u-1"))
+            .with_channel(NotificationChannel.EMAIL, False)
+            .with_channel(NotificationChannel.SLACK, False)
+        )
+        loud = NotificationSettings(UserId("u-2")).with_channel(NotificationChannel.EMAIL, True)
+        self.commit(
+            uow,
+            lambda u: u.notification_settings.save(quiet),
+            lambda u: u.notification_settings.save(loud),
+        )
+        with uow:
+            got = uow.notification_settings.get(UserId("u-1"))
+            assert got == quiet
+            assert dict(got.choices) == dict(quiet.choices)
+            assert not got.is_on(NotificationChannel.EMAIL)
+            assert not got.is_on(NotificationChannel.SLACK)
+            assert got.is_on(NotificationChannel.MOBILE_PUSH)
+            assert uow.notification_settings.get(UserId("u-2")) == loud
+        push_off = NotificationSettings(UserId("u-1")).with_channel(
+            NotificationChannel.MOBILE_PUSH, False
+        )
+        self.commit(uow, lambda u: u.notification_settings.save(push_off))
+        with uow:
+            got = uow.notification_settings.get(UserId("u-1"))
+            assert got == push_off
+            assert got.is_on(NotificationChannel.EMAIL)
+
+    def test_notification_settings_undone_with_the_unit_of_work(self) -> None:
+        """A save the block does not commit leaves the earlier settings, or the defaults."""
+        uow = self.base()
+        quiet = NotificationSettings(UserId("u-1")).with_channel(NotificationChannel.EMAIL, False)
+        self.commit(uow, lambda u: u.notification_settings.save(quiet))
+        with uow:
+            uow.notification_settings.save(NotificationSettings(UserId("u-1")))
+            uow.notification_settings.save(quiet.with_channel(NotificationChannel.SLACK, False))
+            uow.notification_settings.save(attrs.evolve(quiet, user_id=UserId("u-2")))
+        with uow:
+            assert uow.notification_settings.get(UserId("u-1")) == quiet
+            assert uow.notification_settings.get(UserId("u-2")) == NotificationSettings(
+                UserId("u-2")
+            )
+
+
+_NEW_IN_POOL_EMAIL = (NotificationType.NEW_CANDIDATE_IN_MICRO_POOL, NotificationChannel.EMAIL)
+
+
+def _notification(nid: str, uid: str, when: datetime, **changes: Any) -> Notification:
+    base = Notification(
+        NotificationId(nid),
+        UserId(uid),
+        NotificationType.NEW_CANDIDATE_IN_MICRO_POOL,
+        when,
+        CandidateId("c-1"),
+        "Eva Nováková",
+        (Tag("Praha"),),
+    )
+    return attrs.evolve(base, **changes)
+
+
+class NotificationRepositoryContract(AdapterContract):
+    """``uow.notifications``: what each user's bell lists, oldest first (MP7)."""
+
+    def base(self) -> UnitOfWork:
+        """A store with the users and candidates the notifications name: u-1, u-2, c-1, c-7."""
+        return self.stored(_user("u-1"), _user("u-2"), _candidate("c-1"), _candidate("c-7"))
+
+    def test_notifications_round_trip_every_field(self) -> None:
+        """A saved notification reads back equal: micro-pools in order, labels and channels kept."""
+        full = _notification(
+            "n-1",
+            "u-1",
+            datetime(2026, 3, 30, 9, 0, 0, 123_456, tzinfo=_PRAGUE),
+            candidate_id=CandidateId("c-7"),
+            candidate_name="Ľubomír Kováč",
+            micro_pools=(Tag(" Praha "), Tag("ｃａｌｌ")),
+            actor_id=UserId("u-2"),
+            channels=(NotificationChannel.BELL, NotificationChannel.EMAIL),
+        )
+        uow = self.base()
+        self.commit(uow, lambda u: u.notifications.save(full))
+        with uow:
+            (got,) = uow.notifications.for_user(UserId("u-1"))
+            assert got == full
+            assert [t.label for t in got.micro_pools] == ["Praha", "ｃａｌｌ"]
+            assert got.created_at == full.created_at
+            assert list(uow.notifications) == [full]
+
+    def test_notifications_per_user_oldest_first_ties_in_saving_order(self) -> None:
+        """``for_user`` goes by instant (any zone), and equal instants keep the saving order.
+
+        Ids run against time whether compared as text or as numbers.
+        """
+        nine_utc = datetime(2026, 3, 30, 7, 0, tzinfo=_NOW.tzinfo)
+        same_in_prague = nine_utc.astimezone(_PRAGUE)
+        saved = [
+            _notification("n-9", "u-1", nine_utc + timedelta(minutes=5)),
+            _notification("n-10", "u-1", same_in_prague),
+            _notification("n-2", "u-1", nine_utc),
+            _notification("n-8", "u-1", datetime(2026, 3, 30, 8, 30, tzinfo=_PRAGUE)),
+            _notification("n-3", "u-2", nine_utc - timedelta(days=1)),
+            _notification("n-4", "u-1", same_in_prague),
+        ]
+        uow = self.base()
+        self.commit(uow, *(lambda u, n=n: u.notifications.save(n) for n in saved))
+        with uow:
+            assert [n.id for n in uow.notifications.for_user(UserId("u-1"))] == [
+                "n-8",  # 06:30 UTC
+                "n-10",
+                "n-2",
+                "n-4",
+                "n-9",
+            ]
+            assert [n.id for n in uow.notifications.for_user(UserId("u-2"))] == ["n-3"]
+            assert list(uow.notifications.for_user(UserId("u-404"))) == []
+            assert [n.id for n in uow.notifications] == ["n-3", "n-8", "n-10", "n-2", "n-4", "n-9"]
+
+    def test_notifications_save_replaces(self) -> None:
+        """Saving under a known id replaces the notification instead of adding one."""
+        first = _notification("n-1", "u-1", _NOW)
+        uow = self.base()
+        self.commit(uow, lambda u: u.notifications.save(first))
+        emailed = attrs.evolve(
+            first, channels=(NotificationChannel.BELL, NotificationChannel.EMAIL)
+        )
+        self.commit(uow, lambda u: u.notifications.save(emailed))
+        with uow:
+            assert list(uow.notifications.for_user(UserId("u-1"))) == [emailed]
+            assert list(uow.notifications) == [emailed]
+
+    def test_notifications_moved_to_another_user_leave_the_first(self) -> None:
+        """A notification saved again for another user is listed under that user only."""
+        first = _notification("n-1", "u-1", _NOW)
+        moved = attrs.evolve(first, user_id=UserId("u-2"))
+        uow = self.base()
+        self.commit(uow, lambda u: u.notifications.save(first))
+        self.commit(uow, lambda u: u.notifications.save(moved))
+        with uow:
+            assert list(uow.notifications.for_user(UserId("u-1"))) == []
+            assert list(uow.notifications.for_user(UserId("u-2"))) == [moved]
+            assert list(uow.notifications) == [moved]
+
+    def test_notifications_undone_with_the_unit_of_work(self) -> None:
+        """Notifications saved in a block that does not commit are not listed anywhere."""
+        first = _notification("n-1", "u-1", _NOW)
+        uow = self.base()
+        self.commit(uow, lambda u: u.notifications.save(first))
+        with uow:
+            uow.notifications.save(_notification("n-2", "u-1", _NOW - timedelta(days=1)))
+            uow.notifications.save(_notification("n-3", "u-2", _NOW))
+            uow.notifications.save(attrs.evolve(first, candidate_name="Jana"))
+        with uow:
+            assert list(uow.notifications.for_user(UserId("u-1"))) == [first]
+            assert list(uow.notifications.for_user(UserId("u-2"))) == []
+            assert list(uow.notifications) == [first]
