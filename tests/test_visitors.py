@@ -47,8 +47,8 @@ def test_en1_every_visitor_covers_every_kind_of_its_family() -> None:
     families = {CriterionVisitor: CRITERION_KINDS, BoundVisitor: BOUND_KINDS}
     visitors = _subclasses(Visitor) - set(families)
     names = {v.__name__ for v in visitors}
-    # the walks the design names: matcher, explainer, writer, reader, bind, nowhere
-    assert {"Matcher", "Explainer", "_Writer", "_Reader", "_Binder", "_Nowhere"} <= names
+    # the walks the design names: matcher, explainer, writer, reader, bind, nowhere, strategies
+    assert {"Matcher", "Explainer", "_Writer", "_Reader", "_Binder", "_Nowhere", "_Drawer"} <= names
     for visitor in visitors:
         assert visitor.kinds, visitor.__name__
         assert missing_kinds(visitor) == [], visitor.__name__

@@ -638,6 +638,15 @@ class Visitor(Generic[R]):
         method: Callable[[Any], R] = getattr(self, self.prefix + node.kind)
         return method(node)
 
+    def for_kind(self, kind: str) -> Callable[..., R]:
+        """Return this walk's method for *kind*: for walks that start from a kind, not a node.
+
+        The JSON reader (which reads a document naming its kind) and the
+        hypothesis strategies (which draw a node of each kind) dispatch this way.
+        """
+        method: Callable[..., R] = getattr(self, self.prefix + kind)
+        return method
+
 
 def missing_kinds(visitor: type[Visitor[Any]]) -> list[str]:
     """Return the kinds of *visitor*'s family that it has no method for, in family order."""

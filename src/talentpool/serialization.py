@@ -376,8 +376,7 @@ class _Reader(Visitor[Criterion]):
 
     def read(self, kind: str) -> Criterion:
         """Read the body of a node of *kind*."""
-        method: Callable[[], Criterion] = getattr(self, self.prefix + kind)
-        return method()
+        return self.for_kind(kind)()
 
     def _only(self, *required: str) -> Mapping[str, Json]:
         return _fields(self._body, self._path, required)

@@ -42,7 +42,9 @@ import attrs
 from hypothesis import strategies as st
 
 from talentpool.criteria import (
+    CRITERION_KINDS,
     EVERYONE,
+    LEAF_TYPES,
     MAX_WINDOW_DAYS,
     AutopoolCriteria,
     ConsentValid,
@@ -59,6 +61,7 @@ from talentpool.criteria import (
     ResidenceWithin,
     SpeaksLanguage,
     SubmissionsInStructure,
+    Visitor,
     all_of,
     any_of,
     not_,
@@ -285,42 +288,106 @@ def _radius_leaves(vocabulary: bool) -> st.SearchStrategy[ResidenceWithin]:
     return st.builds(ResidenceWithin, distance, st.sampled_from(DistanceUnit))
 
 
+class _Drawer(Visitor[st.SearchStrategy[Criterion]]):
+    """Draws a criterion of each kind: one ``draw_<kind>`` per kind a tree can hold (EN1).
+
+    A walk of the criteria family that starts from a kind rather than a node, so
+    a new kind of criterion cannot be left out of the generated trees.
+    """
+
+    kinds = CRITERION_KINDS
+    prefix = "draw_"
+
+    def __init__(
+        self, vocabulary: bool, children: st.SearchStrategy[Criterion] | None = None
+    ) -> None:
+        self._vocabulary = vocabulary
+        self._children = children
+
+    def draw(self, kind: str) -> st.SearchStrategy[Criterion]:
+        """Return a strategy for nodes of *kind*."""
+        return self.for_kind(kind)()
+
+    def _group(self) -> st.SearchStrategy[list[Criterion]]:
+        children = self._children if self._children is not None else st.just(EVERYONE)
+        return st.lists(children, min_size=1, max_size=4)
+
+    def draw_everyone(self) -> st.SearchStrategy[Criterion]:
+        return st.just(EVERYONE)
+
+    def draw_all(self) -> st.SearchStrategy[Criterion]:
+        return self._group().map(lambda cs: all_of(*cs))
+
+    def draw_any(self) -> st.SearchStrategy[Criterion]:
+        return self._group().map(lambda cs: any_of(cs[0], *cs[1:]))
+
+    def draw_not(self) -> st.SearchStrategy[Criterion]:
+        children = self._children if self._children is not None else st.just(EVERYONE)
+        return children.map(not_)
+
+    def _days(self) -> st.SearchStrategy[int]:
+        return st.sampled_from(_WINDOWS) if self._vocabulary else _days()
+
+    def draw_keywords(self) -> st.SearchStrategy[Criterion]:
+        if self._vocabulary:
+            return st.sampled_from(KEYWORDS).map(Keywords)
+        return _keyword_text().map(Keywords)
+
+    def draw_tag(self) -> st.SearchStrategy[Criterion]:
+        if self._vocabulary:
+            return st.sampled_from(TAG_LABELS).map(HasTag)
+        return st.text(min_size=1, max_size=20).filter(lambda s: bool(tag_key(s))).map(HasTag)
+
+    def draw_language(self) -> st.SearchStrategy[Criterion]:
+        if self._vocabulary:
+            return st.sampled_from(LANGUAGES).map(SpeaksLanguage)
+        return _non_blank_text().map(SpeaksLanguage)
+
+    def draw_field(self) -> st.SearchStrategy[Criterion]:
+        if self._vocabulary:
+            return st.sampled_from(sorted(FIELD_VALUES)).flatmap(
+                lambda name: st.sampled_from(FIELD_VALUES[name]).map(
+                    lambda value: FieldEquals(name, value)
+                )
+            )
+        return st.builds(FieldEquals, _non_blank_text(), _non_blank_text())
+
+    def draw_exclude_in_selection_process(self) -> st.SearchStrategy[Criterion]:
+        return st.just(ExcludeInSelectionProcess())
+
+    def draw_profile_language_matches_requisition(self) -> st.SearchStrategy[Criterion]:
+        return st.just(ProfileLanguageMatchesRequisition())
+
+    def draw_exclude_expired_submissions(self) -> st.SearchStrategy[Criterion]:
+        return st.just(ExcludeExpiredSubmissions())
+
+    def draw_exclude_rejected_within(self) -> st.SearchStrategy[Criterion]:
+        return self._days().map(ExcludeRejectedWithin)
+
+    def draw_exclude_hired_within(self) -> st.SearchStrategy[Criterion]:
+        return self._days().map(ExcludeHiredWithin)
+
+    def draw_radius(self) -> st.SearchStrategy[Criterion]:
+        return _radius_leaves(self._vocabulary)
+
+    def draw_structure(self) -> st.SearchStrategy[Criterion]:
+        return _structure_leaves(self._vocabulary)
+
+    def draw_consent_valid(self) -> st.SearchStrategy[Criterion]:
+        return st.just(ConsentValid())
+
+
+_LEAF_KINDS = tuple(t.kind for t in LEAF_TYPES)
+
+
 def leaves(*, vocabulary: bool = False) -> st.SearchStrategy[Criterion]:
     """Any single criterion: advanced-search leaves and every leaf of the basic set.
 
     With ``vocabulary=True`` the values come from the vocabulary generated worlds
     use; otherwise they are arbitrary valid values (any text, any radius).
     """
-    if vocabulary:
-        keywords = st.sampled_from(KEYWORDS).map(Keywords)
-        tags = st.sampled_from(TAG_LABELS).map(HasTag)
-        languages = st.sampled_from(LANGUAGES).map(SpeaksLanguage)
-        fields = st.sampled_from(sorted(FIELD_VALUES)).flatmap(
-            lambda name: st.sampled_from(FIELD_VALUES[name]).map(
-                lambda value: FieldEquals(name, value)
-            )
-        )
-        days: st.SearchStrategy[int] = st.sampled_from(_WINDOWS)
-    else:
-        keywords = _keyword_text().map(Keywords)
-        tags = st.text(min_size=1, max_size=20).filter(lambda s: bool(tag_key(s))).map(HasTag)
-        languages = _non_blank_text().map(SpeaksLanguage)
-        fields = st.builds(FieldEquals, _non_blank_text(), _non_blank_text())
-        days = _days()
-    return st.one_of(
-        keywords,
-        tags,
-        languages,
-        fields,
-        st.just(ExcludeInSelectionProcess()),
-        st.just(ProfileLanguageMatchesRequisition()),
-        st.just(ExcludeExpiredSubmissions()),
-        days.map(ExcludeRejectedWithin),
-        days.map(ExcludeHiredWithin),
-        _radius_leaves(vocabulary),
-        _structure_leaves(vocabulary),
-        st.just(ConsentValid()),
-    )
+    drawer = _Drawer(vocabulary)
+    return st.one_of(*(drawer.draw(kind) for kind in _LEAF_KINDS))
 
 
 def criteria(*, vocabulary: bool = False, max_leaves: int = 8) -> st.SearchStrategy[Criterion]:
@@ -332,12 +399,8 @@ def criteria(*, vocabulary: bool = False, max_leaves: int = 8) -> st.SearchStrat
     """
 
     def compose(children: st.SearchStrategy[Criterion]) -> st.SearchStrategy[Criterion]:
-        group = st.lists(children, min_size=1, max_size=4)
-        return st.one_of(
-            group.map(lambda cs: all_of(*cs)),
-            group.map(lambda cs: any_of(cs[0], *cs[1:])),
-            children.map(not_),
-        )
+        drawer = _Drawer(vocabulary, children)
+        return st.one_of(drawer.draw("all"), drawer.draw("any"), drawer.draw("not"))
 
     return st.recursive(leaves(vocabulary=vocabulary), compose, max_leaves=max_leaves)
 
