@@ -53,7 +53,14 @@ from talentpool.model import (
     User,
 )
 from talentpool.notifications import Notification, NotificationSettings
-from talentpool.queries import CandidateDatabaseQuery, CandidatePage, CandidateQuery, ListingPage
+from talentpool.queries import (
+    CandidateDatabaseQuery,
+    CandidatePage,
+    CandidateQuery,
+    ListingPage,
+    ResponsesPage,
+    ResponsesQuery,
+)
 
 __all__ = [
     "AttachmentRepository",
@@ -68,6 +75,8 @@ __all__ = [
     "QuickFilterRepository",
     "RepoolingRuleRepository",
     "RequisitionRepository",
+    "ResponsesPage",
+    "ResponsesQuery",
     "SettingsRepository",
     "StructureRepository",
     "SubmissionRepository",
@@ -143,6 +152,10 @@ class SubmissionRepository(Protocol):
 
     def for_requisition(self, requisition_id: RequisitionId) -> Sequence[Submission]:
         """Return the requisition's submissions, oldest first."""
+        ...
+
+    def responses(self, query: ResponsesQuery) -> ResponsesPage:
+        """Answer the "Candidates on positions" view: a page of responses and the total (MP3)."""
         ...
 
     def idle(self, before: datetime) -> Sequence[Application]:

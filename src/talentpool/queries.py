@@ -10,7 +10,9 @@ in-memory reference from its indexes:
 * :class:`CandidateDatabaseQuery` — the candidate database as one viewer sees it
   (MP2, MP5, MP6): their scope (the whole database, or what they own plus their
   micro-pools), one micro-pool, a criterion, full text, order and page, answered
-  with a :class:`ListingPage` or ids alone.
+  with a :class:`ListingPage` or ids alone;
+* :class:`ResponsesQuery` — the "Candidates on positions" view (MP3): the
+  responses of the candidates a viewer owns, answered with a :class:`ResponsesPage`.
 
 Each query knows how it binds (:meth:`CandidateQuery.bound`,
 :meth:`CandidateDatabaseQuery.bound`): the one lowering into a bound tree that
@@ -41,8 +43,8 @@ from talentpool.engine import (
     universe,
 )
 from talentpool.errors import CriteriaError, DomainError
-from talentpool.ids import CandidateId, UserId
-from talentpool.model import Candidate, Dimension, Requisition, StructureTree, Tag
+from talentpool.ids import CandidateId, RequisitionId, UserId
+from talentpool.model import Application, Candidate, Dimension, Requisition, StructureTree, Tag
 from talentpool.results import MAX_RESULTS, Ordering, PoolRow
 from talentpool.validators import aware, boolean, limit, offset
 
@@ -53,6 +55,8 @@ __all__ = [
     "ListingOrder",
     "ListingPage",
     "ListingSortKey",
+    "ResponsesPage",
+    "ResponsesQuery",
     "Viewer",
 ]
 
@@ -268,3 +272,40 @@ class ListingPage:
     def candidate_ids(self) -> tuple[CandidateId, ...]:
         """The ids, in order."""
         return tuple(c.id for c in self.candidates)
+
+
+# --- candidates on positions -------------------------------------------------------------
+
+
+@attrs.frozen
+class ResponsesQuery:
+    """The responses of the candidates a viewer owns: the "Candidates on positions" view (MP3).
+
+    A tag share shows nothing here: only candidates the viewer owns (every
+    candidate, for a viewer who sees the whole database) appear. Rows come
+    newest response first, ties by submission id.
+
+    Attributes:
+        viewer: Who looks; their tracked tags do not matter here.
+        requisition_id: Only the responses to this position, if given.
+        limit: At most this many rows; ``None`` for all, ``0`` for the total alone.
+        offset: Rows to skip first.
+    """
+
+    viewer: Viewer = attrs.field(validator=_viewer)
+    requisition_id: RequisitionId | None = None
+    limit: int | None = attrs.field(default=None, validator=limit)
+    offset: int = attrs.field(default=0, validator=offset)
+
+
+@attrs.frozen
+class ResponsesPage:
+    """One page of responses and the exact total.
+
+    Attributes:
+        rows: Each response's candidate and the response with its requisition, in order.
+        total: How many responses matched.
+    """
+
+    rows: tuple[tuple[Candidate, Application], ...]
+    total: int

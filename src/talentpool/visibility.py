@@ -62,20 +62,18 @@ from __future__ import annotations
 
 import contextlib
 import enum
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 import attrs
 
-from talentpool.clock import Clock
+from talentpool.clock import Clock, utc
 from talentpool.criteria import (
     EVERYONE,
     Criterion,
-    Everyone,
 )
-from talentpool.engine import EvaluationContext, bind, matches
+from talentpool.engine import EvaluationContext, bind
 from talentpool.errors import (
-    DomainError,
     NotFoundError,
     PermissionDeniedError,
 )
@@ -84,8 +82,6 @@ from talentpool.model import (
     AccessLevel,
     Attachment,
     Candidate,
-    CandidateRecord,
-    Dimension,
     Permission,
     Rejection,
     Requisition,
@@ -99,6 +95,7 @@ from talentpool.model import (
     response_shares,
 )
 from talentpool.ports import UnitOfWork
+from talentpool.queries import CandidateDatabaseQuery, ListingOrder, ResponsesQuery, Viewer
 
 __all__ = [
     "AccessDecision",
@@ -465,13 +462,6 @@ def _check_database_criterion(criterion: Criterion, now: datetime) -> None:
     bind(criterion, EvaluationContext(None, now))
 
 
-def _page_bounds(limit: int | None, offset: int) -> None:
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
-        raise DomainError("limit", limit, "must be a whole number >= 0 or None")
-    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-        raise DomainError("offset", offset, "must be a whole number >= 0")
-
-
 class Visibility:
     """Access decisions, projections and listings over a unit of work (MP2–MP6).
 
@@ -548,14 +538,20 @@ class Visibility:
 
     def visible_candidates(self, user_id: UserId) -> frozenset[CandidateId]:
         """Return every candidate the user may see: owned ones and those in their micro-pools."""
+        with self._uow:
+            query = CandidateDatabaseQuery(self.viewer(user_id), self._clock.now())
+            return self._uow.candidates.search_ids(query)
+
+    def viewer(self, user_id: UserId, tracked: Iterable[str] | None = None) -> Viewer:
+        """Return how far *user_id* sees: the whole database, or what they own and track.
+
+        *tracked* replaces the tag keys they track, to ask what a subscription
+        change would do before it is saved (EN5).
+        """
         uow = self._uow
-        with uow:
-            if sees_whole_database(uow.users.get(user_id)):
-                return frozenset(c.id for c in uow.candidates)
-            out = set(uow.visibility.owned(user_id))
-            for tag in uow.subscriptions.tracked(user_id).values():
-                out.update(uow.visibility.tagged(tag))
-            return frozenset(out)
+        user = uow.users.get(user_id)
+        keys = uow.subscriptions.tracked(user_id).keys() if tracked is None else tracked
+        return Viewer(user_id, sees_whole_database(user), frozenset(keys))
 
     # --- projections -------------------------------------------------------------------
 
@@ -564,8 +560,11 @@ class Visibility:
         return PermissionDeniedError(msg)
 
     def _applications(self, candidate_id: CandidateId) -> list[tuple[Submission, Requisition]]:
-        subs = self._uow.submissions.for_candidate(candidate_id)
-        return [(s, self._uow.requisitions.get(s.requisition_id)) for s in subs]
+        record = self._uow.candidates.record(candidate_id)
+        apps = sorted(
+            record.applications, key=lambda a: (utc(a.submission.submitted_at), a.submission.id)
+        )
+        return [(a.submission, a.requisition) for a in apps]
 
     def _shared_attachments(self, candidate_id: CandidateId) -> tuple[SharedAttachment, ...]:
         out = []
@@ -648,48 +647,28 @@ class Visibility:
 
     # --- listings ------------------------------------------------------------------------
 
-    def _context(self) -> EvaluationContext:
-        trees = {d: t for d in Dimension if (t := self._uow.structures.tree(d)) is not None}
-        return EvaluationContext(None, self._clock.now(), trees)
-
-    def _decisions(
-        self, user_id: UserId, micro_pool: Tag | str | None
-    ) -> list[tuple[Candidate, AccessDecision]]:
-        uow = self._uow
-        user = uow.users.get(user_id)
-        tracked = uow.subscriptions.tracked(user_id)
+    def _query(
+        self,
+        user_id: UserId,
+        criterion: Criterion,
+        *,
+        micro_pool: Tag | str | None,
+        text: str | None,
+        order: ListingOrder | None,
+        limit: int | None,
+        offset: int,
+    ) -> CandidateDatabaseQuery:
+        now = self._clock.now()
+        _check_database_criterion(criterion, now)
+        viewer = self.viewer(user_id)
+        tag = None
         if micro_pool is not None:
             tag = micro_pool if isinstance(micro_pool, Tag) else Tag(micro_pool)
-            if tag.key not in tracked:
+            if tag.key not in viewer.tracked:
                 raise NotFoundError("micro-pool", f"{user_id}/{tag.label}")
-            ids: Collection[CandidateId] = uow.visibility.tagged(tag)
-        else:
-            ids = self.visible_candidates(user_id)
-        out = []
-        for cid in ids:
-            candidate = uow.candidates.get(cid)
-            decision = decide_access(
-                user, cid, candidate.tags, uow.visibility.shares(user_id, cid), tracked
-            )
-            if decision.sees_candidate:
-                out.append((candidate, decision))
-        return out
-
-    def _passes(
-        self,
-        criterion: Criterion,
-        candidate: Candidate,
-        decision: AccessDecision,
-        ctx: EvaluationContext,
-    ) -> bool:
-        if isinstance(criterion, Everyone):
-            return True
-        if decision.owns:
-            record = self._uow.candidates.record(candidate.id)
-        else:
-            # A tag share sees no response data, so filters read none either.
-            record = CandidateRecord(candidate, ())
-        return matches(criterion, record, ctx)
+        return CandidateDatabaseQuery(
+            viewer, now, criterion, tag, text, order or ListingOrder(), limit, offset
+        )
 
     def candidates(
         self,
@@ -697,32 +676,42 @@ class Visibility:
         criterion: Criterion = EVERYONE,
         *,
         micro_pool: Tag | str | None = None,
+        text: str | None = None,
+        order: ListingOrder | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> CandidatesPage:
         """List the user's candidate database, or one of their micro-pools (MP5, MP6).
 
-        *criterion* combines with the listing by AND: keywords, tags, languages,
-        fields, consent and submission criteria alike. Opening *micro_pool* keeps
-        the candidates in that micro-pool; it raises ``NotFoundError`` if the user
-        does not track that tag. Rows are projections for the viewer's access
-        level, newest candidate first (ties by id); *limit* and *offset* page
-        them, and the total counts every match.
+        *criterion* and the full-text *text* combine with the listing by AND:
+        keywords, tags, languages, fields, consent and submission criteria alike.
+        Opening *micro_pool* keeps the candidates in that micro-pool; it raises
+        ``NotFoundError`` if the user does not track that tag. Rows are
+        projections for the viewer's access level, newest candidate first (ties
+        by id) unless *order* says otherwise; *limit* and *offset* page them, and
+        the total counts every match. The store answers the whole query in one
+        call, so a page costs the same whatever the size of the database.
         """
-        with self._uow:
-            _check_database_criterion(criterion, self._clock.now())
-            _page_bounds(limit, offset)
-            ctx = self._context()
-            hits = [
-                (c, d)
-                for c, d in self._decisions(user_id, micro_pool)
-                if self._passes(criterion, c, d, ctx)
-            ]
-            hits.sort(key=lambda cd: cd[0].id)
-            hits.sort(key=lambda cd: cd[0].created_at, reverse=True)
-            end = None if limit is None else offset + limit
-            rows = [self._row(c, d) for c, d in hits[offset:end]]
-            return CandidatesPage(rows, len(hits))
+        uow = self._uow
+        with uow:
+            query = self._query(
+                user_id,
+                criterion,
+                micro_pool=micro_pool,
+                text=text,
+                order=order,
+                limit=limit,
+                offset=offset,
+            )
+            found = uow.candidates.search(query)
+            user = uow.users.get(user_id)
+            tracked = uow.subscriptions.tracked(user_id)
+            rows = []
+            for candidate in found.candidates:
+                shares = uow.visibility.shares(user_id, candidate.id)
+                decision = decide_access(user, candidate.id, candidate.tags, shares, tracked)
+                rows.append(self._row(candidate, decision))
+            return CandidatesPage(rows, found.total)
 
     def count(
         self,
@@ -730,42 +719,36 @@ class Visibility:
         criterion: Criterion = EVERYONE,
         *,
         micro_pool: Tag | str | None = None,
+        text: str | None = None,
     ) -> int:
         """Return how many candidates :meth:`candidates` would list."""
         with self._uow:
-            _check_database_criterion(criterion, self._clock.now())
-            if isinstance(criterion, Everyone) and micro_pool is not None:
-                tag = micro_pool if isinstance(micro_pool, Tag) else Tag(micro_pool)
-                if tag.key not in self._uow.subscriptions.tracked(user_id):
-                    raise NotFoundError("micro-pool", f"{user_id}/{tag.label}")
-                return len(self._uow.visibility.tagged(tag))
-            return self.candidates(user_id, criterion, micro_pool=micro_pool, limit=0).total
+            query = self._query(
+                user_id, criterion, micro_pool=micro_pool, text=text, order=None, limit=0, offset=0
+            )
+            return self._uow.candidates.search(query).total
 
     def candidates_on_positions(
-        self, user_id: UserId, requisition_id: RequisitionId | None = None
+        self,
+        user_id: UserId,
+        requisition_id: RequisitionId | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> tuple[CandidateOnPosition, ...]:
         """List the "Candidates on positions" view: responses of candidates the user owns (MP3).
 
         Newest response first (ties by submission id); only the responses to
-        *requisition_id* when given. Candidates the user sees only through a tag
-        share never appear.
+        *requisition_id* when given; *limit* and *offset* page them. Candidates
+        the user sees only through a tag share never appear.
         """
-        uow = self._uow
-        with uow:
-            user = uow.users.get(user_id)
-            if sees_whole_database(user):
-                owned: Iterable[CandidateId] = [c.id for c in uow.candidates]
-            else:
-                owned = list(uow.visibility.owned(user_id))
-            rows = []
-            for cid in owned:
-                candidate = uow.candidates.get(cid)
-                for s, r in self._applications(cid):
-                    if requisition_id is None or r.id == requisition_id:
-                        rows.append(CandidateOnPosition(candidate, _response(s, r)))
-            rows.sort(key=lambda row: row.response.submission_id)
-            rows.sort(key=lambda row: row.response.submitted_at, reverse=True)
-            return tuple(rows)
+        with self._uow:
+            query = ResponsesQuery(self.viewer(user_id, ()), requisition_id, limit, offset)
+            found = self._uow.submissions.responses(query)
+            return tuple(
+                CandidateOnPosition(c, _response(a.submission, a.requisition))
+                for c, a in found.rows
+            )
 
 
 def _response(s: Submission, r: Requisition) -> Response:

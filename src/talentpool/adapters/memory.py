@@ -46,7 +46,13 @@ from talentpool.adapters.memory_micropools import (
     MemorySubscriptions,
     MemoryVisibilityIndex,
 )
-from talentpool.adapters.reference import listing_matches, listing_page, pool_matches, pool_page
+from talentpool.adapters.reference import (
+    listing_matches,
+    listing_page,
+    pool_matches,
+    pool_page,
+    responses_page,
+)
 from talentpool.clock import utc
 from talentpool.criteria import QuickFilter
 from talentpool.errors import ConflictError, NotFoundError
@@ -74,7 +80,14 @@ from talentpool.model import (
     Submission,
     User,
 )
-from talentpool.queries import CandidateDatabaseQuery, CandidatePage, CandidateQuery, ListingPage
+from talentpool.queries import (
+    CandidateDatabaseQuery,
+    CandidatePage,
+    CandidateQuery,
+    ListingPage,
+    ResponsesPage,
+    ResponsesQuery,
+)
 
 __all__ = ["MemoryIds", "MemoryUnitOfWork"]
 
@@ -154,6 +167,12 @@ class _Tables:
         # micro-pools: subscriptions, notifications and the visibility index (MP2, PF3)
         self.access = AccessTables()
 
+    def record(self, candidate: Candidate) -> CandidateRecord:
+        """Return *candidate* with every submission and its requisition."""
+        subs = (self.submissions[s] for s in self.subs_by_candidate.get(candidate.id, ()))
+        apps = tuple(Application(s, self.requisitions[s.requisition_id]) for s in subs)
+        return CandidateRecord(candidate, apps)
+
 
 class MemoryCandidates:
     """Candidates in memory; answers pool queries with the core's evaluator."""
@@ -176,10 +195,7 @@ class MemoryCandidates:
         return self._record(self.get(candidate_id))
 
     def _record(self, candidate: Candidate) -> CandidateRecord:
-        t = self._t
-        subs = (t.submissions[s] for s in t.subs_by_candidate.get(candidate.id, ()))
-        apps = tuple(Application(s, t.requisitions[s.requisition_id]) for s in subs)
-        return CandidateRecord(candidate, apps)
+        return self._t.record(candidate)
 
     def _records(self, ids: Iterable[CandidateId] | None = None) -> Iterator[CandidateRecord]:
         t = self._t
@@ -308,6 +324,16 @@ class MemorySubmissions:
         return sorted(
             (self._t.submissions[i] for i in ids), key=lambda s: (utc(s.submitted_at), s.id)
         )
+
+    def responses(self, query: ResponsesQuery) -> ResponsesPage:
+        """Answer the "Candidates on positions" view from the ownership index."""
+        t = self._t
+        viewer = query.viewer
+        if viewer.whole_database:
+            ids: Iterable[CandidateId] = t.candidates
+        else:
+            ids = t.access.shares.get(viewer.user_id, {})
+        return responses_page(query, (t.record(t.candidates[i]) for i in ids))
 
     def idle(self, before: datetime) -> Sequence[Application]:
         """Return the open submissions last active before *before*, by submission id."""

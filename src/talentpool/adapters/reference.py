@@ -10,14 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from talentpool.clock import utc
 from talentpool.engine import Matcher
 from talentpool.engine.evaluate import Owned
 from talentpool.ids import CandidateId
 from talentpool.model import Candidate, CandidateRecord, Dimension, StructureTree
-from talentpool.queries import CandidateDatabaseQuery, CandidatePage, CandidateQuery, ListingPage
+from talentpool.queries import (
+    CandidateDatabaseQuery,
+    CandidatePage,
+    CandidateQuery,
+    ListingPage,
+    ResponsesPage,
+    ResponsesQuery,
+)
 from talentpool.results import make_row, page, sort_rows
 
-__all__ = ["listing_matches", "listing_page", "pool_matches", "pool_page"]
+__all__ = [
+    "listing_matches",
+    "listing_page",
+    "pool_matches",
+    "pool_page",
+    "responses_page",
+]
 
 Trees = Mapping[Dimension, StructureTree]
 
@@ -71,6 +85,25 @@ def listing_page(
     hits = listing_matches(query, trees, records, owned)
     end = None if query.limit is None else query.offset + query.limit
     return ListingPage(tuple(hits[query.offset : end]), len(hits))
+
+
+def responses_page(query: ResponsesQuery, owned: Iterable[CandidateRecord]) -> ResponsesPage:
+    """Return the page of responses of the *owned* candidates' records (MP3).
+
+    *owned* holds the records of the candidates the viewer owns (every candidate
+    for a viewer who sees the whole database).
+    """
+    wanted = query.requisition_id
+    rows = [
+        (r.candidate, a)
+        for r in owned
+        for a in r.applications
+        if wanted is None or a.requisition.id == wanted
+    ]
+    rows.sort(key=lambda row: row[1].submission.id)
+    rows.sort(key=lambda row: utc(row[1].submission.submitted_at), reverse=True)
+    end = None if query.limit is None else query.offset + query.limit
+    return ResponsesPage(tuple(rows[query.offset : end]), len(rows))
 
 
 def _id(candidate: Candidate) -> CandidateId:
