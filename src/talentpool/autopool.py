@@ -52,7 +52,6 @@ from talentpool.model import (
     Attachment,
     Candidate,
     CandidateRecord,
-    Dimension,
     Permission,
     Requisition,
     RequisitionTemplate,
@@ -518,8 +517,7 @@ class Autopooling:
         return all_of(*self._terms(requisition, criteria))
 
     def _context(self, requisition: Requisition) -> EvaluationContext:
-        trees = {d: t for d in Dimension if (t := self._uow.structures.tree(d)) is not None}
-        return EvaluationContext(requisition, self._clock.now(), trees)
+        return EvaluationContext(requisition, self._clock.now(), self._uow.structures.trees())
 
     def results(
         self,
@@ -613,8 +611,7 @@ class Autopooling:
         def members(criterion: Criterion | None) -> frozenset[CandidateId]:
             if criterion is None:
                 return frozenset()
-            query = CandidateQuery(requisition, now, criterion, limit=None)
-            return frozenset(r.candidate_id for r in self._uow.candidates.find(query).rows)
+            return self._uow.candidates.find_ids(CandidateQuery(requisition, now, criterion))
 
         proposed = self._pool(requisition, criteria)
         check_configuration(proposed, requisition)

@@ -51,7 +51,7 @@ derived from current data and needs no service call (MP4).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 import attrs
@@ -85,7 +85,8 @@ from talentpool.notifications import (
     channels_for,
 )
 from talentpool.ports import IdGenerator, UnitOfWork
-from talentpool.visibility import AccessLevel, Visibility, decide_access
+from talentpool.queries import CandidateDatabaseQuery
+from talentpool.visibility import AccessLevel, Visibility
 
 __all__ = [
     "MicroPoolFolder",
@@ -186,6 +187,15 @@ def _by_key(tags: Iterable[Tag]) -> list[Tag]:
     return sorted(tags, key=lambda t: t.key)
 
 
+def _by_tag(trackers: Mapping[UserId, Sequence[Tag]]) -> dict[str, list[tuple[UserId, Tag]]]:
+    """Turn "who tracks which of these tags" around: tag key to (user, tag as they track it)."""
+    out: dict[str, list[tuple[UserId, Tag]]] = {}
+    for user_id in sorted(trackers):
+        for pool in trackers[user_id]:
+            out.setdefault(pool.key, []).append((user_id, pool))
+    return out
+
+
 class MicroPools:
     """Tag tracking, micro-pool folders, tagging with notifications, and audited grants.
 
@@ -267,6 +277,7 @@ class MicroPools:
                     reason=f"{admin_id} set up tracking of tag {tag.label!r} for {user_id}",
                 )
             )
+            owned = self._owned_among(user_id, tag)
             for cid in sorted(uow.visibility.tagged(tag)):
                 self._share_event(
                     TagShareGranted,
@@ -276,6 +287,7 @@ class MicroPools:
                     user_id=user_id,
                     candidate_id=cid,
                     micro_pool=tag,
+                    level_after=AccessLevel.OWNER if cid in owned else AccessLevel.TAG_SHARE,
                     reason=f"{cid} carries tag {tag.label!r}, which {admin_id} "
                     f"subscribed {user_id} to",
                 )
@@ -304,7 +316,13 @@ class MicroPools:
                     reason=f"{admin_id} removed tracking of tag {tracked_as.label!r} for {user_id}",
                 )
             )
+            owned = self._owned_among(user_id, tag)
+            still = self._visible_among(user_id, tag)
             for cid in sorted(uow.visibility.tagged(tag)):
+                if cid in owned:
+                    left = AccessLevel.OWNER
+                else:
+                    left = AccessLevel.TAG_SHARE if cid in still else AccessLevel.NONE
                 self._share_event(
                     TagShareRevoked,
                     TagShareCause.UNSUBSCRIBED,
@@ -313,6 +331,7 @@ class MicroPools:
                     user_id=user_id,
                     candidate_id=cid,
                     micro_pool=tracked_as,
+                    level_after=left,
                     reason=f"{admin_id} removed {user_id}'s tracking of tag "
                     f"{tracked_as.label!r}, which {cid} carries",
                 )
@@ -329,8 +348,15 @@ class MicroPools:
         candidate_id: CandidateId,
         micro_pool: Tag,
         reason: str,
+        level_after: AccessLevel | None = None,
     ) -> None:
-        """Record that *user_id* gained or lost a tag share, with the level left (MP9)."""
+        """Record that *user_id* gained or lost a tag share, with the level left (MP9).
+
+        *level_after* is the user's access level once the change is saved; it is
+        looked up when not given (one user and one candidate: a tag change).
+        """
+        if level_after is None:
+            level_after = self._visibility.level(user_id, candidate_id)
         self._uow.events.append(
             event(
                 occurred_at=now,
@@ -339,10 +365,24 @@ class MicroPools:
                 candidate_id=candidate_id,
                 micro_pool=micro_pool,
                 cause=cause,
-                level_after=self._visibility.level(user_id, candidate_id),
+                level_after=level_after,
                 reason=reason,
             )
         )
+
+    def _among(self, user_id: UserId, tag: Tag, tracked: Iterable[str]) -> frozenset[CandidateId]:
+        """The candidates carrying *tag* that *user_id* sees when tracking *tracked* (one query)."""
+        viewer = self._visibility.viewer(user_id, tracked)
+        query = CandidateDatabaseQuery(viewer, self._clock.now(), HasTag(tag.label))
+        return self._uow.candidates.search_ids(query)
+
+    def _owned_among(self, user_id: UserId, tag: Tag) -> frozenset[CandidateId]:
+        """The candidates carrying *tag* that *user_id* owns, whatever they track."""
+        return self._among(user_id, tag, ())
+
+    def _visible_among(self, user_id: UserId, tag: Tag) -> frozenset[CandidateId]:
+        """The candidates carrying *tag* that *user_id* sees with the tags they track now."""
+        return self._among(user_id, tag, self._uow.subscriptions.tracked(user_id).keys())
 
     def subscriptions(self, user_id: UserId) -> tuple[Subscription, ...]:
         """Return the tags *user_id* tracks, by tag key."""
@@ -356,7 +396,7 @@ class MicroPools:
             self._administrator(admin_id, "change tag tracking")
             tag = _tag(tag)
             uow = self._uow
-            user = uow.users.get(user_id)
+            uow.users.get(user_id)
             before = dict(uow.subscriptions.tracked(user_id))
             if subscribing == (tag.key in before):
                 if not subscribing:
@@ -367,16 +407,12 @@ class MicroPools:
                 after[tag.key] = tag
             else:
                 del after[tag.key]
-            gaining, losing, members = [], [], sorted(uow.visibility.tagged(tag))
-            for cid in members:
-                tags = uow.candidates.get(cid).tags
-                shares = uow.visibility.shares(user_id, cid)
-                was = decide_access(user, cid, tags, shares, before).sees_candidate
-                will = decide_access(user, cid, tags, shares, after).sees_candidate
-                if will and not was:
-                    gaining.append(cid)
-                elif was and not will:
-                    losing.append(cid)
+            members = sorted(uow.visibility.tagged(tag))
+            # With the tag tracked every member is seen; who is seen without it gains or loses
+            # nothing. One query, whatever the number of members.
+            without = self._among(user_id, tag, before if subscribing else after)
+            unseen = [cid for cid in members if cid not in without]
+            gaining, losing = (unseen, []) if subscribing else ([], unseen)
             return SubscriptionDryRun(user_id, tag, subscribing, gaining, losing, members)
 
     def dry_run_subscribe(
@@ -402,10 +438,8 @@ class MicroPools:
         with uow:
             uow.users.get(user_id)
             tracked = uow.subscriptions.tracked(user_id)
-            return tuple(
-                MicroPoolFolder(tracked[key], len(uow.visibility.tagged(tracked[key])))
-                for key in sorted(tracked)
-            )
+            counts = uow.visibility.tag_counts(tuple(tracked.values()))
+            return tuple(MicroPoolFolder(tracked[key], counts[key]) for key in sorted(tracked))
 
     def folder(self, user_id: UserId, tag: Tag | str) -> MicroPoolFolder:
         """Return one of *user_id*'s micro-pools; ``NotFoundError`` if they do not track it."""
@@ -415,7 +449,7 @@ class MicroPools:
             if tag.key not in tracked:
                 raise NotFoundError("micro-pool", f"{user_id}/{tag.label}")
             mine = tracked[tag.key]
-            return MicroPoolFolder(mine, len(self._uow.visibility.tagged(mine)))
+            return MicroPoolFolder(mine, self._uow.visibility.tag_counts((mine,))[mine.key])
 
     # --- tagging (MP7, MP9) ------------------------------------------------------------------
 
@@ -512,9 +546,9 @@ class MicroPools:
     def _left(self, candidate: Candidate, removed: frozenset[Tag], actor_id: UserId | None) -> None:
         uow, now = self._uow, self._clock.now()
         by = actor_id or "the system"
+        tracking = _by_tag(uow.subscriptions.trackers_of(removed))
         for tag in _by_key(removed):
-            for user_id in sorted(uow.subscriptions.trackers(tag)):
-                pool = uow.subscriptions.tracked(user_id)[tag.key]
+            for user_id, pool in tracking.get(tag.key, ()):
                 self._share_event(
                     TagShareRevoked,
                     TagShareCause.UNTAGGED,
@@ -536,10 +570,9 @@ class MicroPools:
     ) -> list[Notification]:
         """Record the grants of *added* tags and raise one notification per tracker."""
         uow, now = self._uow, self._clock.now()
-        entered: dict[UserId, list[Tag]] = {}
-        for tag in _by_key(added):
-            for user_id in uow.subscriptions.trackers(tag):
-                entered.setdefault(user_id, []).append(uow.subscriptions.tracked(user_id)[tag.key])
+        entered = {
+            u: list(pools) for u, pools in uow.subscriptions.trackers_of(tuple(added)).items()
+        }
         if not entered:
             return []
         by = actor_id or "the system"

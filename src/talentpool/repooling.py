@@ -46,6 +46,7 @@ from datetime import datetime
 import attrs
 
 from talentpool.clock import Clock, days_between, utc, window_start
+from talentpool.engine import expand_structure
 from talentpool.errors import NotFoundError
 from talentpool.events import RepoolingRuleRemoved, RepoolingRuleSaved, SubmissionInactivated
 from talentpool.guards import require_administrator, require_autopool_enabled
@@ -87,24 +88,16 @@ def rule_covers(
 
     The submission's status must be one the rule names, and in every dimension
     the rule restricts, the requisition's node must be a selected node or lie
-    below one (compared directly when the account has no tree for it).
+    below one: the structure rule criteria use too
+    (:meth:`~talentpool.model.StructureTree.expand`).
     """
     if submission.status not in rule.statuses:
         return False
-    for dimension in Dimension:
-        chosen = rule.selected(dimension)
-        if not chosen:
-            continue
-        node = requisition.node(dimension)
-        tree = structures.get(dimension)
-        if node is None:
-            return False
-        if tree is None or node not in tree:
-            if node not in chosen:
-                return False
-        elif not tree.is_at_or_below(node, chosen):
-            return False
-    return True
+    return all(
+        requisition.node(dim) in expand_structure(rule.selected(dim), dim, structures)
+        for dim in Dimension
+        if rule.selected(dim)
+    )
 
 
 @attrs.frozen
@@ -242,38 +235,37 @@ class Repooling:
 
     # --- the job ----------------------------------------------------------------------
 
-    def _plan(self, now: datetime) -> tuple[RepoolingChange, ...]:
+    def _plan(self, now: datetime) -> list[tuple[RepoolingChange, Submission]]:
+        """Every change a run at *now* makes, with the submission it changes.
+
+        One query reads the open submissions idle beyond the shortest window of
+        any rule; only those can change, whatever the size of the database.
+        """
         rules = sorted(self._uow.repooling_rules, key=lambda r: (r.inactive_after_days, r.id))
         if not rules:
-            return ()
-        trees = {d: t for d in Dimension if (t := self._uow.structures.tree(d)) is not None}
-        requisitions: dict[RequisitionId, Requisition] = {}
-        changes: list[RepoolingChange] = []
-        for submission in self._uow.submissions:
-            if not submission.status.is_open:
-                continue
-            rid = submission.requisition_id
-            if rid not in requisitions:
-                requisitions[rid] = self._uow.requisitions.get(rid)
+            return []
+        trees = self._uow.structures.trees()
+        changes: list[tuple[RepoolingChange, Submission]] = []
+        for app in self._uow.submissions.idle(window_start(now, rules[0].inactive_after_days)):
+            submission, requisition = app.submission, app.requisition
             for rule in rules:
                 if idle_beyond(submission, rule.inactive_after_days, now) and rule_covers(
-                    rule, submission, requisitions[rid], trees
+                    rule, submission, requisition, trees
                 ):
-                    changes.append(
-                        RepoolingChange(
-                            submission_id=submission.id,
-                            candidate_id=submission.candidate_id,
-                            requisition_id=rid,
-                            rule_id=rule.id,
-                            rule_name=rule.name,
-                            inactive_after_days=rule.inactive_after_days,
-                            idle_days=days_between(submission.last_activity_at, now),
-                            last_activity_at=submission.last_activity_at,
-                            previous_status=submission.status,
-                        )
+                    change = RepoolingChange(
+                        submission_id=submission.id,
+                        candidate_id=submission.candidate_id,
+                        requisition_id=requisition.id,
+                        rule_id=rule.id,
+                        rule_name=rule.name,
+                        inactive_after_days=rule.inactive_after_days,
+                        idle_days=days_between(submission.last_activity_at, now),
+                        last_activity_at=submission.last_activity_at,
+                        previous_status=submission.status,
                     )
+                    changes.append((change, submission))
                     break
-        return tuple(changes)
+        return changes
 
     def preview(self, admin_id: UserId) -> RepoolingReport:
         """Say which submissions a run now would set Inactive, writing nothing (administrators)."""
@@ -281,7 +273,7 @@ class Repooling:
             self._require_enabled()
             require_administrator(self._uow.users, admin_id, "preview repooling")
             now = self._clock.now()
-            return RepoolingReport(now, self._plan(now), applied=False)
+            return RepoolingReport(now, tuple(c for c, _ in self._plan(now)), applied=False)
 
     def run(self, actor_id: UserId | None = None) -> RepoolingReport:
         """Set every idle submission a rule covers Inactive; return what changed.
@@ -295,9 +287,8 @@ class Repooling:
             if actor_id is not None:
                 require_administrator(self._uow.users, actor_id, "run the repooling job")
             now = self._clock.now()
-            changes = self._plan(now)
-            for change in changes:
-                submission = self._uow.submissions.get(change.submission_id)
+            plan = self._plan(now)
+            for change, submission in plan:
                 self._uow.submissions.save(
                     attrs.evolve(
                         submission, status=SubmissionStatus.INACTIVE, status_changed_at=now
@@ -323,4 +314,4 @@ class Repooling:
                     )
                 )
             self._uow.commit()
-        return RepoolingReport(now, changes)
+        return RepoolingReport(now, tuple(c for c, _ in plan))
