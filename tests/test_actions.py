@@ -440,7 +440,7 @@ def test_match_and_reject_of_a_candidate_already_on_the_requisition_is_a_conflic
 
 
 class _FailingRequisitions:
-    """The memory requisitions, failing on save: a write that breaks midway through an action."""
+    """The memory requisitions, failing to write the pool exclusion: a write that breaks midway."""
 
     def __init__(self, inner: object) -> None:
         self._inner = inner
@@ -448,7 +448,7 @@ class _FailingRequisitions:
     def __getattr__(self, name: str) -> object:
         return getattr(self._inner, name)
 
-    def save(self, requisition: object) -> None:
+    def exclude_from_pool(self, requisition_id: object, candidate_id: object) -> None:
         raise OSError("disk full")
 
 

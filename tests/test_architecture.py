@@ -51,7 +51,7 @@ def test_the_core_imports_no_adapter(path: Path) -> None:
 
 def test_the_core_is_not_empty() -> None:
     names = {p.name for p in CORE}
-    assert {"autopool.py", "criteria.py", "evaluate.py", "bind.py", "ports.py", "model.py"} <= names
+    assert {"autopool.py", "criteria.py", "evaluate.py", "bind.py", "common.py", "model.py"} <= names
 
 
 def test_ports_are_protocols() -> None:
@@ -150,9 +150,35 @@ def test_there_is_no_import_cycle() -> None:
         visit(module, ())
 
 
-def test_the_ports_import_no_evaluator() -> None:
-    imported = _runtime_imports(PACKAGE / "ports.py")
+@pytest.mark.parametrize("path", sorted((PACKAGE / "ports").rglob("*.py")), ids=_module)
+def test_the_ports_import_no_evaluator(path: Path) -> None:
+    imported = _runtime_imports(path)
     assert {m for m in imported if m.startswith("talentpool.engine")} == set()
+
+
+def test_each_feature_has_its_own_store() -> None:
+    """ST1: a host using one feature implements only that feature's ports."""
+    from talentpool.ports import AutopoolStore, MicroPoolStore, UnitOfWork
+
+    def members(proto: type) -> set[str]:
+        return {n for n in vars(proto) if not n.startswith("_")}
+
+    autopool, micro = members(AutopoolStore), members(MicroPoolStore)
+    assert {"repooling_rules", "quick_filters", "templates"} <= autopool - micro
+    assert {"subscriptions", "visibility", "notifications"} <= micro - autopool
+    assert UnitOfWork.__mro__[1:3] == (AutopoolStore, MicroPoolStore)
+
+
+def test_host_owned_data_is_read_only_in_the_ports() -> None:
+    """ST1: users, trees, attachments and requisitions are read; only fixtures write them."""
+    from talentpool import ports
+
+    for proto in (ports.UserRepository, ports.StructureRepository, ports.AttachmentRepository):
+        assert "save" not in dir(proto), proto.__name__
+    assert "save" not in dir(ports.RequisitionRepository)
+    # the library's own fields of a requisition are the only writes
+    writes = {"add", "set_autopool", "exclude_from_pool"}
+    assert writes <= set(dir(ports.RequisitionRepository))
 
 
 @pytest.mark.parametrize("path", sorted((PACKAGE / "adapters").rglob("*.py")), ids=_module)

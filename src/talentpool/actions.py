@@ -63,7 +63,7 @@ from talentpool.model import (
     User,
     Workflow,
 )
-from talentpool.ports import IdGenerator, UnitOfWork
+from talentpool.ports import AutopoolStore, IdGenerator
 
 __all__ = ["AutopoolActions", "validate_rejection"]
 
@@ -125,7 +125,7 @@ class AutopoolActions:
         ids: Where the new submission's id comes from.
     """
 
-    def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, uow: AutopoolStore, clock: Clock, ids: IdGenerator) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
@@ -269,8 +269,7 @@ class AutopoolActions:
                 rejection=rejection,
             )
             self._uow.submissions.add(submission)
-            excluded = requisition.pool_exclusions | {candidate_id}
-            self._uow.requisitions.save(attrs.evolve(requisition, pool_exclusions=excluded))
+            self._uow.requisitions.exclude_from_pool(requisition.id, candidate_id)
             why = "; ".join(filter(None, (", ".join(rejection.motives), rejection.comment)))
             reason = f"matched and rejected from the autopool of {requisition.title!r}" + (
                 f": {why}" if why else ""

@@ -57,7 +57,7 @@ from talentpool.model import (
     RequisitionTemplate,
     SubmissionStatus,
 )
-from talentpool.ports import CandidateQuery, UnitOfWork
+from talentpool.ports import AutopoolStore, CandidateQuery
 from talentpool.results import MAX_RESULTS, Ordering, PoolRow, SortKey
 
 __all__ = [
@@ -299,7 +299,7 @@ class Autopooling:
         clock: Where "now" comes from.
     """
 
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: AutopoolStore, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
@@ -415,8 +415,7 @@ class Autopooling:
             before = self._uow.requisitions.get(requisition_id)
             if criteria is not None:
                 check_configuration(criteria.criterion(), before)
-            requisition = attrs.evolve(before, autopool=criteria)
-            self._uow.requisitions.save(requisition)
+            requisition = self._uow.requisitions.set_autopool(requisition_id, criteria)
             self._record(
                 AutopoolCriteriaSaved,
                 user_id,
@@ -470,7 +469,7 @@ class Autopooling:
                 created_at=self._clock.now(),
                 **fields,
             )
-            self._uow.requisitions.save(requisition)
+            self._uow.requisitions.add(requisition)
             self._record(
                 RequisitionOpened,
                 actor_id,

@@ -9,14 +9,16 @@ Switching an account setting is audited here too.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import attrs
 
 from talentpool.clock import Clock
 from talentpool.errors import DomainError, FeatureDisabledError, PermissionDeniedError
-from talentpool.events import AccountSettingChanged
+from talentpool.events import AccountSettingChanged, EventLog
 from talentpool.ids import UserId
 from talentpool.model import AccountSettings, Permission, User
-from talentpool.ports import SettingsRepository, UnitOfWork, UserRepository
+from talentpool.ports import SettingsRepository, Transaction, UserRepository
 
 __all__ = [
     "require_administrator",
@@ -55,8 +57,27 @@ def require_permission(
     return user
 
 
+class SettingsStore(Transaction, Protocol):
+    """**Protocol:** what switching a setting needs: users, settings, the audit trail."""
+
+    @property
+    def users(self) -> UserRepository:
+        """The users."""
+        ...
+
+    @property
+    def settings(self) -> SettingsRepository:
+        """The account settings."""
+        ...
+
+    @property
+    def events(self) -> EventLog:
+        """The audit trail."""
+        ...
+
+
 def switch_setting(
-    uow: UnitOfWork, clock: Clock, admin_id: UserId, *, setting: str, enabled: bool, label: str
+    uow: SettingsStore, clock: Clock, admin_id: UserId, *, setting: str, enabled: bool, label: str
 ) -> AccountSettings:
     """Switch one boolean account setting as an administrator, with its audit event.
 

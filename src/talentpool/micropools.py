@@ -84,7 +84,7 @@ from talentpool.notifications import (
     NotificationType,
     channels_for,
 )
-from talentpool.ports import IdGenerator, UnitOfWork
+from talentpool.ports import IdGenerator, MicroPoolStore
 from talentpool.queries import CandidateDatabaseQuery
 from talentpool.visibility import AccessLevel, Visibility
 
@@ -212,7 +212,7 @@ class MicroPools:
 
     def __init__(
         self,
-        uow: UnitOfWork,
+        uow: MicroPoolStore,
         clock: Clock,
         ids: IdGenerator,
         delivery: NotificationDelivery,

@@ -59,7 +59,7 @@ from talentpool.model import (
     Submission,
     SubmissionStatus,
 )
-from talentpool.ports import UnitOfWork
+from talentpool.ports import AutopoolStore
 
 __all__ = [
     "Repooling",
@@ -175,7 +175,7 @@ class Repooling:
         clock: Where "now" comes from; idleness is measured in its time zone.
     """
 
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: AutopoolStore, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

@@ -94,7 +94,7 @@ from talentpool.model import (
     position_shares,
     response_shares,
 )
-from talentpool.ports import UnitOfWork
+from talentpool.ports import MicroPoolStore
 from talentpool.queries import CandidateDatabaseQuery, ListingOrder, ResponsesQuery, Viewer
 
 __all__ = [
@@ -477,7 +477,7 @@ class Visibility:
         clock: Where "now" comes from, for criteria with time windows.
     """
 
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: MicroPoolStore, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

@@ -39,6 +39,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self, TypeVar
 
+import attrs
+
 from talentpool.adapters.memory_micropools import (
     AccessTables,
     MemoryNotifications,
@@ -54,7 +56,7 @@ from talentpool.adapters.reference import (
     responses_page,
 )
 from talentpool.clock import utc
-from talentpool.criteria import QuickFilter
+from talentpool.criteria import AutopoolCriteria, QuickFilter
 from talentpool.errors import ConflictError, NotFoundError
 from talentpool.events import DomainEvent
 from talentpool.ids import (
@@ -373,6 +375,31 @@ class MemoryRequisitions:
         self._j.put(t.requisitions, requisition.id, requisition)
         on_it = [t.submissions[s] for s in t.subs_by_requisition.get(requisition.id, {})]
         t.access.requisition_saved(old, requisition, on_it, self._j)
+
+    def add(self, requisition: Requisition) -> None:
+        """Insert a requisition opened from a template; ``ConflictError`` if the id exists."""
+        with self._j.lock:
+            if requisition.id in self._t.requisitions:
+                msg = f"requisition {requisition.id!r} already exists; nothing written"
+                raise ConflictError(msg)
+            self.save(requisition)
+
+    def set_autopool(
+        self, requisition_id: RequisitionId, criteria: AutopoolCriteria | None
+    ) -> Requisition:
+        """Replace the requisition's autopool criteria; return it as saved."""
+        requisition = attrs.evolve(self.get(requisition_id), autopool=criteria)
+        self.save(requisition)
+        return requisition
+
+    def exclude_from_pool(
+        self, requisition_id: RequisitionId, candidate_id: CandidateId
+    ) -> Requisition:
+        """Add the candidate to the requisition's pool exclusions; return it as saved."""
+        before = self.get(requisition_id)
+        requisition = attrs.evolve(before, pool_exclusions=before.pool_exclusions | {candidate_id})
+        self.save(requisition)
+        return requisition
 
     def __iter__(self) -> Iterator[Requisition]:
         """Iterate over every requisition, in id order."""

@@ -54,7 +54,7 @@ from talentpool.ids import CandidateId, NodeId, RequisitionId, UserId
 from talentpool.micropools import MicroPools
 from talentpool.model import Candidate, Consent, Submission, SubmissionStatus
 from talentpool.notifications import NotificationChannel
-from talentpool.ports import UnitOfWork
+from talentpool.testing.fixtures import FixtureStore
 from talentpool.visibility import Visibility
 
 __all__ = [
@@ -117,7 +117,7 @@ class Demo:
         story: What the morning of tag tracking did.
     """
 
-    uow: UnitOfWork
+    uow: FixtureStore
     clock: Clock
     autopooling: Autopooling
     requisition_id: RequisitionId = POOL_REQUISITION
@@ -132,7 +132,7 @@ class Demo:
         return Visibility(self.uow, self.clock)
 
 
-def save_dataset(uow: UnitOfWork, dataset: Dataset) -> None:
+def save_dataset(uow: FixtureStore, dataset: Dataset) -> None:
     """Write every entity of *dataset* into *uow*, in one unit of work, and commit.
 
     Nobody tracks a tag yet, so writing the candidates' tags here misses no
@@ -157,7 +157,7 @@ def save_dataset(uow: UnitOfWork, dataset: Dataset) -> None:
 
 
 def load_demo(
-    uow: UnitOfWork, now: datetime = DEMO_NOW, *, seed: int = 2026, candidates: int = 400
+    uow: FixtureStore, now: datetime = DEMO_NOW, *, seed: int = 2026, candidates: int = 400
 ) -> None:
     """Write the demo account into *uow*: deterministic for a given *seed* and size.
 
@@ -193,7 +193,7 @@ def _applied(_: Candidate, submissions: Sequence[Submission]) -> bool:
 
 
 def _pick(
-    uow: UnitOfWork,
+    uow: FixtureStore,
     *preferences: _Preference,
     avoid: frozenset[CandidateId] = frozenset(),
 ) -> CandidateId:
@@ -210,7 +210,7 @@ def _pick(
     return people[0].id
 
 
-def load_micro_pools(uow: UnitOfWork, pools: MicroPools, clock: FixedClock) -> MicroPoolStory:
+def load_micro_pools(uow: FixtureStore, pools: MicroPools, clock: FixedClock) -> MicroPoolStory:
     """Play one morning of tag tracking on the account :func:`load_demo` wrote (MP1, MP7, MP8).
 
     Every write goes through *pools*, so notifications are delivered and tag

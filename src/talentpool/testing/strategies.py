@@ -112,8 +112,8 @@ from talentpool.model import (
     Tag,
     Workflow,
 )
-from talentpool.ports import UnitOfWork
 from talentpool.results import PoolRow
+from talentpool.testing.fixtures import FixtureStore
 from talentpool.testing.world import DEFAULT_NOW
 from talentpool.text import tag_key, words
 
@@ -742,7 +742,7 @@ class WorldSpec:
         """The submissions of one candidate."""
         return tuple(s for s in self.submissions if s.candidate_id == candidate_id)
 
-    def load(self, uow: UnitOfWork) -> None:
+    def load(self, uow: FixtureStore) -> None:
         """Save the whole world into *uow*'s repositories and commit it.
 
         Everything is saved after what it refers to, so a store with foreign

@@ -35,7 +35,8 @@ from talentpool.model import (
     User,
     Workflow,
 )
-from talentpool.ports import IdGenerator, UnitOfWork
+from talentpool.ports import IdGenerator
+from talentpool.testing.fixtures import FixtureStore
 
 __all__ = ["DEFAULT_NOW", "World"]
 
@@ -65,16 +66,16 @@ class World:
         self,
         now: datetime = DEFAULT_NOW,
         *,
-        uow: UnitOfWork | None = None,
+        uow: FixtureStore | None = None,
         ids: IdGenerator | None = None,
         autopool_enabled: bool = True,
     ) -> None:
         self.clock = FixedClock(now)
-        self.uow: UnitOfWork = MemoryUnitOfWork() if uow is None else uow
+        self.uow: FixtureStore = MemoryUnitOfWork() if uow is None else uow
         self.ids: IdGenerator = MemoryIds() if ids is None else ids
         self._save(lambda u: u.settings.save(AccountSettings(autopool_enabled=autopool_enabled)))
 
-    def _save(self, write: Callable[[UnitOfWork], None]) -> None:
+    def _save(self, write: Callable[[FixtureStore], None]) -> None:
         """Make *write* in one unit of work on the store and commit it."""
         with self.uow:
             write(self.uow)

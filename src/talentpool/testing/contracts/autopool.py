@@ -68,7 +68,7 @@ from talentpool.model import (
     User,
     Workflow,
 )
-from talentpool.ports import CandidatePage, CandidateQuery, UnitOfWork
+from talentpool.ports import CandidatePage, CandidateQuery
 from talentpool.results import Ordering, PoolRow, SortKey, make_row, page, sort_rows
 from talentpool.testing.contracts.base import (
     _NOW,
@@ -81,6 +81,7 @@ from talentpool.testing.contracts.base import (
     _submission,
     _user,
 )
+from talentpool.testing.fixtures import FixtureStore
 from talentpool.testing.strategies import (
     CENTRE,
     STRUCTURES,
@@ -324,7 +325,7 @@ class CandidateRepositoryContract(AdapterContract):
 class SubmissionRepositoryContract(AdapterContract):
     """``uow.submissions``: get, save, the AP9 guard of ``add``, and the listings."""
 
-    def base(self) -> UnitOfWork:
+    def base(self) -> FixtureStore:
         """A store with candidates c-1 and c-2 and requisitions r-1 and r-2."""
         return self.stored(
             _candidate("c-1"), _candidate("c-2"), _requisition("r-1"), _requisition("r-2")
@@ -756,7 +757,7 @@ _POOL_CRITERIA: st.SearchStrategy[Criterion] = criteria(vocabulary=True, max_lea
 class CandidateQueryContract(AdapterContract):
     """``uow.candidates.find``: the same page and exact total as the reference (EN4, AP5–AP7)."""
 
-    def find(self, uow: UnitOfWork, query: CandidateQuery) -> CandidatePage:
+    def find(self, uow: FixtureStore, query: CandidateQuery) -> CandidatePage:
         """Run *query* inside a unit of work."""
         with uow:
             return uow.candidates.find(query)

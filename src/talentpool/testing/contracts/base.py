@@ -38,7 +38,7 @@ from talentpool.model import (
     SubmissionStatus,
     User,
 )
-from talentpool.ports import UnitOfWork
+from talentpool.testing.fixtures import FixtureStore
 from talentpool.testing.world import DEFAULT_NOW
 
 __all__ = ["AdapterContract"]
@@ -82,20 +82,20 @@ class AdapterContract(abc.ABC):
     """
 
     @abc.abstractmethod
-    def make_uow(self) -> UnitOfWork:
+    def make_uow(self) -> FixtureStore:
         """Return a fresh unit of work over an empty store of the adapter under test.
 
         Called once per test and once per hypothesis example.
         """
 
-    def commit(self, uow: UnitOfWork, *writes: Callable[[UnitOfWork], object]) -> None:
+    def commit(self, uow: FixtureStore, *writes: Callable[[FixtureStore], object]) -> None:
         """Run *writes* on *uow* in one unit of work and commit it."""
         with uow:
             for write in writes:
                 write(uow)
             uow.commit()
 
-    def store(self, uow: UnitOfWork, *items: object) -> None:
+    def store(self, uow: FixtureStore, *items: object) -> None:
         """Save *items* into *uow*, in order, in one committed unit of work.
 
         Each goes to the repository of its type; a :class:`~talentpool.events.DomainEvent`
@@ -106,14 +106,14 @@ class AdapterContract(abc.ABC):
                 _save(uow, item)
             uow.commit()
 
-    def stored(self, *items: object) -> UnitOfWork:
+    def stored(self, *items: object) -> FixtureStore:
         """Return a fresh store holding *items* (see :meth:`store`)."""
         uow = self.make_uow()
         self.store(uow, *items)
         return uow
 
 
-def _save(uow: UnitOfWork, item: object) -> None:
+def _save(uow: FixtureStore, item: object) -> None:
     if isinstance(item, Candidate):
         uow.candidates.save(item)
     elif isinstance(item, Requisition):

@@ -36,7 +36,6 @@ from talentpool.notifications import (
     NotificationSettings,
     NotificationType,
 )
-from talentpool.ports import UnitOfWork
 from talentpool.testing.contracts.base import (
     _NOW,
     _PRAGUE,
@@ -49,6 +48,7 @@ from talentpool.testing.contracts.base import (
     _submission,
     _user,
 )
+from talentpool.testing.fixtures import FixtureStore
 
 __all__ = [
     "NotificationRepositoryContract",
@@ -71,7 +71,7 @@ def _subscription(uid: str, label: str, minutes: int = 0, **changes: Any) -> Sub
 class SubscriptionRepositoryContract(AdapterContract):
     """``uow.subscriptions``: tag tracking, keyed by user and tag key, read both ways (MP1)."""
 
-    def base(self) -> UnitOfWork:
+    def base(self) -> FixtureStore:
         """A store with every user the subscriptions name: u-0 to u-3, u-admin and u-boss."""
         return self.stored(*(_user(uid) for uid in (*_MP_USERS, "u-3", "u-admin", "u-boss")))
 
@@ -209,7 +209,7 @@ class SubscriptionRepositoryContract(AdapterContract):
                 self._assert_subscriptions(uow, kept)
 
     def _assert_subscriptions(
-        self, uow: UnitOfWork, expected: dict[tuple[UserId, str], Subscription]
+        self, uow: FixtureStore, expected: dict[tuple[UserId, str], Subscription]
     ) -> None:
         subs = uow.subscriptions
         assert list(subs) == [expected[k] for k in sorted(expected)]
@@ -228,7 +228,7 @@ class SubscriptionRepositoryContract(AdapterContract):
         for (uid, key), sub in expected.items():
             assert subs.get(uid, Tag(key.upper())) == sub
 
-    def store_subscriptions(self, uow: UnitOfWork, *subscriptions: Subscription) -> None:
+    def store_subscriptions(self, uow: FixtureStore, *subscriptions: Subscription) -> None:
         """Save *subscriptions* in one committed unit of work."""
         with uow:
             for subscription in subscriptions:
@@ -259,7 +259,7 @@ class _Data:
         return _Data(dict(self.candidates), dict(self.requisitions), dict(self.submissions))
 
 
-def _read_data(uow: UnitOfWork) -> _Data:
+def _read_data(uow: FixtureStore) -> _Data:
     return _Data(
         {c.id: c for c in uow.candidates},
         {r.id: r for r in uow.requisitions},
@@ -283,7 +283,7 @@ def _expected_shares(data: _Data, uid: UserId, cid: CandidateId) -> set[Share]:
     return out
 
 
-def _assert_index_current(uow: UnitOfWork, expected: _Data, where: str) -> None:
+def _assert_index_current(uow: FixtureStore, expected: _Data, where: str) -> None:
     """The repositories hold *expected*, and the visibility index agrees with what they hold.
 
     Every disagreement is gathered and reported by one ``assert``, so hypothesis
@@ -297,7 +297,7 @@ def _differing(got: Mapping[Any, object], want: Mapping[Any, object]) -> list[st
     return sorted(k for k in {*got, *want} if got.get(k) != want.get(k))
 
 
-def _index_problems(uow: UnitOfWork, expected: _Data) -> list[str]:
+def _index_problems(uow: FixtureStore, expected: _Data) -> list[str]:
     """What the repositories and the index answer that they should not."""
     data = _read_data(uow)
     problems = [
@@ -383,7 +383,7 @@ def _record(data: _Data, write: Candidate | Requisition | Submission) -> None:
         data.submissions[write.id] = write
 
 
-def _apply(uow: UnitOfWork, data: _Data, write: Candidate | Requisition | Submission) -> None:
+def _apply(uow: FixtureStore, data: _Data, write: Candidate | Requisition | Submission) -> None:
     """Make *write* through the repositories (``add`` for a new submission) and record it."""
     if isinstance(write, Candidate):
         uow.candidates.save(write)
@@ -497,7 +497,7 @@ class VisibilityIndexContract(AdapterContract):
             with uow:
                 _assert_index_current(uow, kept, f"after unit {step}")
 
-    def _one_unit(self, uow: UnitOfWork, kept: _Data, data: st.DataObject, step: int) -> _Data:
+    def _one_unit(self, uow: FixtureStore, kept: _Data, data: st.DataObject, step: int) -> _Data:
         """Run one random unit of work on *uow*; return what it leaves kept."""
         ending = data.draw(st.sampled_from(_ENDINGS), label=f"ending {step}")
         nested = data.draw(st.sampled_from((None, "commit", "raise")), label=f"nested {step}")
@@ -526,7 +526,7 @@ class VisibilityIndexContract(AdapterContract):
                 uow.commit()
         return kept if ending in ("leave", "raise") else pending
 
-    def _writes(self, uow: UnitOfWork, into: _Data, data: st.DataObject, where: str) -> None:
+    def _writes(self, uow: FixtureStore, into: _Data, data: st.DataObject, where: str) -> None:
         """Make one to three random writes, checking the index after each."""
         for _ in range(data.draw(st.integers(1, 3), label="writes")):
             write = data.draw(_mp_write(into), label="write")
@@ -542,7 +542,7 @@ def _raises_if(expected: bool) -> AbstractContextManager[object]:
 class NotificationSettingsRepositoryContract(AdapterContract):
     """``uow.notification_settings``: every channel on until a user changes one (MP8)."""
 
-    def base(self) -> UnitOfWork:
+    def base(self) -> FixtureStore:
         """A store with the users whose settings the tests save: u-1, u-2 and u-other."""
         return self.stored(_user("u-1"), _user("u-2"), _user("u-other"))
 
@@ -630,7 +630,7 @@ def _notification(nid: str, uid: str, when: datetime, **changes: Any) -> Notific
 class NotificationRepositoryContract(AdapterContract):
     """``uow.notifications``: what each user's bell lists, oldest first (MP7)."""
 
-    def base(self) -> UnitOfWork:
+    def base(self) -> FixtureStore:
         """A store with the users and candidates the notifications name: u-1, u-2, c-1, c-7."""
         return self.stored(_user("u-1"), _user("u-2"), _candidate("c-1"), _candidate("c-7"))
 

@@ -33,7 +33,6 @@ from talentpool.model import (
     RequisitionTemplate,
     User,
 )
-from talentpool.ports import UnitOfWork
 from talentpool.testing.contracts.base import (
     _NOW,
     AdapterContract,
@@ -43,6 +42,7 @@ from talentpool.testing.contracts.base import (
     _submission,
     _user,
 )
+from talentpool.testing.fixtures import FixtureStore
 from talentpool.testing.strategies import STRUCTURES
 
 __all__ = ["EventLogContract", "UnitOfWorkContract"]
@@ -136,7 +136,7 @@ class UnitOfWorkContract(AdapterContract):
             uow.events.append(_events()[1])
         self._assert_untouched(uow, german)
 
-    def _assert_untouched(self, uow: UnitOfWork, german: QuickFilter) -> None:
+    def _assert_untouched(self, uow: FixtureStore, german: QuickFilter) -> None:
         with uow:
             assert uow.candidates.get(CandidateId("c-1")) == _candidate("c-1")
             assert [c.id for c in uow.candidates] == ["c-1"]
