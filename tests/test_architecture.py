@@ -51,7 +51,14 @@ def test_the_core_imports_no_adapter(path: Path) -> None:
 
 def test_the_core_is_not_empty() -> None:
     names = {p.name for p in CORE}
-    assert {"autopool.py", "criteria.py", "evaluate.py", "bind.py", "common.py", "model.py"} <= names
+    assert {
+        "autopool.py",
+        "criteria.py",
+        "evaluate.py",
+        "bind.py",
+        "common.py",
+        "model.py",
+    } <= names
 
 
 def test_ports_are_protocols() -> None:
