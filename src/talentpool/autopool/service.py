@@ -1,25 +1,27 @@
-"""Automatic candidate pooling (AP1–AP8, AP11, AP13–AP15, EN3, EN5): the service.
-
-:class:`Autopooling` is what a host calls. It checks the feature switch (AP1)
-and permissions (AP2), copies template criteria into new requisitions (AP3),
-and answers pool questions through the repository port: the results with the
-300 cap and the exact total (AP7, AP15), quick filters (AP8), explanations and
-the funnel (EN3), the dry run of a criteria change (EN5), the candidate file
-(AP11) and how a requisition's criteria differ from its template's (AP13).
-"""
+"""The automatic candidate pooling service (AP1–AP8, AP11, AP13–AP15, EN3, EN5)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 
 import attrs
 
+from talentpool.autopool.arguments import filter_ids, ordering_or_default, require_criteria
+from talentpool.autopool.reports import (
+    ApplicationSummary,
+    CandidateFile,
+    DryRun,
+    Explanation,
+    Funnel,
+    FunnelStage,
+    PoolResults,
+    TemplateOverrides,
+)
+from talentpool.autopool.templates import requisition_from_template
 from talentpool.clock import Clock, utc
 from talentpool.criteria import AutopoolCriteria, Criterion, QuickFilter, all_of
 from talentpool.engine import (
     EvaluationContext,
-    Verdict,
     check_configuration,
     explain,
     in_universe,
@@ -49,246 +51,19 @@ from talentpool.guards import (
 )
 from talentpool.ids import CandidateId, QuickFilterId, RequisitionId, TemplateId, UserId
 from talentpool.model import (
-    Attachment,
-    Candidate,
     CandidateRecord,
     Permission,
     Requisition,
     RequisitionTemplate,
-    SubmissionStatus,
 )
 from talentpool.ports import AutopoolStore, CandidateQuery
-from talentpool.results import MAX_RESULTS, Ordering, PoolRow, SortKey
+from talentpool.results import MAX_RESULTS, Ordering
 
 __all__ = [
-    "ApplicationSummary",
     "Autopooling",
-    "CandidateFile",
-    "DryRun",
-    "Explanation",
-    "Funnel",
-    "FunnelStage",
-    "PoolResults",
-    "TemplateOverrides",
-    "requisition_from_template",
 ]
 
-
-# --- results and reports ------------------------------------------------------------
-
-
-@attrs.frozen
-class PoolResults:
-    """A pool as a manager sees it (AP7, AP15).
-
-    Attributes:
-        requisition_id: Whose pool.
-        rows: At most :attr:`limit` candidates, in :attr:`order`.
-        total: How many candidates matched in all: exact, however many are shown.
-        limit: The most rows shown (300 unless asked for fewer).
-        order: The order the rows are in.
-        quick_filters: The quick filters applied before the cap.
-    """
-
-    requisition_id: RequisitionId
-    rows: tuple[PoolRow, ...]
-    total: int
-    limit: int
-    order: Ordering
-    quick_filters: tuple[QuickFilterId, ...] = ()
-
-    @property
-    def truncated(self) -> bool:
-        """Whether more candidates matched than are shown (AP15)."""
-        return self.total > len(self.rows)
-
-    @property
-    def candidate_ids(self) -> tuple[CandidateId, ...]:
-        """The ids of the rows, in order."""
-        return tuple(r.candidate_id for r in self.rows)
-
-
-@attrs.frozen
-class Explanation:
-    """Why a candidate is or is not in a requisition's pool (EN3).
-
-    Attributes:
-        candidate_id: The candidate.
-        requisition_id: The requisition.
-        universe: Whether the candidate is considered at all (AP5), and why.
-        verdicts: One verdict per criterion, in the funnel's order.
-        in_pool: Whether the candidate is in the pool.
-    """
-
-    candidate_id: CandidateId
-    requisition_id: RequisitionId
-    universe: Verdict
-    verdicts: tuple[Verdict, ...]
-    in_pool: bool
-
-    @property
-    def failed(self) -> tuple[Verdict, ...]:
-        """The verdicts the candidate fails, universe first."""
-        head = () if self.universe.passed else (self.universe,)
-        return head + tuple(v for v in self.verdicts if not v.passed)
-
-    def __str__(self) -> str:
-        state = "in the pool" if self.in_pool else "not in the pool"
-        lines = [f"candidate {self.candidate_id} for requisition {self.requisition_id}: {state}"]
-        for v in (self.universe, *self.verdicts):
-            lines.append(f"  {'pass' if v.passed else 'FAIL'}  {v.label}: {v.reason}")
-        return "\n".join(lines)
-
-
-@attrs.frozen
-class FunnelStage:
-    """One criterion of a funnel and what it did.
-
-    Attributes:
-        label: The criterion, described.
-        removed: Candidates this criterion removed from those left by the ones before it.
-        remaining: Candidates left after it.
-    """
-
-    label: str
-    removed: int
-    remaining: int
-
-
-@attrs.frozen
-class Funnel:
-    """How many candidates each criterion removes, applied in order (EN3).
-
-    Attributes:
-        considered: Candidates in the universe (applied elsewhere, not on this requisition).
-        stages: One stage per criterion.
-    """
-
-    considered: int
-    stages: tuple[FunnelStage, ...]
-
-    @property
-    def matched(self) -> int:
-        """Candidates left after every criterion: the pool's total."""
-        return self.stages[-1].remaining if self.stages else self.considered
-
-    def __str__(self) -> str:
-        width = max([len(s.label) for s in self.stages] + [len("applied elsewhere")])
-        lines = [f"{'applied elsewhere':<{width}}  {self.considered:>7}"]
-        for s in self.stages:
-            lines.append(f"{s.label:<{width}}  {s.remaining:>7}  (-{s.removed})")
-        return "\n".join(lines)
-
-
-@attrs.frozen
-class DryRun:
-    """What saving new criteria would do to a pool (EN5).
-
-    Attributes:
-        joining: Candidates who would enter the pool, by id.
-        leaving: Candidates who would leave it, by id.
-        total_before: The pool's total now.
-        total_after: The pool's total with the new criteria.
-    """
-
-    joining: tuple[CandidateId, ...]
-    leaving: tuple[CandidateId, ...]
-    total_before: int
-    total_after: int
-
-
-@attrs.frozen
-class TemplateOverrides:
-    """Which of a requisition's criteria differ from its template's (AP13).
-
-    Attributes:
-        requisition_id: The requisition.
-        template_id: Its template, if it has one.
-        fields: Names of the :class:`~talentpool.criteria.AutopoolCriteria` fields that differ.
-    """
-
-    requisition_id: RequisitionId
-    template_id: TemplateId | None
-    fields: tuple[str, ...]
-
-    @property
-    def overridden(self) -> bool:
-        """Whether anything differs."""
-        return bool(self.fields)
-
-
-@attrs.frozen
-class ApplicationSummary:
-    """One of the candidate's other applications, as the candidate file lists it.
-
-    Attributes:
-        requisition_id: The requisition applied to.
-        title: Its title.
-        status: Where the submission stands.
-        submitted_at: When.
-    """
-
-    requisition_id: RequisitionId
-    title: str
-    status: SubmissionStatus
-    submitted_at: datetime
-
-
-@attrs.frozen
-class CandidateFile:
-    """The candidate file opened from pool results (AP11).
-
-    Attributes:
-        candidate: The candidate's profile.
-        attachments: Their attachments.
-        other_applications: Their other applications, or ``None`` when the viewer
-            lacks the permission to see them: the data is then absent, not hidden.
-    """
-
-    candidate: Candidate
-    attachments: tuple[Attachment, ...]
-    other_applications: tuple[ApplicationSummary, ...] | None
-
-
 # --- the service ----------------------------------------------------------------------
-
-
-def requisition_from_template(
-    template: RequisitionTemplate,
-    *,
-    requisition_id: RequisitionId,
-    title: str,
-    created_at: datetime,
-    **fields: object,
-) -> Requisition:
-    """Return a new requisition that inherits *template*'s defaults and criteria (AP3).
-
-    The criteria are copied: later edits of the template do not reach the
-    requisition, and the requisition may change its own copy. *fields* set any
-    other :class:`~talentpool.model.Requisition` field, or override the
-    template's language, structure nodes and workflow.
-    """
-    base: dict[str, object] = {
-        "language": template.language,
-        "organization": template.organization,
-        "location": template.location,
-        "job_field": template.job_field,
-        "workflow": template.workflow,
-        "autopool": template.autopool,
-    }
-    base.update(fields)
-    try:
-        return Requisition(
-            id=requisition_id,
-            title=title,
-            created_at=created_at,
-            template_id=template.id,
-            **base,  # type: ignore[arg-type]
-        )
-    except TypeError as e:
-        raise DomainError(
-            "fields", sorted(fields), f"are not all requisition fields: {e}"
-        ) from None
 
 
 class Autopooling:
@@ -382,7 +157,7 @@ class Autopooling:
         Anything but :class:`~talentpool.criteria.AutopoolCriteria` or ``None``
         raises ``CriteriaError`` and nothing is saved.
         """
-        _require_criteria(criteria, allow_none=True)
+        require_criteria(criteria, allow_none=True)
         with self._uow:
             self._may_define_criteria(user_id)
             before = self._uow.templates.get(template_id)
@@ -409,7 +184,7 @@ class Autopooling:
         evaluate (a radius without a primary location), and ``CriteriaError`` for
         anything but :class:`~talentpool.criteria.AutopoolCriteria` or ``None``.
         """
-        _require_criteria(criteria, allow_none=True)
+        require_criteria(criteria, allow_none=True)
         with self._uow:
             self._may_define_criteria(user_id)
             before = self._uow.requisitions.get(requisition_id)
@@ -535,8 +310,8 @@ class Autopooling:
         """
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_RESULTS:
             raise DomainError("limit", limit, f"must be a whole number from 1 to {MAX_RESULTS}")
-        order = _ordering(order)
-        chosen = _filter_ids(quick_filters)
+        order = ordering_or_default(order)
+        chosen = filter_ids(quick_filters)
         with self._uow:  # reads are isolated from concurrent writers; nothing is written
             require_autopool_enabled(self._uow.settings)
             requisition = self._uow.requisitions.get(requisition_id)
@@ -596,7 +371,7 @@ class Autopooling:
         *criteria* that is not :class:`~talentpool.criteria.AutopoolCriteria` raises
         ``CriteriaError``.
         """
-        _require_criteria(criteria, allow_none=False)
+        require_criteria(criteria, allow_none=False)
         with self._uow:  # reads are isolated from concurrent writers; nothing is written
             return self._dry_run(user_id, requisition_id, criteria)
 
@@ -705,38 +480,3 @@ class Autopooling:
             )
             self._uow.commit()
         return CandidateFile(record.candidate, attachments, others)
-
-
-# --- argument checks ------------------------------------------------------------------
-
-
-def _require_criteria(criteria: object, *, allow_none: bool) -> None:
-    """Raise ``CriteriaError`` unless *criteria* is ``AutopoolCriteria`` (or allowed ``None``)."""
-    if criteria is None and allow_none:
-        return
-    if not isinstance(criteria, AutopoolCriteria):
-        expected = "AutopoolCriteria or None" if allow_none else "AutopoolCriteria"
-        raise CriteriaError("criteria", f"must be {expected} (got {criteria!r})")
-
-
-def _ordering(order: object) -> Ordering:
-    """Return *order*, the default for ``None``; raise ``DomainError`` for anything else."""
-    if order is None:
-        return Ordering()
-    if not isinstance(order, Ordering):
-        hint = f"; wrap it: Ordering({order})" if isinstance(order, SortKey) else ""
-        raise DomainError("order", order, f"must be an Ordering or None{hint}")
-    return order
-
-
-def _filter_ids(quick_filters: object) -> tuple[QuickFilterId, ...]:
-    """Return the quick filter ids as a tuple; one bare string is refused, not iterated."""
-    if isinstance(quick_filters, str) or not isinstance(quick_filters, Iterable):
-        raise DomainError(
-            "quick_filters", quick_filters, "must be a collection of quick filter ids, not one id"
-        )
-    chosen = tuple(quick_filters)
-    for f in chosen:
-        if not isinstance(f, str):
-            raise DomainError("quick_filters", f, "must hold quick filter ids (strings)")
-    return tuple(QuickFilterId(f) for f in chosen)

@@ -1,52 +1,6 @@
-"""Micro-pools (MP1, MP5, MP7–MP9, EN5): tag tracking that shares candidates automatically.
+"""The micro-pool service (MP1, MP5, MP7–MP9, EN5).
 
-A user who tracks a tag has a micro-pool: every candidate carrying the tag
-appears in their candidate database (a *tag share*, see
-:mod:`talentpool.visibility`) and in a virtual folder named after the tag.
-:class:`MicroPools` is the service a host calls:
-
-* **Tag tracking (MP1).** Only administrators set up or remove a subscription,
-  for themselves or for any colleague (:meth:`MicroPools.subscribe`,
-  :meth:`MicroPools.unsubscribe`); anyone else gets
-  :class:`~talentpool.errors.PermissionDeniedError` and nothing changes.
-  Before saving, :meth:`MicroPools.dry_run_subscribe` and
-  :meth:`MicroPools.dry_run_unsubscribe` say which candidates the user would gain
-  or lose (EN5): only candidates they could not see before, or could see only
-  through this tag, count; owners gain and lose nothing.
-* **Folders (MP5).** :meth:`MicroPools.folders` lists a user's micro-pools with
-  their candidate counts; each folder's :attr:`MicroPoolFolder.criterion`
-  combines with any other criterion, and
-  :meth:`~talentpool.visibility.Visibility.candidates` opens it (MP6).
-* **Tagging and notifications (MP7, MP8).** Candidates enter micro-pools when
-  they are created with a tracked tag (:meth:`MicroPools.add_candidate`, for
-  example from a collection form) or tagged later (:meth:`MicroPools.tag`,
-  :meth:`MicroPools.set_tags`). Each tracker gets **one** notification per call,
-  naming every micro-pool the candidate entered, on the channels of
-  :mod:`talentpool.notifications`. The person who made the change is **not**
-  notified of their own action: they already know. A candidate created by the
-  system or by themselves (``actor_id=None``) notifies every tracker. Setting up a
-  subscription notifies nobody about the candidates already in the micro-pool:
-  the dry run shows them to the administrator and the audit trail records them.
-  Only an owner of the candidate may change their tags: a tag share is
-  view-only (MP3), so a viewer who sees the candidate only through a micro-pool
-  gets :class:`~talentpool.errors.PermissionDeniedError`.
-* **Delivery after commit.** Notifications are delivered only after the
-  service's own unit of work committed. Every notification is offered on every
-  channel even if one delivery fails; failures are then raised together as one
-  :class:`~talentpool.errors.DeliveryError`, and the change itself stays saved.
-  A host that wraps the call in an outer unit of work and then rolls that back
-  undoes the data but cannot recall notifications already sent.
-* **Audited grants (MP9).** Every tag share gained or lost, whether through a tag or
-  a subscription, is a :class:`~talentpool.events.TagShareGranted` or
-  :class:`~talentpool.events.TagShareRevoked` event in the same unit of work,
-  one per user, candidate and micro-pool, with its cause, the actor and the
-  user's access level afterwards. Folding them answers "who could see this
-  candidate through a tag, since when, and why". The events live with every
-  other in :mod:`talentpool.events` and are importable from here too.
-
-Hosts must change tags through this service (not by saving candidates
-directly) for notifications and grant events to happen; visibility itself is
-derived from current data and needs no service call (MP4).
+Tag tracking, folders, tagging with notifications, and audited grants, over a store.
 """
 
 from __future__ import annotations
@@ -54,10 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-import attrs
-
 from talentpool.clock import Clock
-from talentpool.criteria import Criterion, HasTag
+from talentpool.criteria import HasTag
 from talentpool.errors import (
     ConflictError,
     DeliveryError,
@@ -75,6 +27,7 @@ from talentpool.events import (
 )
 from talentpool.guards import require_administrator, switch_setting
 from talentpool.ids import CandidateId, NotificationId, UserId
+from talentpool.micropools.folders import MicroPoolFolder, SubscriptionDryRun
 from talentpool.model import Candidate, Subscription, Tag, User
 from talentpool.notifications import (
     Notification,
@@ -89,81 +42,8 @@ from talentpool.queries import CandidateDatabaseQuery
 from talentpool.visibility import AccessLevel, Visibility
 
 __all__ = [
-    "MicroPoolFolder",
     "MicroPools",
-    "SubscriptionAdded",
-    "SubscriptionDryRun",
-    "SubscriptionRemoved",
-    "TagShareCause",
-    "TagShareGranted",
-    "TagShareRevoked",
 ]
-
-
-# --- results -----------------------------------------------------------------------------
-
-
-@attrs.frozen
-class MicroPoolFolder:
-    """A micro-pool as a virtual folder of the candidate database (MP5).
-
-    Attributes:
-        tag: The tracked tag; its label names the folder.
-        count: How many candidates are in it.
-    """
-
-    tag: Tag
-    count: int
-
-    @property
-    def label(self) -> str:
-        """The folder's name."""
-        return self.tag.label
-
-    @property
-    def criterion(self) -> Criterion:
-        """The folder as a filter, to combine with any other criterion (MP6)."""
-        return HasTag(self.tag.label)
-
-
-def _ids(value: Iterable[CandidateId]) -> tuple[CandidateId, ...]:
-    return tuple(value)
-
-
-@attrs.frozen
-class SubscriptionDryRun:
-    """What saving a subscription change would do to a user's access (EN5).
-
-    Attributes:
-        user_id: Whose access.
-        tag: The tag tracked or untracked.
-        subscribing: ``True`` for a new subscription, ``False`` for a removal.
-        gaining: Candidates the user could not see and would see through the tag.
-        losing: Candidates the user sees only through this tag and would no longer see.
-        in_micro_pool: The candidates carrying the tag, who would enter (or leave)
-            the micro-pool folder; empty when nothing would change.
-    """
-
-    user_id: UserId
-    tag: Tag
-    subscribing: bool
-    gaining: tuple[CandidateId, ...] = attrs.field(converter=_ids)
-    losing: tuple[CandidateId, ...] = attrs.field(converter=_ids)
-    in_micro_pool: tuple[CandidateId, ...] = attrs.field(converter=_ids)
-
-    @property
-    def changes(self) -> bool:
-        """Whether saving would move any candidate into or out of the user's micro-pool (EN5).
-
-        This is about the folder's contents and so who the user can see through
-        the tag, not about whether anything is written: a new subscription to a
-        tag no candidate carries gives ``False``, yet saving it still creates the
-        (empty) folder and records :class:`SubscriptionAdded`. Whether the
-        user's access changes is :attr:`gaining` or :attr:`losing` (an owner
-        gains and loses nothing even when this is ``True``).
-        """
-        return bool(self.in_micro_pool)
-
 
 # --- the service ----------------------------------------------------------------------------
 
