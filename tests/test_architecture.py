@@ -221,3 +221,39 @@ def _load_time_imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             found.add(node.module)
     return {m for m in found if m.startswith("talentpool.")}
+
+
+def _named_types(annotation: object) -> set[type]:
+    found: set[type] = set()
+    if (
+        isinstance(annotation, type)
+        and typing.get_origin(annotation) is None
+        and annotation.__module__.startswith("talentpool")
+    ):
+        found.add(annotation)
+    for arg in typing.get_args(annotation):
+        found |= _named_types(arg)
+    return found
+
+
+def test_every_type_a_port_takes_or_returns_is_exported() -> None:
+    """ST1: a host implementing a port finds every type it names in ``talentpool`` or its ports."""
+    missing = set()
+    for name, proto in vars(ports).items():
+        if not (inspect.isclass(proto) and getattr(proto, "_is_protocol", False)):
+            continue
+        for member, value in inspect.getmembers(proto):
+            target = value.fget if isinstance(value, property) else value
+            if (member.startswith("_") and member != "__iter__") or not callable(target):
+                continue
+            for hinted in typing.get_type_hints(target).values():
+                for kind in _named_types(hinted):
+                    exported = getattr(talentpool, kind.__name__, None) is kind
+                    if not exported and getattr(ports, kind.__name__, None) is not kind:
+                        missing.add(f"{name}.{member}: {kind.__module__}.{kind.__name__}")
+    assert sorted(missing) == []
+
+
+def test_the_public_names_resolve() -> None:
+    for name in talentpool.__all__:
+        assert getattr(talentpool, name) is not None, name

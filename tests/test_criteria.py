@@ -462,3 +462,17 @@ def test_en1_only_normal_trees_can_be_built(build: Callable[[], Criterion]) -> N
     tree that exists is in the one form documents read back into (round trip = identity)."""
     with pytest.raises(ValueError, match=r"at least two children|cannot hold"):
         build()
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\t"])
+def test_ap4_ap12_a_blank_node_is_refused_by_criteria_and_repooling_rules_alike(blank: str) -> None:
+    """One rule for a selection of structure nodes (AP4, AP12)."""
+    from talentpool.errors import CriteriaError, DomainError
+    from talentpool.model import RepoolingRule
+
+    with pytest.raises(CriteriaError, match="structure: must be non-blank node ids"):
+        SubmissionsInStructure(organizations=[blank])
+    with pytest.raises(DomainError, match="must be non-blank node ids"):
+        RepoolingRule("r", "Idle", 30, organizations=[blank])
+    with pytest.raises(CriteriaError, match="not one value"):
+        SubmissionsInStructure(organizations="retail")  # type: ignore[arg-type]

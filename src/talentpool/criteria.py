@@ -33,7 +33,7 @@ import attrs
 from talentpool.errors import CriteriaError, DomainError
 from talentpool.geo import DistanceUnit, Radius
 from talentpool.ids import NodeId, QuickFilterId
-from talentpool.structure import Dimension
+from talentpool.structure import Dimension, node_ids
 from talentpool.tags import Tag
 from talentpool.text import words
 
@@ -516,14 +516,10 @@ class ResidenceWithin(Leaf):
 
 
 def _nodes(value: Iterable[str]) -> frozenset[NodeId]:
-    if isinstance(value, str):
-        raise _bad("structure", f"node lists must be lists, not a string (got {value!r})")
-    out = []
-    for node in value:
-        if not isinstance(node, str) or not node:
-            raise _bad("structure", f"node ids must be non-empty strings (got {node!r})")
-        out.append(NodeId(node))
-    return frozenset(out)
+    try:
+        return node_ids(value, "structure")
+    except DomainError as e:
+        raise _bad("structure", f"{e.reason} (got {e.value!r})") from None
 
 
 @attrs.frozen

@@ -44,7 +44,7 @@ from typing import Protocol
 
 import attrs
 
-from talentpool.clock import require_aware, utc
+from talentpool.clock import utc
 from talentpool.criteria import AutopoolCriteria, QuickFilter
 from talentpool.ids import (
     CandidateId,
@@ -56,6 +56,7 @@ from talentpool.ids import (
     UserId,
 )
 from talentpool.model import AccessLevel, RepoolingRule, SubmissionStatus, Tag
+from talentpool.validators import aware
 
 __all__ = [
     "EVENT_TYPES",
@@ -80,10 +81,6 @@ __all__ = [
 ]
 
 
-def _aware(instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
-    require_aware(attribute.name, value)
-
-
 @attrs.frozen(kw_only=True)
 class DomainEvent:
     """Something that happened, recorded for the audit trail.
@@ -100,7 +97,7 @@ class DomainEvent:
         reason: Why, in words a person reads.
     """
 
-    occurred_at: datetime = attrs.field(validator=_aware, eq=utc)
+    occurred_at: datetime = attrs.field(validator=aware, eq=utc)
     actor_id: UserId | None
     reason: str = ""
 
@@ -305,7 +302,7 @@ class SubmissionInactivated(DomainEvent):
     requisition_id: RequisitionId
     rule_id: RepoolingRuleId
     previous_status: SubmissionStatus
-    last_activity_at: datetime = attrs.field(validator=_aware, eq=utc)
+    last_activity_at: datetime = attrs.field(validator=aware, eq=utc)
     idle_days: int
 
 

@@ -36,7 +36,7 @@ from talentpool.ids import (
     TemplateId,
     UserId,
 )
-from talentpool.structure import Dimension, StructureTree
+from talentpool.structure import Dimension, StructureTree, node_ids
 from talentpool.tags import Tag
 from talentpool.text import fold, words
 from talentpool.validators import aware, aware_or_none, boolean, non_blank
@@ -525,13 +525,7 @@ def _open_statuses(values: Iterable[SubmissionStatus]) -> frozenset[SubmissionSt
 
 
 def _node_set(values: Iterable[str]) -> frozenset[NodeId]:
-    if isinstance(values, str):
-        raise DomainError("nodes", values, "must be a collection of node ids, not one string")
-    out = frozenset(values)
-    for node in out:
-        if not isinstance(node, str) or not node.strip():
-            raise DomainError("nodes", node, "must be non-blank node ids")
-    return frozenset(NodeId(n) for n in out)
+    return node_ids(values)
 
 
 @attrs.frozen

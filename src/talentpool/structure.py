@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
 from talentpool.errors import DomainError
 from talentpool.ids import NodeId
 
-__all__ = ["Dimension", "StructureTree"]
+__all__ = ["Dimension", "StructureTree", "node_ids"]
 
 
 class Dimension(enum.Enum):
@@ -81,3 +82,19 @@ class StructureTree:
     def name(self, node: NodeId) -> str:
         """Return the display name of *node*, or its id."""
         return self.names.get(node, node)
+
+
+def node_ids(values: Any, field: str = "nodes") -> frozenset[NodeId]:
+    """Return *values* as a set of node ids; the one rule for a selection of nodes (AP4, AP12).
+
+    A selection is a collection of non-blank strings: one bare string (which would
+    be read as its letters), a blank id or anything but a string raises
+    ``DomainError`` naming *field*, for criteria and repooling rules alike.
+    """
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise DomainError(field, values, "must be a collection of node ids, not one value")
+    out = frozenset(values)
+    for node in out:
+        if not isinstance(node, str) or not node.strip():
+            raise DomainError(field, node, "must be non-blank node ids")
+    return frozenset(NodeId(n) for n in out)

@@ -17,7 +17,16 @@ of these steps journals its exact inverse. Reads are then dictionary lookups:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Hashable,
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    Sequence,
+)
 from datetime import datetime
 from types import MappingProxyType
 from typing import Protocol, TypeVar
@@ -60,6 +69,8 @@ class _Journal(Protocol):
     """What these repositories need of the memory adapter's journal."""
 
     def record(self, step: Callable[[], None]) -> None: ...
+
+    def put(self, table: MutableMapping[K, V], key: K, value: V) -> None: ...
 
 
 _Grants = list[tuple[UserId, CandidateId, Share]]
@@ -269,7 +280,7 @@ class MemoryNotificationSettings:
 
     def save(self, settings: NotificationSettings) -> None:
         """Replace the settings of ``settings.user_id``."""
-        _put(self._j, self._a.notification_settings, settings.user_id, settings)
+        self._j.put(self._a.notification_settings, settings.user_id, settings)
 
 
 class MemoryNotifications:
@@ -286,9 +297,9 @@ class MemoryNotifications:
             previous = self._a.notifications_by_user[old.user_id]
             del previous[old.id]
             self._j.record(lambda: previous.__setitem__(old.id, None))
-        _put(self._j, self._a.notifications, notification.id, notification)
+        self._j.put(self._a.notifications, notification.id, notification)
         index = self._a.notifications_by_user.setdefault(notification.user_id, {})
-        _put(self._j, index, notification.id, None)
+        self._j.put(index, notification.id, None)
 
     def for_user(self, user_id: UserId) -> Sequence[Notification]:
         """Return the user's notifications, oldest first (ties in the order saved)."""
@@ -305,9 +316,6 @@ class MemoryNotifications:
         return len(self._a.notifications)
 
 
-_MISSING = object()
-
-
 def _created(notification: Notification) -> datetime:
     return utc(notification.created_at)
 
@@ -318,16 +326,3 @@ def _discard(table: dict[K, dict[V, W]], outer: K, inner: V) -> None:
     del mine[inner]
     if not mine:
         del table[outer]
-
-
-def _put(journal: _Journal, table: dict[K, V], key: K, value: V) -> None:
-    old = table.get(key, _MISSING)
-    table[key] = value
-
-    def undo() -> None:
-        if old is _MISSING:
-            table.pop(key, None)
-        else:
-            table[key] = old  # type: ignore[assignment]
-
-    journal.record(undo)

@@ -29,7 +29,7 @@ from datetime import datetime
 
 import attrs
 
-from talentpool.clock import require_aware, utc, window_start
+from talentpool.clock import utc, window_start
 from talentpool.criteria import (
     AllOf,
     AnyOf,
@@ -75,12 +75,9 @@ from talentpool.geo import BoundingBox
 from talentpool.ids import NodeId, RequisitionId
 from talentpool.model import Dimension, Requisition, StructureTree
 from talentpool.text import fold
+from talentpool.validators import aware
 
 __all__ = ["EvaluationContext", "bind", "check_configuration", "expand_structure", "universe"]
-
-
-def _now(instance: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
-    require_aware(attribute.name, value)
 
 
 @attrs.frozen
@@ -96,7 +93,7 @@ class EvaluationContext:
     """
 
     requisition: Requisition | None
-    now: datetime = attrs.field(validator=_now)
+    now: datetime = attrs.field(validator=aware)
     structures: Mapping[Dimension, StructureTree] = attrs.field(factory=dict)
 
     @property

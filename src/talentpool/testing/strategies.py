@@ -262,7 +262,7 @@ def _structure_leaves(vocabulary: bool) -> st.SearchStrategy[SubmissionsInStruct
     def selection(dimension: Dimension) -> st.SearchStrategy[frozenset[NodeId]]:
         if vocabulary:
             return st.frozensets(st.sampled_from(_nodes(_tree(dimension))), max_size=2)
-        return st.frozensets(st.text(min_size=1, max_size=10).map(NodeId), max_size=3)
+        return st.frozensets(_non_blank_text().map(NodeId), max_size=3)
 
     chosen = st.tuples(
         selection(Dimension.ORGANIZATION),
