@@ -79,7 +79,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("values", {"errors", "ids", "text", "geo", "clock", "validators", "tags", "structure"}),
     ("criteria", {"criteria"}),
     # the JSON documents read templates too, so they sit with the entities they read
-    ("model", {"model", "events", "notifications", "serialization", "audit"}),
+    ("model", {"model", "events", "notifications", "serialization", "documents", "audit"}),
     ("engine", {"engine", "results"}),
     ("queries", {"queries"}),
     ("ports", {"ports"}),

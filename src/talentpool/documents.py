@@ -1,0 +1,275 @@
+"""Entities and events as JSON-ready documents, and back (ST1, ST3, MP9).
+
+One codec for everything a store keeps as a document: the stored events of the
+audit trail (:mod:`talentpool.audit`) and the entities the SQL store writes.
+:func:`to_document` walks an ``attrs`` value's fields; :func:`from_document`
+reads a document back, led by each field's declared type, so a new entity or
+event whose fields are of the kinds below needs no new code::
+
+    >>> from datetime import datetime
+    >>> from zoneinfo import ZoneInfo
+    >>> from talentpool.model import Candidate, Tag
+    >>> eva = Candidate("eva", "Eva", "Nováková",
+    ...                 datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=ZoneInfo("Europe/Prague")),
+    ...                 tags=[Tag("Brno")])
+    >>> doc = to_document(eva)
+    >>> doc["created_at"], doc["tags"]
+    ('2026-10-25T02:30:00+01:00[Europe/Prague]', [{'label': 'Brno', 'key': 'brno'}])
+    >>> from_document(Candidate, doc) == eva
+    True
+
+In a document datetimes are ISO 8601 strings with their UTC offset and, for a
+named zone, the zone in brackets (as RFC 9557 writes it), so the repeated
+autumn hour reads back as the same instant in the same zone; enums are their
+values, sets sorted lists, mappings lists of ``[key, value]`` pairs, other
+entities objects of their fields, and saved criteria and quick filters the
+versioned documents of :mod:`talentpool.serialization`.
+
+Reading is strict: anything but what :func:`to_document` writes raises
+:class:`~talentpool.errors.CriteriaError` whose message starts with the path of
+the fault; no other exception escapes.
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+import typing
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import attrs
+
+from talentpool.criteria import AutopoolCriteria, QuickFilter
+from talentpool.errors import CriteriaError, DomainError
+
+# _object and _show are the document readers' shared checks: stored documents
+# refuse a non-object and show a bad value exactly as criteria documents do.
+from talentpool.serialization import (
+    _object,
+    _show,
+    autopool_from_dict,
+    autopool_to_dict,
+    quick_filter_from_dict,
+    quick_filter_to_dict,
+)
+
+__all__ = ["Json", "from_document", "read_entity", "to_document"]
+
+Json = Any
+"""A JSON-compatible value: dicts, lists, strings, numbers, booleans and ``None``."""
+
+
+# --- writing -----------------------------------------------------------------------
+
+
+def _instant(moment: datetime) -> str:
+    text = moment.isoformat()
+    zone = moment.tzinfo
+    return f"{text}[{zone.key}]" if isinstance(zone, ZoneInfo) else text
+
+
+def to_document(value: object) -> Json:
+    """Return *value* as a JSON-ready document (see the module docs)."""
+    if isinstance(value, AutopoolCriteria):
+        return autopool_to_dict(value)
+    if isinstance(value, QuickFilter):
+        return quick_filter_to_dict(value)
+    if isinstance(value, datetime):
+        return _instant(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    cls = type(value)
+    if attrs.has(cls):
+        return {f.name: to_document(getattr(value, f.name)) for f in attrs.fields(cls)}
+    if isinstance(value, frozenset | set):
+        return sorted((to_document(v) for v in value), key=repr)
+    if isinstance(value, tuple | list):
+        return [to_document(v) for v in value]
+    if isinstance(value, Mapping):
+        pairs = [[to_document(k), to_document(v)] for k, v in value.items()]
+        return sorted(pairs, key=repr)
+    return value
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def _join(path: str, key: str) -> str:
+    where = key if key.strip() else repr(key)  # a path must show even a blank key
+    return f"{path}.{where}" if path else where
+
+
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _hints(cls: type[Any]) -> dict[str, Any]:
+    # Resolving the annotations evaluates their strings; once per class is enough.
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def _nested(read: Callable[[Json], Any], value: Json, path: str) -> Any:
+    """Read a nested versioned document, naming faults from the outer document's root."""
+    try:
+        return read(value)
+    except CriteriaError as e:
+        inner = "" if e.path == "document" else e.path
+        raise CriteriaError(f"{path}.{inner}" if inner else path, e.reason) from None
+
+
+def _datetime(value: Json, path: str) -> datetime:
+    if isinstance(value, str):
+        text, _, zone = value.partition("[")
+        try:
+            moment = datetime.fromisoformat(text)
+            where = ZoneInfo(zone.removesuffix("]")) if zone else None
+        except (ValueError, ZoneInfoNotFoundError):
+            pass
+        else:
+            if moment.utcoffset() is None:
+                raise CriteriaError(
+                    path, f"must carry its UTC offset, not be naive (got {_show(value)})"
+                )
+            return moment if where is None else _in_zone(moment, where)
+    raise CriteriaError(
+        path, f"must be an ISO 8601 date and time with its UTC offset (got {_show(value)})"
+    )
+
+
+def _in_zone(moment: datetime, zone: ZoneInfo) -> datetime:
+    """*moment*'s wall time in *zone*, with the fold that gives its offset.
+
+    The wall time and fold are kept as written, so even a time in the spring
+    gap or the repeated autumn hour reads back equal to the one written.
+    """
+    wall = moment.replace(tzinfo=None)
+    for fold in (0, 1):
+        candidate = wall.replace(tzinfo=zone, fold=fold)
+        if candidate.utcoffset() == moment.utcoffset():
+            return candidate
+    return moment.astimezone(zone)
+
+
+def _member(kind: type[enum.Enum], value: Json, path: str) -> enum.Enum:
+    for member in kind:
+        if type(value) is type(member.value) and value == member.value:
+            return member
+    choices = ", ".join(repr(m.value) for m in kind)
+    raise CriteriaError(path, f"must be one of {choices} (got {_show(value)})")
+
+
+def _items(value: Json, path: str) -> list[Json]:
+    if not isinstance(value, list):
+        raise CriteriaError(path, f"must be a list (got {_show(value)})")
+    return value
+
+
+def _pair(value: Json, path: str) -> tuple[Json, Json]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise CriteriaError(path, f"must be a [key, value] pair (got {_show(value)})")
+    return value[0], value[1]
+
+
+def from_document(kind: Any, value: Json, path: str = "") -> Any:
+    """Read *value*, found at *path*, as a value of the type *kind* (a class or type hint)."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is typing.Union or origin is types.UnionType:
+        options = [a for a in args if a is not type(None)]
+        if value is None and len(options) < len(args):
+            return None
+        if len(options) == 1:
+            return from_document(options[0], value, path)
+    elif isinstance(kind, typing.NewType):
+        return from_document(kind.__supertype__, value, path)
+    elif origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        items = _items(value, path)
+        return tuple(from_document(args[0], v, f"{path}[{i}]") for i, v in enumerate(items))
+    elif origin is tuple:
+        items = _items(value, path)
+        if len(items) != len(args):
+            raise CriteriaError(path, f"must hold {len(args)} items (got {_show(value)})")
+        return tuple(
+            from_document(a, v, f"{path}[{i}]")
+            for i, (a, v) in enumerate(zip(args, items, strict=True))
+        )
+    elif origin is frozenset:
+        items = _items(value, path)
+        return frozenset(from_document(args[0], v, f"{path}[{i}]") for i, v in enumerate(items))
+    elif origin is Mapping or origin is dict:
+        out = {}
+        for i, item in enumerate(_items(value, path)):
+            key, val = _pair(item, f"{path}[{i}]")
+            out[from_document(args[0], key, f"{path}[{i}]")] = from_document(
+                args[1], val, f"{path}[{i}]"
+            )
+        return out
+    elif kind is bool:
+        if not isinstance(value, bool):
+            raise CriteriaError(path, f"must be true or false (got {_show(value)})")
+        return value
+    elif kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise CriteriaError(path, f"must be a whole number (got {_show(value)})")
+        return value
+    elif kind is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise CriteriaError(path, f"must be a number (got {_show(value)})")
+        return float(value)
+    elif kind is str:
+        if not isinstance(value, str):
+            raise CriteriaError(path, f"must be a string (got {_show(value)})")
+        return value
+    elif kind is datetime:
+        return _datetime(value, path)
+    elif isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return _member(kind, value, path)
+    elif kind is AutopoolCriteria:
+        return _nested(autopool_from_dict, value, path)
+    elif kind is QuickFilter:
+        return _nested(quick_filter_from_dict, value, path)
+    elif isinstance(kind, type) and attrs.has(kind):
+        return read_entity(kind, value, path)
+    # A field of a type the reader was not taught is a bug in the library, not in
+    # the document; the round-trip tests over every entity and event find it first.
+    msg = f"cannot read a stored {kind!r} (at {path!r})"
+    raise NotImplementedError(msg)
+
+
+def read_entity(cls: type[Any], value: Json, path: str = "", extra: tuple[str, ...] = ()) -> Any:
+    """Read an attrs instance: its constructor's fields, each by its type.
+
+    Fields the constructor derives (a tag's key) are written for readers of the
+    document, and are accepted and recomputed here; *extra* names other keys the
+    document may carry (an event's type).
+    """
+    body = _object(value, path or "document")
+    fields = attrs.fields(cls)
+    known = {*extra, *(f.name for f in fields)}
+    for key in body:
+        if key not in known:
+            allowed = ", ".join([*extra, *(f.name for f in fields if f.init)])
+            raise CriteriaError(_join(path, key), f"unknown field (allowed: {allowed})")
+    hints = _hints(cls)
+    kwargs: dict[str, Any] = {}
+    for field in fields:
+        if not field.init:
+            continue
+        here = _join(path, field.name)
+        if field.name in body:
+            kwargs[field.name] = from_document(hints[field.name], body[field.name], here)
+        elif field.default is attrs.NOTHING:
+            raise CriteriaError(here, "is required")
+    try:
+        return cls(**kwargs)
+    except DomainError as e:
+        # The constructor's own checks (a rule's days >= 1, open statuses only).
+        if e.field in known:
+            reason = f"{e.reason} (got {_show(e.value)})"
+            raise CriteriaError(_join(path, e.field), reason) from None
+        raise CriteriaError(path or "document", str(e)) from None
+    except (TypeError, ValueError) as e:
+        raise CriteriaError(path or "document", str(e)) from None
