@@ -24,9 +24,15 @@ so ``except ValueError`` or ``except PermissionError`` in a host keeps working::
     ├── ConflictError(RuntimeError)      the write would contradict the current
     │                                    state, such as matching a candidate who is
     │                                    already on the requisition
-    └── DeliveryError(RuntimeError)      some notifications could not be sent;
-                                         the change itself was saved; lists each
-                                         failed user and channel
+    ├── DeliveryError(RuntimeError)      some notifications could not be sent;
+    │                                    the change itself was saved; lists each
+    │                                    failed user and channel
+    └── StorageError(RuntimeError)       the store could not do what was asked;
+        │                                says what to do; nothing half-written
+        ├── StoreBusyError               another process held the database
+        │                                longer than the store's timeout
+        └── SchemaVersionError           the database was written by a newer
+                                         talentpool; nothing was written
 
 Messages name the field (or the path) and the offending value, and each error
 keeps them as attributes for hosts that render their own messages.
@@ -48,6 +54,9 @@ __all__ = [
     "FeatureDisabledError",
     "NotFoundError",
     "PermissionDeniedError",
+    "SchemaVersionError",
+    "StorageError",
+    "StoreBusyError",
     "TalentpoolError",
 ]
 
@@ -190,3 +199,47 @@ class DeliveryError(TalentpoolError, RuntimeError):
         n = len(self.failures)
         noun = "delivery" if n == 1 else "deliveries"
         super().__init__(f"the change was saved, but {n} notification {noun} failed: {listed}.")
+
+
+class StorageError(TalentpoolError, RuntimeError):
+    """The store could not do what was asked; the message says what to do.
+
+    A database error never reaches a host raw: the SQL store turns each into this
+    (or into :class:`ConflictError` when a write contradicts what is stored), with
+    the database's own error kept as ``__cause__``. The unit of work that met it
+    was rolled back, so nothing is half-written.
+    """
+
+
+class StoreBusyError(StorageError):
+    """Another process kept the database busy for longer than the store waits.
+
+    Attributes:
+        waited: How long the store waited, in seconds.
+    """
+
+    def __init__(self, waited: float, what: str) -> None:
+        self.waited = waited
+        super().__init__(
+            f"the database stayed locked for {waited:g} s while trying to {what}; another "
+            "process holds a long write transaction. Retry the action, or open the store "
+            "with a longer busy_timeout."
+        )
+
+
+class SchemaVersionError(StorageError):
+    """The database's tables are of a schema version this talentpool cannot use.
+
+    Attributes:
+        found: The version the database holds.
+        supported: The newest version this talentpool knows.
+    """
+
+    def __init__(self, found: int, supported: int) -> None:
+        self.found = found
+        self.supported = supported
+        super().__init__(
+            f"the database holds talentpool tables of schema version {found}, newer than "
+            f"{supported}, the newest this version knows; nothing was written. Upgrade "
+            "talentpool to open it."
+        )

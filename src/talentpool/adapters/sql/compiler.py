@@ -1,0 +1,326 @@
+"""One compiler from bound criteria to SQL (ST3, EN4): a visitor over the bound tree.
+
+Each kind of bound node becomes one SQLAlchemy Core condition on the candidates
+table, with every user value a bound parameter. The boundaries were decided by
+:func:`~talentpool.engine.bind` (window openings, node sets, the radius and its
+box), so the compiler only compares columns with them. Submissions are reached
+with correlated ``EXISTS`` subqueries, which read "on another requisition" as
+the bound leaf says.
+
+A dialect changes only what it must (:class:`Dialect`): how a distance is
+computed. Where a database has no exact geodesic, a radius compiles to its
+bounding box, which holds every candidate inside the circle and maybe some
+outside it; the compiler then reports the tree as *inexact*, and the store
+evaluates the bound tree on the rows that remain, so the answer is never wrong.
+Under a ``NOT`` an inexact leaf would drop candidates, so there it compiles to
+``TRUE`` (everyone), again leaving the decision to the rows that remain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    exists,
+    false,
+    literal,
+    not_,
+    or_,
+    select,
+    true,
+)
+
+from talentpool.adapters.sql.schema import Schema, micros
+from talentpool.engine import (
+    Bound,
+    BoundAll,
+    BoundAny,
+    BoundConsent,
+    BoundField,
+    BoundHiredWithin,
+    BoundInSelectionProcess,
+    BoundKeywords,
+    BoundLanguage,
+    BoundNot,
+    BoundOwnedBy,
+    BoundProfileLanguage,
+    BoundRadius,
+    BoundRejectedWithin,
+    BoundStructure,
+    BoundTag,
+    BoundTracked,
+    BoundUnexpired,
+    BoundUniverse,
+    BoundVisitor,
+    Constant,
+)
+from talentpool.geo import EDGE_TOLERANCE_KM
+from talentpool.ids import RequisitionId
+from talentpool.model import Dimension, SubmissionStatus
+
+__all__ = ["Compiled", "Compiler", "Dialect"]
+
+_OPEN = [s.value for s in SubmissionStatus if s.is_open]
+_DIMENSION_COLUMN = {
+    Dimension.ORGANIZATION: "organization",
+    Dimension.LOCATION: "location",
+    Dimension.JOB_FIELD: "job_field",
+}
+
+
+Distance = Callable[
+    [ColumnElement[float], ColumnElement[float], float, float], ColumnElement[float]
+]
+"""Builds the geodesic distance in km from (latitude, longitude) columns to a centre."""
+
+
+@attrs.frozen
+class Dialect:
+    """What one database does its own way.
+
+    Attributes:
+        name: The SQLAlchemy dialect's name.
+        distance: Builds the exact geodesic distance in kilometres between the
+            candidate's residence and a centre, or ``None`` when the database has
+            none (the radius is then its bounding box, and the store decides the rest).
+    """
+
+    name: str
+    distance: Distance | None = None
+
+
+@attrs.frozen
+class Compiled:
+    """A bound tree as one SQL condition.
+
+    Attributes:
+        where: The condition on the candidates table.
+        exact: Whether it decides the tree by itself; when not, it holds every
+            candidate that passes and the store checks each row it returns.
+    """
+
+    where: ColumnElement[bool]
+    exact: bool
+
+
+class Compiler(BoundVisitor["ColumnElement[bool]"]):
+    """Compiles a bound tree for one account of one schema.
+
+    Args:
+        schema: The tables.
+        account: Whose rows: every subquery is scoped by it (ST6).
+        dialect: The database's own ways.
+    """
+
+    def __init__(self, schema: Schema, account: str, dialect: Dialect) -> None:
+        self._s = schema
+        self._c = schema.candidates.c
+        self._account = account
+        self._dialect = dialect
+        self._exact = True
+        self._negated = 0
+
+    def compile(self, node: Bound) -> Compiled:
+        """Return the condition for *node* and whether it is exact."""
+        self._exact, self._negated = True, 0
+        where = self.visit(node)
+        return Compiled(where, self._exact)
+
+    # --- helpers --------------------------------------------------------------------
+
+    def _submissions(
+        self, elsewhere: RequisitionId | None, *conditions: ColumnElement[bool]
+    ) -> ColumnElement[bool]:
+        s = self._s.submissions.c
+        where = [s.account == self._account, s.candidate_id == self._c.id, *conditions]
+        if elsewhere is not None:
+            where.append(s.requisition_id != elsewhere)
+        return exists(select(literal(1)).where(*where))
+
+    def _active(self, now_micros: int) -> ColumnElement[bool]:
+        s = self._s.submissions.c
+        return or_(s.expires_at.is_(None), s.expires_at > now_micros)
+
+    # --- composites ---------------------------------------------------------------------
+
+    def visit_constant(self, node: Constant) -> ColumnElement[bool]:
+        return true() if node.value else false()
+
+    def visit_all(self, node: BoundAll) -> ColumnElement[bool]:
+        return and_(*(self.visit(c) for c in node.children))
+
+    def visit_any(self, node: BoundAny) -> ColumnElement[bool]:
+        return or_(*(self.visit(c) for c in node.children))
+
+    def visit_not(self, node: BoundNot) -> ColumnElement[bool]:
+        self._negated += 1
+        exact_before = self._exact
+        self._exact = True
+        inner = self.visit(node.child)
+        inner_exact = self._exact
+        self._negated -= 1
+        self._exact = exact_before and inner_exact
+        # An inexact child holds too many candidates; its negation would hold too
+        # few, so the store decides every row instead.
+        return not_(inner) if inner_exact else true()
+
+    # --- the profile ----------------------------------------------------------------------
+
+    def visit_keywords(self, node: BoundKeywords) -> ColumnElement[bool]:
+        # Whole words of the space-joined folded words: no word holds a space, % or _.
+        padded = literal(" ") + self._c.words + literal(" ")
+        return and_(*(padded.like(f"% {word} %") for word in node.words))
+
+    def visit_tag(self, node: BoundTag) -> ColumnElement[bool]:
+        t = self._s.candidate_tags.c
+        return exists(
+            select(literal(1)).where(
+                t.account == self._account, t.candidate_id == self._c.id, t.key == node.key
+            )
+        )
+
+    def visit_tracked(self, node: BoundTracked) -> ColumnElement[bool]:
+        if not node.keys:
+            return false()
+        t = self._s.candidate_tags.c
+        return exists(
+            select(literal(1)).where(
+                t.account == self._account,
+                t.candidate_id == self._c.id,
+                t.key.in_(sorted(node.keys)),
+            )
+        )
+
+    def visit_language(self, node: BoundLanguage) -> ColumnElement[bool]:
+        t = self._s.candidate_languages.c
+        return exists(
+            select(literal(1)).where(
+                t.account == self._account, t.candidate_id == self._c.id, t.code == node.code
+            )
+        )
+
+    def visit_field(self, node: BoundField) -> ColumnElement[bool]:
+        t = self._s.candidate_fields.c
+        return exists(
+            select(literal(1)).where(
+                t.account == self._account,
+                t.candidate_id == self._c.id,
+                t.name == node.name,
+                t.value_key == node.value,
+            )
+        )
+
+    def visit_profile_language_matches_requisition(
+        self, node: BoundProfileLanguage
+    ) -> ColumnElement[bool]:
+        # Never NULL: a candidate without a profile language fails, and NOT of it passes.
+        column = self._c.profile_language
+        return and_(column.is_not(None), column == node.language)
+
+    def visit_consent_valid(self, node: BoundConsent) -> ColumnElement[bool]:
+        now = micros(node.now)
+        c = self._c
+        return and_(
+            c.consent_given.is_(True),
+            or_(c.consent_withdrawn_at.is_(None), c.consent_withdrawn_at > now),
+            or_(c.consent_expires_at.is_(None), c.consent_expires_at > now),
+        )
+
+    def visit_radius(self, node: BoundRadius) -> ColumnElement[bool]:
+        c, box = self._c, node.box
+        inside_box = and_(
+            c.latitude.is_not(None),
+            c.longitude.is_not(None),
+            c.latitude.between(box.south, box.north),
+            c.longitude.between(box.west, box.east),
+        )
+        distance = self._dialect.distance
+        if distance is None:
+            self._exact = False
+            return inside_box
+        exact = distance(c.latitude, c.longitude, node.centre.latitude, node.centre.longitude)
+        return and_(inside_box, exact <= node.km + EDGE_TOLERANCE_KM)
+
+    # --- submissions ------------------------------------------------------------------
+
+    def visit_exclude_in_selection_process(
+        self, node: BoundInSelectionProcess
+    ) -> ColumnElement[bool]:
+        s = self._s.submissions.c
+        active = self._submissions(
+            node.elsewhere, s.status.in_(_OPEN), self._active(micros(node.now))
+        )
+        return not_(active)
+
+    def visit_exclude_expired_submissions(self, node: BoundUnexpired) -> ColumnElement[bool]:
+        return self._submissions(node.elsewhere, self._active(micros(node.now)))
+
+    def _window(self, node: BoundRejectedWithin | BoundHiredWithin) -> ColumnElement[bool]:
+        s = self._s.submissions.c
+        inside = self._submissions(
+            None, s.status == node.status.value, s.status_changed_at >= micros(node.opens_at)
+        )
+        return not_(inside)
+
+    def visit_exclude_rejected_within(self, node: BoundRejectedWithin) -> ColumnElement[bool]:
+        return self._window(node)
+
+    def visit_exclude_hired_within(self, node: BoundHiredWithin) -> ColumnElement[bool]:
+        return self._window(node)
+
+    def visit_structure(self, node: BoundStructure) -> ColumnElement[bool]:
+        s, r = self._s.submissions.c, self._s.requisitions.c
+        placed = [
+            getattr(r, _DIMENSION_COLUMN[dim]).in_(sorted(nodes)) for dim, nodes in node.nodes
+        ]
+        where = [
+            s.account == self._account,
+            s.candidate_id == self._c.id,
+            r.account == self._account,
+            r.id == s.requisition_id,
+            *placed,
+        ]
+        if node.elsewhere is not None:
+            where.append(s.requisition_id != node.elsewhere)
+        if not node.include_expired:
+            where.append(self._active(micros(node.now)))
+        return exists(select(literal(1)).where(*where))
+
+    def visit_universe(self, node: BoundUniverse) -> ColumnElement[bool]:
+        s, x = self._s.submissions.c, self._s.pool_exclusions.c
+        excluded = exists(
+            select(literal(1)).where(
+                x.account == self._account,
+                x.requisition_id == node.requisition_id,
+                x.candidate_id == self._c.id,
+            )
+        )
+        here = self._submissions(None, s.requisition_id == node.requisition_id)
+        elsewhere = self._submissions(node.requisition_id)
+        return and_(not_(excluded), not_(here), elsewhere)
+
+    def visit_owned_by(self, node: BoundOwnedBy) -> ColumnElement[bool]:
+        s, r = self._s.submissions.c, self._s.requisitions.c
+        rs, ss = self._s.requisition_shares.c, self._s.submission_shares.c
+        position_shared = exists(
+            select(literal(1)).where(
+                rs.account == self._account, rs.requisition_id == r.id, rs.user_id == node.user_id
+            )
+        )
+        response_shared = exists(
+            select(literal(1)).where(
+                ss.account == self._account, ss.submission_id == s.id, ss.user_id == node.user_id
+            )
+        )
+        return exists(
+            select(literal(1)).where(
+                s.account == self._account,
+                s.candidate_id == self._c.id,
+                r.account == self._account,
+                r.id == s.requisition_id,
+                or_(r.owner_id == node.user_id, position_shared, response_shared),
+            )
+        )

@@ -1,0 +1,74 @@
+"""Versioned migrations of the SQL store's tables (ST3).
+
+A small runner rather than Alembic, for three reasons. The tables must live
+inside a host's database under a prefix the host chooses, and most hosts already
+run Alembic for their own tables, with its one ``alembic_version`` table and one
+history: a second history in the same database fights the host's. The store
+also migrates inside whatever connection it is given (its own, or a host's
+transaction), which Alembic's environment scripts do not expect. And the
+library's schema is small and only grows forward, so an ordered list of steps,
+each a function of a connection, is all it needs (about sixty lines, against an
+``env.py``, a script template, a versions folder and prefix plumbing).
+
+The version lives in the prefix's ``meta`` table. Opening a database:
+
+* with no talentpool tables creates the newest schema and stamps its version;
+* of an older version runs every later step, in order, in one transaction;
+* of a newer version raises :class:`~talentpool.errors.SchemaVersionError`
+  and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import Connection, inspect, select
+
+from talentpool.adapters.sql.schema import Schema
+from talentpool.errors import SchemaVersionError
+
+__all__ = ["SCHEMA_VERSION", "UPGRADES", "current_version", "migrate"]
+
+Step = Callable[[Connection, Schema], None]
+
+
+UPGRADES: Sequence[Step] = ()
+"""``UPGRADES[i]`` brings a database from version *i + 1* to *i + 2*; version 1 is the
+first release's tables."""
+SCHEMA_VERSION = 1 + len(UPGRADES)
+"""The newest schema version this talentpool knows."""
+
+
+def current_version(connection: Connection, schema: Schema) -> int | None:
+    """Return the schema version the database holds, or ``None`` if it has no tables yet."""
+    if not inspect(connection).has_table(schema.meta.name, schema=schema.metadata.schema):
+        return None
+    row = connection.execute(
+        select(schema.meta.c.value).where(schema.meta.c.key == "schema_version")
+    ).first()
+    return None if row is None else int(row[0])
+
+
+def migrate(connection: Connection, schema: Schema) -> int:
+    """Bring the database on *connection* to :data:`SCHEMA_VERSION`; return the version found.
+
+    Runs in the caller's transaction: commit it to keep the upgrade.
+    """
+    found = current_version(connection, schema)
+    if found is not None and found > SCHEMA_VERSION:
+        raise SchemaVersionError(found, SCHEMA_VERSION)
+    if found is None:
+        schema.metadata.create_all(connection)
+        connection.execute(
+            schema.meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
+        )
+        return 0
+    for step in UPGRADES[found - 1 :]:
+        step(connection, schema)
+    if found < SCHEMA_VERSION:
+        connection.execute(
+            schema.meta.update()
+            .where(schema.meta.c.key == "schema_version")
+            .values(value=str(SCHEMA_VERSION))
+        )
+    return found

@@ -1,0 +1,254 @@
+"""The SQL store's tables (ST3, ST6), optionally under a name prefix or schema.
+
+Every table carries the account, and every key starts with it, so one database
+holds many accounts and a store opened for one never reads another's rows (ST6).
+Each entity is kept whole as a JSON document (:mod:`talentpool.documents`), beside
+the columns the queries filter and sort on; instants are whole microseconds
+since the epoch in UTC, so they compare as instants on every database.
+
+The tables a host's data lands in (candidates, their tags, languages and
+fields, submissions, requisitions and the shares of both) are what the compiler
+(:mod:`talentpool.adapters.sql.compiler`) reads; the rest are documents by key.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = ["DEFAULT_PREFIX", "Schema", "micros"]
+
+DEFAULT_PREFIX = "talentpool_"
+"""The prefix of every table name unless the host chooses another."""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+
+
+def micros(moment: datetime) -> int:
+    """Return *moment* (timezone-aware) as whole microseconds since the epoch, in UTC."""
+    return (moment - _EPOCH) // _MICRO
+
+
+def _account() -> Column[str]:
+    return Column("account", String(64), nullable=False)
+
+
+class Schema:
+    """Every table of the store, named with *prefix*, optionally in a database *schema*.
+
+    Args:
+        prefix: Put before every table name, so the tables can live inside a
+            host's database beside its own.
+        schema: The database schema (PostgreSQL) the tables live in, if not the default.
+    """
+
+    def __init__(self, prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> None:
+        self.prefix = prefix
+        self.metadata = MetaData(schema=schema)
+        m, p = self.metadata, prefix
+
+        self.meta = Table(
+            f"{p}meta",
+            m,
+            Column("key", String(64), primary_key=True),
+            Column("value", String(255), nullable=False),
+        )
+        self.candidates = Table(
+            f"{p}candidates",
+            m,
+            _account(),
+            Column("id", String(255), nullable=False),
+            Column("created_at", BigInteger, nullable=False),
+            Column("family_key", Text, nullable=False),
+            Column("given_key", Text, nullable=False),
+            Column("city_key", Text),
+            Column("latitude", Float),
+            Column("longitude", Float),
+            Column("profile_language", String(64)),
+            Column("consent_given", Boolean, nullable=False),
+            Column("consent_expires_at", BigInteger),
+            Column("consent_withdrawn_at", BigInteger),
+            Column("words", Text, nullable=False),
+            Column("doc", Text, nullable=False),
+            PrimaryKeyConstraint("account", "id"),
+            Index(f"{p}candidates_created", "account", "created_at"),
+            Index(f"{p}candidates_place", "account", "latitude", "longitude"),
+        )
+        self.candidate_tags = Table(
+            f"{p}candidate_tags",
+            m,
+            _account(),
+            Column("candidate_id", String(255), nullable=False),
+            Column("key", Text, nullable=False),
+            PrimaryKeyConstraint("account", "candidate_id", "key"),
+            Index(f"{p}candidate_tags_key", "account", "key", "candidate_id"),
+        )
+        self.candidate_languages = Table(
+            f"{p}candidate_languages",
+            m,
+            _account(),
+            Column("candidate_id", String(255), nullable=False),
+            Column("code", String(64), nullable=False),
+            PrimaryKeyConstraint("account", "candidate_id", "code"),
+            Index(f"{p}candidate_languages_code", "account", "code", "candidate_id"),
+        )
+        self.candidate_fields = Table(
+            f"{p}candidate_fields",
+            m,
+            _account(),
+            Column("candidate_id", String(255), nullable=False),
+            Column("name", Text, nullable=False),
+            Column("value_key", Text, nullable=False),
+            PrimaryKeyConstraint("account", "candidate_id", "name"),
+            Index(f"{p}candidate_fields_value", "account", "name", "value_key"),
+        )
+        self.requisitions = Table(
+            f"{p}requisitions",
+            m,
+            _account(),
+            Column("id", String(255), nullable=False),
+            Column("owner_id", String(255)),
+            Column("organization", String(255)),
+            Column("location", String(255)),
+            Column("job_field", String(255)),
+            Column("doc", Text, nullable=False),
+            PrimaryKeyConstraint("account", "id"),
+            Index(f"{p}requisitions_owner", "account", "owner_id"),
+        )
+        self.requisition_shares = Table(
+            f"{p}requisition_shares",
+            m,
+            _account(),
+            Column("requisition_id", String(255), nullable=False),
+            Column("user_id", String(255), nullable=False),
+            PrimaryKeyConstraint("account", "requisition_id", "user_id"),
+            Index(f"{p}requisition_shares_user", "account", "user_id"),
+        )
+        self.pool_exclusions = Table(
+            f"{p}pool_exclusions",
+            m,
+            _account(),
+            Column("requisition_id", String(255), nullable=False),
+            Column("candidate_id", String(255), nullable=False),
+            PrimaryKeyConstraint("account", "requisition_id", "candidate_id"),
+        )
+        self.submissions = Table(
+            f"{p}submissions",
+            m,
+            _account(),
+            Column("id", String(255), nullable=False),
+            Column("candidate_id", String(255), nullable=False),
+            Column("requisition_id", String(255), nullable=False),
+            Column("submitted_at", BigInteger, nullable=False),
+            Column("status", String(32), nullable=False),
+            Column("status_changed_at", BigInteger, nullable=False),
+            Column("last_activity_at", BigInteger, nullable=False),
+            Column("expires_at", BigInteger),
+            Column("doc", Text, nullable=False),
+            PrimaryKeyConstraint("account", "id"),
+            # AP9: one submission per candidate and requisition, even from two processes
+            UniqueConstraint("account", "candidate_id", "requisition_id", name=f"{p}one_per_pair"),
+            Index(f"{p}submissions_requisition", "account", "requisition_id"),
+            Index(f"{p}submissions_idle", "account", "status", "last_activity_at"),
+        )
+        self.submission_shares = Table(
+            f"{p}submission_shares",
+            m,
+            _account(),
+            Column("submission_id", String(255), nullable=False),
+            Column("user_id", String(255), nullable=False),
+            PrimaryKeyConstraint("account", "submission_id", "user_id"),
+            Index(f"{p}submission_shares_user", "account", "user_id"),
+        )
+        self.templates = _documents(m, f"{p}templates")
+        self.users = _documents(m, f"{p}users")
+        self.structures = _documents(m, f"{p}structures")
+        self.repooling_rules = _documents(m, f"{p}repooling_rules")
+        self.settings = _documents(m, f"{p}settings")
+        self.quick_filters = Table(
+            f"{p}quick_filters",
+            m,
+            _account(),
+            Column("id", String(255), nullable=False),
+            Column("name_key", Text, nullable=False),
+            Column("doc", Text, nullable=False),
+            PrimaryKeyConstraint("account", "id"),
+        )
+        self.attachments = Table(
+            f"{p}attachments",
+            m,
+            _account(),
+            Column("id", String(255), nullable=False),
+            Column("candidate_id", String(255), nullable=False),
+            Column("uploaded_at", BigInteger, nullable=False),
+            Column("doc", Text, nullable=False),
+            PrimaryKeyConstraint("account", "id"),
+            Index(f"{p}attachments_candidate", "account", "candidate_id"),
+        )
+        self.subscriptions = Table(
+            f"{p}subscriptions",
+            m,
+            _account(),
+            Column("user_id", String(255), nullable=False),
+            Column("tag_key", Text, nullable=False),
+            Column("doc", Text, nullable=False),
+            PrimaryKeyConstraint("account", "user_id", "tag_key"),
+            Index(f"{p}subscriptions_tag", "account", "tag_key"),
+        )
+        self.notification_settings = _documents(m, f"{p}notification_settings")
+        self.notifications = Table(
+            f"{p}notifications",
+            m,
+            _account(),
+            Column("id", String(255), nullable=False),
+            Column("user_id", String(255), nullable=False),
+            Column("created_at", BigInteger, nullable=False),
+            Column("seq", BigInteger, nullable=False),
+            Column("user_seq", BigInteger, nullable=False),
+            Column("doc", Text, nullable=False),
+            PrimaryKeyConstraint("account", "id"),
+            Index(f"{p}notifications_user", "account", "user_id", "created_at"),
+        )
+        self.events = Table(
+            f"{p}events",
+            m,
+            _account(),
+            Column("seq", BigInteger, nullable=False),
+            Column("doc", Text, nullable=False),
+            PrimaryKeyConstraint("account", "seq"),
+        )
+        self.counters = Table(
+            f"{p}counters",
+            m,
+            _account(),
+            Column("name", String(64), nullable=False),
+            Column("value", Integer, nullable=False),
+            PrimaryKeyConstraint("account", "name"),
+        )
+
+
+def _documents(metadata: MetaData, name: str) -> Table:
+    """A table of documents by account and key."""
+    return Table(
+        name,
+        metadata,
+        _account(),
+        Column("key", String(255), nullable=False),
+        Column("doc", Text, nullable=False),
+        PrimaryKeyConstraint("account", "key"),
+    )

@@ -1,0 +1,1478 @@
+"""The SQL store (ST3, ST6): every port of the core over SQLAlchemy Core.
+
+:class:`SqlStore` is one database holding talentpool's tables (under a prefix,
+optionally in a schema); :meth:`SqlStore.unit_of_work` opens a
+:class:`SqlUnitOfWork` for one account, the unit of work every service takes.
+Inside ``with uow:`` every read and write of the calling thread goes through one
+connection and one transaction; a nested ``with`` is a savepoint; ``commit``
+keeps what was written so far. Outside a ``with`` each call is its own short
+transaction, as the in-memory store's writes take effect at once.
+
+A unit of work can also join a connection the host already has open, inside the
+host's own transaction (``SqlStore.unit_of_work(account, connection=...)``): its
+``with`` blocks are then savepoints of the host's transaction, and the host's
+commit or rollback decides for both.
+
+Every query port is answered by one statement compiled from the bound query
+(:mod:`talentpool.adapters.sql.compiler`); rows are then built from the page's
+own records only. No database error reaches the caller raw: a lock held too
+long is :class:`~talentpool.errors.StoreBusyError`, a write that contradicts
+what is stored is :class:`~talentpool.errors.ConflictError`, anything else
+:class:`~talentpool.errors.StorageError`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import attrs
+from sqlalchemy import (
+    Connection,
+    Engine,
+    NestedTransaction,
+    RootTransaction,
+    Select,
+    Table,
+    and_,
+    create_engine,
+    delete,
+    desc,
+    event,
+    func,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy import exc as sa_exc
+
+from talentpool.adapters.reference import responses_page
+from talentpool.adapters.sql.compiler import Compiled, Compiler, Dialect
+from talentpool.adapters.sql.migrations import migrate
+from talentpool.adapters.sql.schema import DEFAULT_PREFIX, Schema, micros
+from talentpool.audit import event_from_dict, event_to_dict
+from talentpool.criteria import AutopoolCriteria, QuickFilter
+from talentpool.documents import from_document, to_document
+from talentpool.engine import BoundOwnedBy, Matcher
+from talentpool.errors import (
+    ConflictError,
+    DomainError,
+    NotFoundError,
+    StorageError,
+    StoreBusyError,
+)
+from talentpool.events import EVENT_TYPES, DomainEvent
+from talentpool.geo import GeoPoint, distance_km
+from talentpool.ids import (
+    CandidateId,
+    QuickFilterId,
+    RepoolingRuleId,
+    RequisitionId,
+    SubmissionId,
+    UserId,
+)
+from talentpool.model import (
+    AccountSettings,
+    Application,
+    Attachment,
+    Candidate,
+    CandidateRecord,
+    Dimension,
+    RepoolingRule,
+    Requisition,
+    RequisitionTemplate,
+    Share,
+    ShareKind,
+    StructureTree,
+    Submission,
+    SubmissionStatus,
+    Subscription,
+    Tag,
+    User,
+)
+from talentpool.notifications import Notification, NotificationSettings
+from talentpool.queries import (
+    CandidateDatabaseQuery,
+    CandidatePage,
+    CandidateQuery,
+    ListingPage,
+    ListingSortKey,
+    ResponsesPage,
+    ResponsesQuery,
+)
+from talentpool.results import SortKey, make_row, page, sort_rows
+from talentpool.text import fold
+
+__all__ = ["SqlStore", "SqlUnitOfWork"]
+
+T = TypeVar("T")
+_DISTANCE_FUNCTION = "talentpool_distance_km"
+_EVENTS = {kind.__name__: kind for kind in EVENT_TYPES}
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(to_document(value), sort_keys=True, ensure_ascii=False)
+
+
+def _loads(kind: type[T], text: str) -> T:
+    loaded: T = from_document(kind, json.loads(text))
+    return loaded
+
+
+def _geodesic(lat: float | None, lon: float | None, clat: float, clon: float) -> float | None:
+    if lat is None or lon is None:
+        return None
+    return distance_km(GeoPoint(clat, clon), GeoPoint(lat, lon))
+
+
+def _sqlite_distance(lat: Any, lon: Any, clat: float, clon: float) -> Any:
+    return func.talentpool_distance_km(lat, lon, literal(clat), literal(clon))
+
+
+def _dialect(name: str) -> Dialect:
+    if name == "sqlite":
+        return Dialect(name, _sqlite_distance)
+    return Dialect(name)
+
+
+def _prepare_sqlite(dbapi_connection: Any, busy_timeout: float) -> None:
+    # The standard driver begins transactions itself, late and DEFERRED; talentpool
+    # begins its own (BEGIN IMMEDIATE, below), so the driver must not.
+    dbapi_connection.isolation_level = None
+    dbapi_connection.create_function(_DISTANCE_FUNCTION, 4, _geodesic, deterministic=True)
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+    cursor.execute("PRAGMA foreign_keys = OFF")
+    cursor.close()
+
+
+class SqlStore:
+    """A database holding talentpool's tables, for any number of accounts (ST3, ST6).
+
+    Args:
+        url: An SQLAlchemy URL (``"sqlite:///talent.db"``) or an engine the host made.
+        prefix: Put before every table name, so the tables can share a host's database.
+        schema: The database schema the tables live in (PostgreSQL), if not the default.
+        busy_timeout: How long, in seconds, a write waits for another process's lock
+            before :class:`~talentpool.errors.StoreBusyError`.
+        migrate: Whether to create or upgrade the tables now (the default); a host
+            that migrates at deploy time calls :meth:`migrate` itself.
+
+    On SQLite the store turns on write-ahead logging, sets the busy timeout and
+    begins every unit of work with ``BEGIN IMMEDIATE``, so two processes writing
+    at once wait for each other instead of failing.
+    """
+
+    def __init__(
+        self,
+        url: str | Engine,
+        *,
+        prefix: str = DEFAULT_PREFIX,
+        schema: str | None = None,
+        busy_timeout: float = 5.0,
+        migrate: bool = True,
+    ) -> None:
+        self.schema = Schema(prefix, schema)
+        self.busy_timeout = busy_timeout
+        self.engine = create_engine(url) if isinstance(url, str) else url
+        self.dialect = _dialect(self.engine.dialect.name)
+        if self.dialect.name == "sqlite":
+            self._configure_sqlite()
+        if migrate:
+            self.migrate()
+
+    def _configure_sqlite(self) -> None:
+        timeout = self.busy_timeout
+
+        @event.listens_for(self.engine, "connect")
+        def _connect(dbapi_connection: Any, record: Any) -> None:
+            _prepare_sqlite(dbapi_connection, timeout)
+
+        @event.listens_for(self.engine, "begin")
+        def _begin(connection: Connection) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        if self.engine.url.database not in (None, "", ":memory:"):
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA journal_mode = WAL")
+
+    def migrate(self) -> int:
+        """Create or upgrade the tables; return the schema version the database had (0: none)."""
+        with _translated(self.busy_timeout, "migrate the tables"), self.engine.begin() as c:
+            return migrate(c, self.schema)
+
+    def unit_of_work(self, account: str, *, connection: Connection | None = None) -> SqlUnitOfWork:
+        """Return a unit of work over *account*'s rows.
+
+        With *connection*, the unit of work joins the host's open connection: its
+        blocks become savepoints of the host's transaction.
+        """
+        return SqlUnitOfWork(self, account, connection)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+@contextmanager
+def _translated(busy_timeout: float, what: str) -> Iterator[None]:
+    """Turn database errors into library errors that say what to do."""
+    try:
+        yield
+    except sa_exc.OperationalError as e:
+        text = str(e.orig).lower()
+        if "locked" in text or "busy" in text:
+            raise StoreBusyError(busy_timeout, what) from e
+        raise StorageError(f"the database refused to {what}: {e.orig}") from e
+    except sa_exc.IntegrityError as e:
+        raise ConflictError(f"could not {what}: it contradicts what is stored ({e.orig})") from e
+    except sa_exc.SQLAlchemyError as e:
+        raise StorageError(f"the database failed to {what}: {e}") from e
+
+
+@attrs.define
+class _Thread:
+    """One thread's open unit of work: its connection, transaction and savepoints."""
+
+    connection: Connection | None = None
+    transaction: RootTransaction | NestedTransaction | None = None
+    savepoints: list[NestedTransaction] = attrs.field(factory=list)
+    depth: int = 0
+
+    def open(self) -> Connection:
+        """The connection of the open block."""
+        if self.connection is None:
+            msg = "no unit of work is open on this thread; use it inside `with uow:`"
+            raise StorageError(msg)
+        return self.connection
+
+    def root(self) -> RootTransaction | NestedTransaction:
+        """The transaction of the outermost open block."""
+        if self.transaction is None:
+            msg = "no unit of work is open on this thread; use it inside `with uow:`"
+            raise StorageError(msg)
+        return self.transaction
+
+
+class SqlUnitOfWork:
+    """Every port of the core over one account's rows (see the module docs).
+
+    Args:
+        store: The database.
+        account: Whose rows; nothing else is ever read or written (ST6).
+        connection: A host's open connection to join, if any.
+    """
+
+    def __init__(self, store: SqlStore, account: str, connection: Connection | None = None) -> None:
+        if not isinstance(account, str) or not account.strip():
+            raise DomainError("account", account, "must be a non-blank account id")
+        self.store = store
+        self.account = account
+        self._host = connection
+        if connection is not None and store.dialect.name == "sqlite":
+            _register_functions(connection)
+        self._local = threading.local()
+        self.candidates = SqlCandidates(self)
+        self.submissions = SqlSubmissions(self)
+        self.requisitions = SqlRequisitions(self)
+        self.templates = _DocumentRepository(
+            self, store.schema.templates, RequisitionTemplate, "template"
+        )
+        self.users = SqlUsers(self)
+        self.structures = SqlStructures(self)
+        self.quick_filters = SqlQuickFilters(self)
+        self.settings = SqlSettings(self)
+        self.attachments = SqlAttachments(self)
+        self.repooling_rules = SqlRepoolingRules(self)
+        self.subscriptions = SqlSubscriptions(self)
+        self.visibility = SqlVisibilityIndex(self)
+        self.notification_settings = SqlNotificationSettings(self)
+        self.notifications = SqlNotifications(self)
+        self.events = SqlEvents(self)
+
+    # --- transactions -------------------------------------------------------------------
+
+    @property
+    def _thread(self) -> _Thread:
+        state: _Thread | None = getattr(self._local, "state", None)
+        if state is None:
+            state = _Thread()
+            self._local.state = state
+        return state
+
+    def __enter__(self) -> Self:
+        """Begin an action; a nested block is a savepoint of the outer one."""
+        t = self._thread
+        with _translated(self.store.busy_timeout, "begin a unit of work"):
+            if t.depth == 0:
+                t.connection = self._host if self._host is not None else self.store.engine.connect()
+                t.transaction = self._begin(t.connection)
+            else:
+                t.savepoints.append(t.open().begin_nested())
+        t.depth += 1
+        return self
+
+    def _begin(self, connection: Connection) -> RootTransaction | NestedTransaction:
+        if self._host is not None and connection.in_transaction():
+            return connection.begin_nested()
+        return connection.begin()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """End the block, undoing what it did not commit."""
+        t = self._thread
+        t.depth -= 1
+        try:
+            if t.depth > 0:
+                savepoint = t.savepoints.pop()
+                if savepoint.is_active:
+                    savepoint.rollback()
+                return
+            if t.transaction is not None and t.transaction.is_active:
+                t.transaction.rollback()
+        finally:
+            if t.depth == 0:
+                if t.connection is not None and self._host is None:
+                    t.connection.close()
+                t.connection, t.transaction, t.savepoints = None, None, []
+
+    def commit(self) -> None:
+        """Keep the block's writes so far: permanent in the outermost block of its own connection.
+
+        Joined to a host's transaction, the outermost commit releases the
+        savepoint; the host's commit makes it permanent.
+        """
+        t = self._thread
+        if t.depth == 0:
+            return
+        with _translated(self.store.busy_timeout, "commit"):
+            if t.depth == 1:
+                t.root().commit()
+                t.transaction = self._begin(t.open())
+            else:
+                t.savepoints.pop().commit()
+                t.savepoints.append(t.open().begin_nested())
+
+    def rollback(self) -> None:
+        """Undo the block's writes since its last commit."""
+        t = self._thread
+        if t.depth == 0:
+            return
+        with _translated(self.store.busy_timeout, "roll back"):
+            if t.depth == 1:
+                t.root().rollback()
+                t.transaction = self._begin(t.open())
+            else:
+                t.savepoints.pop().rollback()
+                t.savepoints.append(t.open().begin_nested())
+
+    def run(self, what: str, work: Callable[[Connection], T]) -> T:
+        """Run *work* on this thread's connection (its own transaction outside a block)."""
+        t = self._thread
+        with _translated(self.store.busy_timeout, what):
+            if t.connection is not None:
+                return work(t.connection)
+            if self._host is not None:
+                return work(self._host)
+            with self.store.engine.begin() as connection:
+                # Calls made by *work* reuse this transaction instead of opening another,
+                # which on SQLite would wait for this one's lock.
+                t.connection = connection
+                try:
+                    return work(connection)
+                finally:
+                    t.connection = None
+
+    @property
+    def schema(self) -> Schema:
+        """The tables."""
+        return self.store.schema
+
+    def compile(self, node: Any) -> Compiled:
+        """Compile a bound tree for this account."""
+        return Compiler(self.schema, self.account, self.store.dialect).compile(node)
+
+
+def _register_functions(connection: Connection) -> None:
+    raw = connection.connection.driver_connection
+    if raw is not None:
+        raw.create_function(_DISTANCE_FUNCTION, 4, _geodesic, deterministic=True)
+
+
+# --- shared pieces -------------------------------------------------------------------------
+
+
+class _Repository:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+        self._s = uow.schema
+        self._account = uow.account
+
+    def _run(self, what: str, work: Callable[[Connection], T]) -> T:
+        return self._uow.run(what, work)
+
+    def _mine(self, table: Table) -> Any:
+        return table.c.account == self._account
+
+    def _upsert(
+        self, c: Connection, table: Table, keys: Mapping[str, Any], values: Mapping[str, Any]
+    ) -> None:
+        where = and_(self._mine(table), *(table.c[k] == v for k, v in keys.items()))
+        done = c.execute(update(table).where(where).values(**values))
+        if done.rowcount == 0:
+            c.execute(table.insert().values(account=self._account, **keys, **values))
+
+    def _replace_rows(
+        self,
+        c: Connection,
+        table: Table,
+        owner: str,
+        owner_id: str,
+        rows: Iterable[Mapping[str, Any]],
+    ) -> None:
+        c.execute(delete(table).where(self._mine(table), table.c[owner] == owner_id))
+        batch = [{"account": self._account, owner: owner_id, **row} for row in rows]
+        if batch:
+            c.execute(table.insert(), batch)
+
+
+class _DocumentRepository(_Repository):
+    """Documents by key: templates, and the shape of the other keyed tables."""
+
+    def __init__(self, uow: SqlUnitOfWork, table: Table, kind: type[Any], noun: str) -> None:
+        super().__init__(uow)
+        self._table, self._kind, self._noun = table, kind, noun
+
+    def get(self, key: str) -> Any:
+        """Return the document's entity, or raise ``NotFoundError``."""
+        t = self._table
+
+        def read(c: Connection) -> Any:
+            row = c.execute(select(t.c.doc).where(self._mine(t), t.c.key == key)).first()
+            if row is None:
+                raise NotFoundError(self._noun, key)
+            return _loads(self._kind, row[0])
+
+        return self._run(f"read {self._noun} {key!r}", read)
+
+    def _put(self, key: str, entity: object) -> None:
+        t = self._table
+        self._run(
+            f"save {self._noun} {key!r}",
+            lambda c: self._upsert(c, t, {"key": key}, {"doc": _dumps(entity)}),
+        )
+
+    def _remove(self, key: str) -> None:
+        t = self._table
+
+        def remove(c: Connection) -> None:
+            if c.execute(delete(t).where(self._mine(t), t.c.key == key)).rowcount == 0:
+                raise NotFoundError(self._noun, key)
+
+        self._run(f"remove {self._noun} {key!r}", remove)
+
+    def _all(self) -> list[Any]:
+        t = self._table
+        rows = self._run(
+            f"list {self._noun}s",
+            lambda c: c.execute(select(t.c.doc).where(self._mine(t)).order_by(t.c.key)).all(),
+        )
+        return [_loads(self._kind, r[0]) for r in rows]
+
+    def save(self, entity: Any) -> None:
+        """Insert or replace the entity."""
+        self._put(entity.id, entity)
+
+
+# --- candidates ----------------------------------------------------------------------------
+
+
+class SqlCandidates(_Repository):
+    """Candidates, with their tags, languages and fields as rows the queries read."""
+
+    def get(self, candidate_id: CandidateId) -> Candidate:
+        """Return the candidate, or raise ``NotFoundError``."""
+        t = self._s.candidates
+
+        def read(c: Connection) -> Candidate:
+            row = c.execute(select(t.c.doc).where(self._mine(t), t.c.id == candidate_id)).first()
+            if row is None:
+                raise NotFoundError("candidate", candidate_id)
+            return _loads(Candidate, row[0])
+
+        return self._run(f"read candidate {candidate_id!r}", read)
+
+    def save(self, candidate: Candidate) -> None:
+        """Insert or replace the candidate and the rows the queries read of it."""
+        s = self._s
+        consent = candidate.consent
+        home = candidate.residence
+        values = {
+            "created_at": micros(candidate.created_at),
+            "family_key": candidate.sort_name[0],
+            "given_key": candidate.sort_name[1],
+            "city_key": None if candidate.city is None else fold(candidate.city),
+            "latitude": None if home is None else home.latitude,
+            "longitude": None if home is None else home.longitude,
+            "profile_language": candidate.profile_language,
+            "consent_given": consent is not None,
+            "consent_expires_at": None
+            if consent is None or consent.expires_at is None
+            else micros(consent.expires_at),
+            "consent_withdrawn_at": None
+            if consent is None or consent.withdrawn_at is None
+            else micros(consent.withdrawn_at),
+            "words": " ".join(sorted(candidate.words)),
+            "doc": _dumps(candidate),
+        }
+
+        def write(c: Connection) -> None:
+            self._upsert(c, s.candidates, {"id": candidate.id}, values)
+            cid = candidate.id
+            self._replace_rows(
+                c, s.candidate_tags, "candidate_id", cid, ({"key": t.key} for t in candidate.tags)
+            )
+            self._replace_rows(
+                c,
+                s.candidate_languages,
+                "candidate_id",
+                cid,
+                ({"code": code} for code in candidate.languages),
+            )
+            self._replace_rows(
+                c,
+                s.candidate_fields,
+                "candidate_id",
+                cid,
+                ({"name": n, "value_key": fold(v).strip()} for n, v in candidate.fields),
+            )
+
+        self._run(f"save candidate {candidate.id!r}", write)
+
+    def record(self, candidate_id: CandidateId) -> CandidateRecord:
+        """Return the candidate with every submission and its requisition."""
+        return self._run(
+            f"read candidate {candidate_id!r}",
+            lambda c: self._records(c, [candidate_id], strict=True)[candidate_id],
+        )
+
+    def _records(
+        self, c: Connection, ids: Sequence[CandidateId], *, strict: bool = False
+    ) -> dict[CandidateId, CandidateRecord]:
+        """The records of *ids*, in two statements whatever their number."""
+        s = self._s
+        if not ids:
+            return {}
+        people = {
+            CandidateId(r.id): _loads(Candidate, r.doc)
+            for r in c.execute(
+                select(s.candidates.c.id, s.candidates.c.doc).where(
+                    self._mine(s.candidates), s.candidates.c.id.in_(list(ids))
+                )
+            )
+        }
+        if strict:
+            for cid in ids:
+                if cid not in people:
+                    raise NotFoundError("candidate", cid)
+        sub, req = s.submissions, s.requisitions
+        rows = c.execute(
+            select(sub.c.candidate_id, sub.c.doc, req.c.doc.label("req"))
+            .join(req, and_(req.c.account == sub.c.account, req.c.id == sub.c.requisition_id))
+            .where(self._mine(sub), sub.c.candidate_id.in_(list(people)))
+            .order_by(sub.c.submitted_at, sub.c.id)
+        )
+        apps: dict[str, list[Application]] = {}
+        for r in rows:
+            apps.setdefault(r.candidate_id, []).append(
+                Application(_loads(Submission, r.doc), _loads(Requisition, r.req))
+            )
+        return {cid: CandidateRecord(p, apps.get(cid, ())) for cid, p in people.items()}
+
+    # --- the pool ----------------------------------------------------------------------
+
+    def _pool(self, query: CandidateQuery, c: Connection) -> tuple[Select[Any], Compiled]:
+        trees = self._uow.structures._trees(c)
+        compiled = self._uow.compile(query.bound(trees))
+        t = self._s.candidates
+        return select(t.c.id).where(self._mine(t), compiled.where), compiled
+
+    def find(self, query: CandidateQuery) -> CandidatePage:
+        """Answer a pool query in one statement: the ordered page and the exact total."""
+
+        def answer(c: Connection) -> CandidatePage:
+            base, compiled = self._pool(query, c)
+            trees = self._uow.structures._trees(c)
+            ctx = query.context(trees)
+            if not compiled.exact:
+                return self._decided_in_memory(c, base, query, trees)
+            total = c.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+            if query.limit == 0:
+                return CandidatePage((), total)
+            ordered = self._ordered(base, query)
+            chosen = ordered.offset(query.offset)
+            if query.limit is not None:
+                chosen = chosen.limit(query.limit)
+            ids = [CandidateId(r[0]) for r in c.execute(chosen)]
+            records = self._records(c, ids)
+            rows = tuple(make_row(records[i], ctx) for i in ids)
+            return CandidatePage(rows, total)
+
+        return self._run("read a pool", answer)
+
+    def _decided_in_memory(
+        self,
+        c: Connection,
+        base: Select[Any],
+        query: CandidateQuery,
+        trees: Mapping[Dimension, StructureTree],
+    ) -> CandidatePage:
+        """The rows the SQL condition kept, decided by the reference matcher, then ordered."""
+        ids = [CandidateId(r[0]) for r in c.execute(base)]
+        records = self._records(c, ids)
+        tree = query.bound(trees)
+        matcher = Matcher()
+        hits = [r for r in records.values() if matcher.matches(tree, r)]
+        if query.limit == 0:
+            return CandidatePage((), len(hits))
+        ctx = query.context(trees)
+        rows = sort_rows((make_row(r, ctx) for r in hits), query.order)
+        return CandidatePage(page(rows, query.offset, query.limit), len(hits))
+
+    def _ordered(self, base: Select[Any], query: CandidateQuery) -> Select[Any]:
+        t, s = self._s.candidates, self._s.submissions
+        key, rid = query.order.key, query.requisition.id
+        if key in (SortKey.LATEST_SUBMISSION, SortKey.LAST_ACTIVITY):
+            column = s.c.submitted_at if key is SortKey.LATEST_SUBMISSION else s.c.last_activity_at
+            value: Any = (
+                select(func.max(column))
+                .where(self._mine(s), s.c.candidate_id == t.c.id, s.c.requisition_id != rid)
+                .scalar_subquery()
+            )
+            values = [value]
+        elif key is SortKey.NAME:
+            values = [t.c.family_key, t.c.given_key]
+        elif key is SortKey.CITY:
+            values = [t.c.city_key]
+        else:
+            centre = query.requisition.primary_location
+            if centre is None or self._uow.store.dialect.distance is None:
+                values = [literal(None)]
+            else:
+                values = [
+                    self._uow.store.dialect.distance(
+                        t.c.latitude, t.c.longitude, centre.latitude, centre.longitude
+                    )
+                ]
+        unknown = values[0].is_(None)
+        order = [unknown] + [desc(v) if query.order.descending else v for v in values]
+        return base.order_by(*order, t.c.id)
+
+    def find_ids(self, query: CandidateQuery) -> frozenset[CandidateId]:
+        """Return the ids of every candidate in the pool."""
+        unpaged = attrs.evolve(query, limit=None, offset=0)
+
+        def answer(c: Connection) -> frozenset[CandidateId]:
+            base, compiled = self._pool(unpaged, c)
+            if not compiled.exact:
+                trees = self._uow.structures._trees(c)
+                rows = self._decided_in_memory(c, base, unpaged, trees).rows
+                return frozenset(r.candidate_id for r in rows)
+            return frozenset(CandidateId(r[0]) for r in c.execute(base))
+
+        return self._run("read a pool", answer)
+
+    # --- the candidate database --------------------------------------------------------
+
+    def _listing(
+        self, query: CandidateDatabaseQuery, c: Connection
+    ) -> tuple[Select[Any], Compiled]:
+        trees = self._uow.structures._trees(c)
+        compiled = self._uow.compile(query.bound(trees))
+        t = self._s.candidates
+        return select(t.c.id).where(self._mine(t), compiled.where), compiled
+
+    def search(self, query: CandidateDatabaseQuery) -> ListingPage:
+        """Answer a candidate-database query in one statement: the page and the exact total."""
+
+        def answer(c: Connection) -> ListingPage:
+            base, compiled = self._listing(query, c)
+            t = self._s.candidates
+            total = c.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+            if query.limit == 0:
+                return ListingPage((), total)
+            if query.order.key is ListingSortKey.NAME:
+                values: list[Any] = [t.c.family_key, t.c.given_key]
+            else:
+                values = [t.c.created_at]
+            order = [desc(v) if query.order.descending else v for v in values]
+            chosen = select(t.c.doc).where(self._mine(t), compiled.where)
+            chosen = chosen.order_by(*order, t.c.id).offset(query.offset)
+            if query.limit is not None:
+                chosen = chosen.limit(query.limit)
+            people = tuple(_loads(Candidate, r[0]) for r in c.execute(chosen))
+            return ListingPage(people, total)
+
+        return self._run("list candidates", answer)
+
+    def search_ids(self, query: CandidateDatabaseQuery) -> frozenset[CandidateId]:
+        """Return the ids of every candidate the listing holds."""
+
+        def answer(c: Connection) -> frozenset[CandidateId]:
+            base, _ = self._listing(query, c)
+            return frozenset(CandidateId(r[0]) for r in c.execute(base))
+
+        return self._run("list candidates", answer)
+
+    def __iter__(self) -> Iterator[Candidate]:
+        """Iterate over every candidate, in id order."""
+        t = self._s.candidates
+        rows = self._run(
+            "list candidates",
+            lambda c: c.execute(select(t.c.doc).where(self._mine(t)).order_by(t.c.id)).all(),
+        )
+        return iter([_loads(Candidate, r[0]) for r in rows])
+
+    def __len__(self) -> int:
+        t = self._s.candidates
+        return int(
+            self._run(
+                "count candidates",
+                lambda c: c.execute(select(func.count()).where(self._mine(t))).scalar_one(),
+            )
+        )
+
+
+# --- submissions ----------------------------------------------------------------------------
+
+
+class SqlSubmissions(_Repository):
+    """Submissions, unique per candidate and requisition (AP9)."""
+
+    def get(self, submission_id: SubmissionId) -> Submission:
+        """Return the submission, or raise ``NotFoundError``."""
+        t = self._s.submissions
+
+        def read(c: Connection) -> Submission:
+            row = c.execute(select(t.c.doc).where(self._mine(t), t.c.id == submission_id)).first()
+            if row is None:
+                raise NotFoundError("submission", submission_id)
+            return _loads(Submission, row[0])
+
+        return self._run(f"read submission {submission_id!r}", read)
+
+    def _values(self, s: Submission) -> dict[str, Any]:
+        return {
+            "candidate_id": s.candidate_id,
+            "requisition_id": s.requisition_id,
+            "submitted_at": micros(s.submitted_at),
+            "status": s.status.value,
+            "status_changed_at": micros(s.status_changed_at),
+            "last_activity_at": micros(s.last_activity_at),
+            "expires_at": None if s.expires_at is None else micros(s.expires_at),
+            "doc": _dumps(s),
+        }
+
+    def _check_parents(self, c: Connection, submission: Submission) -> None:
+        s = self._s
+        for table, key, noun in (
+            (s.requisitions, submission.requisition_id, "requisition"),
+            (s.candidates, submission.candidate_id, "candidate"),
+        ):
+            found = c.execute(
+                select(literal(1)).where(self._mine(table), table.c.id == key)
+            ).first()
+            if found is None:
+                raise NotFoundError(noun, key)
+
+    def _shares(self, c: Connection, submission: Submission) -> None:
+        self._replace_rows(
+            c,
+            self._s.submission_shares,
+            "submission_id",
+            submission.id,
+            ({"user_id": u} for u in submission.shared_with),
+        )
+
+    def save(self, submission: Submission) -> None:
+        """Insert or replace the submission."""
+
+        def write(c: Connection) -> None:
+            self._check_parents(c, submission)
+            with c.begin_nested():
+                self._upsert(
+                    c, self._s.submissions, {"id": submission.id}, self._values(submission)
+                )
+            self._shares(c, submission)
+
+        self._run(f"save submission {submission.id!r}", write)
+
+    def add(self, submission: Submission) -> None:
+        """Insert a new submission; ``ConflictError`` when its id or its pair is taken (AP9).
+
+        The unique constraint on (account, candidate, requisition) decides, so two
+        processes matching at once insert one submission.
+        """
+        t = self._s.submissions
+
+        def write(c: Connection) -> None:
+            self._check_parents(c, submission)
+            try:
+                with c.begin_nested():
+                    c.execute(
+                        t.insert().values(
+                            account=self._account, id=submission.id, **self._values(submission)
+                        )
+                    )
+            except sa_exc.IntegrityError:
+                raise ConflictError(self._conflict(c, submission)) from None
+            self._shares(c, submission)
+
+        self._run(f"add submission {submission.id!r}", write)
+
+    def _conflict(self, c: Connection, submission: Submission) -> str:
+        t = self._s.submissions
+        same_id = c.execute(
+            select(literal(1)).where(self._mine(t), t.c.id == submission.id)
+        ).first()
+        if same_id is not None:
+            return f"submission {submission.id!r} already exists; nothing written"
+        taken = c.execute(
+            select(t.c.id).where(
+                self._mine(t),
+                t.c.candidate_id == submission.candidate_id,
+                t.c.requisition_id == submission.requisition_id,
+            )
+        ).first()
+        held = "another submission" if taken is None else f"submission {taken[0]!r}"
+        return (
+            f"candidate {submission.candidate_id!r} is already on requisition "
+            f"{submission.requisition_id!r} ({held}); nothing written"
+        )
+
+    def _listed(self, what: str, where: Any) -> list[Submission]:
+        t = self._s.submissions
+        rows = self._run(
+            what,
+            lambda c: c.execute(
+                select(t.c.doc).where(self._mine(t), where).order_by(t.c.submitted_at, t.c.id)
+            ).all(),
+        )
+        return [_loads(Submission, r[0]) for r in rows]
+
+    def for_candidate(self, candidate_id: CandidateId) -> Sequence[Submission]:
+        """Return the candidate's submissions, oldest first."""
+        return self._listed("list submissions", self._s.submissions.c.candidate_id == candidate_id)
+
+    def for_requisition(self, requisition_id: RequisitionId) -> Sequence[Submission]:
+        """Return the requisition's submissions, oldest first."""
+        return self._listed(
+            "list submissions", self._s.submissions.c.requisition_id == requisition_id
+        )
+
+    def idle(self, before: datetime) -> Sequence[Application]:
+        """Return the open submissions last active before *before*, by submission id."""
+        s, r = self._s.submissions, self._s.requisitions
+        opened = [st.value for st in SubmissionStatus if st.is_open]
+        rows = self._run(
+            "read idle submissions",
+            lambda c: c.execute(
+                select(s.c.doc, r.c.doc.label("req"))
+                .join(r, and_(r.c.account == s.c.account, r.c.id == s.c.requisition_id))
+                .where(
+                    self._mine(s),
+                    s.c.status.in_(opened),
+                    s.c.last_activity_at < micros(before),
+                )
+                .order_by(s.c.id)
+            ).all(),
+        )
+        return [Application(_loads(Submission, x.doc), _loads(Requisition, x.req)) for x in rows]
+
+    def responses(self, query: ResponsesQuery) -> ResponsesPage:
+        """Answer the "Candidates on positions" view over the candidates the viewer owns."""
+        candidates = self._uow.candidates
+        viewer = query.viewer
+
+        def answer(c: Connection) -> ResponsesPage:
+            t = self._s.candidates
+            where: list[Any] = [self._mine(t)]
+            if not viewer.whole_database:
+                owned = self._uow.visibility._owned_condition(viewer.user_id)
+                where.append(owned)
+            ids = [CandidateId(r[0]) for r in c.execute(select(t.c.id).where(*where))]
+            records = candidates._records(c, ids)
+            return responses_page(query, records.values())
+
+        return self._run("list responses", answer)
+
+    def __iter__(self) -> Iterator[Submission]:
+        """Iterate over every submission, in id order."""
+        t = self._s.submissions
+        rows = self._run(
+            "list submissions",
+            lambda c: c.execute(select(t.c.doc).where(self._mine(t)).order_by(t.c.id)).all(),
+        )
+        return iter([_loads(Submission, r[0]) for r in rows])
+
+    def __len__(self) -> int:
+        t = self._s.submissions
+        return int(
+            self._run(
+                "count submissions",
+                lambda c: c.execute(select(func.count()).where(self._mine(t))).scalar_one(),
+            )
+        )
+
+
+# --- requisitions and the host's data ------------------------------------------------------
+
+
+class SqlRequisitions(_Repository):
+    """Requisitions, with their shares and pool exclusions as rows."""
+
+    def get(self, requisition_id: RequisitionId) -> Requisition:
+        """Return the requisition, or raise ``NotFoundError``."""
+        t = self._s.requisitions
+
+        def read(c: Connection) -> Requisition:
+            row = c.execute(select(t.c.doc).where(self._mine(t), t.c.id == requisition_id)).first()
+            if row is None:
+                raise NotFoundError("requisition", requisition_id)
+            return _loads(Requisition, row[0])
+
+        return self._run(f"read requisition {requisition_id!r}", read)
+
+    def _write(self, c: Connection, r: Requisition) -> None:
+        s = self._s
+        self._upsert(
+            c,
+            s.requisitions,
+            {"id": r.id},
+            {
+                "owner_id": r.owner_id,
+                "organization": r.organization,
+                "location": r.location,
+                "job_field": r.job_field,
+                "doc": _dumps(r),
+            },
+        )
+        self._replace_rows(
+            c, s.requisition_shares, "requisition_id", r.id, ({"user_id": u} for u in r.shared_with)
+        )
+        self._replace_rows(
+            c,
+            s.pool_exclusions,
+            "requisition_id",
+            r.id,
+            ({"candidate_id": x} for x in r.pool_exclusions),
+        )
+
+    def save(self, requisition: Requisition) -> None:
+        """Insert or replace the requisition (the host's write, or a fixture's)."""
+        self._run(f"save requisition {requisition.id!r}", lambda c: self._write(c, requisition))
+
+    def add(self, requisition: Requisition) -> None:
+        """Insert a requisition opened from a template; ``ConflictError`` if the id exists."""
+        t = self._s.requisitions
+
+        def write(c: Connection) -> None:
+            taken = c.execute(
+                select(literal(1)).where(self._mine(t), t.c.id == requisition.id)
+            ).first()
+            if taken is not None:
+                msg = f"requisition {requisition.id!r} already exists; nothing written"
+                raise ConflictError(msg)
+            self._write(c, requisition)
+
+        self._run(f"add requisition {requisition.id!r}", write)
+
+    def set_autopool(
+        self, requisition_id: RequisitionId, criteria: AutopoolCriteria | None
+    ) -> Requisition:
+        """Replace the requisition's autopool criteria; return it as saved."""
+
+        def write(c: Connection) -> Requisition:
+            changed = attrs.evolve(self.get(requisition_id), autopool=criteria)
+            self._write(c, changed)
+            return changed
+
+        return self._run(f"save the criteria of {requisition_id!r}", write)
+
+    def exclude_from_pool(
+        self, requisition_id: RequisitionId, candidate_id: CandidateId
+    ) -> Requisition:
+        """Add the candidate to the requisition's pool exclusions; return it as saved."""
+
+        def write(c: Connection) -> Requisition:
+            before = self.get(requisition_id)
+            changed = attrs.evolve(before, pool_exclusions=before.pool_exclusions | {candidate_id})
+            self._write(c, changed)
+            return changed
+
+        return self._run(f"exclude {candidate_id!r} from a pool", write)
+
+    def __iter__(self) -> Iterator[Requisition]:
+        """Iterate over every requisition, in id order."""
+        t = self._s.requisitions
+        rows = self._run(
+            "list requisitions",
+            lambda c: c.execute(select(t.c.doc).where(self._mine(t)).order_by(t.c.id)).all(),
+        )
+        return iter([_loads(Requisition, r[0]) for r in rows])
+
+
+class SqlUsers(_DocumentRepository):
+    """The host's users."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        super().__init__(uow, uow.schema.users, User, "user")
+
+    def __iter__(self) -> Iterator[User]:
+        """Iterate over every user, in id order."""
+        return iter(self._all())
+
+
+class SqlStructures(_Repository):
+    """The organization, location and job-field trees."""
+
+    def tree(self, dimension: Dimension) -> StructureTree | None:
+        """Return the tree of *dimension*, if the account has one."""
+        return self.trees().get(dimension)
+
+    def _trees(self, c: Connection) -> dict[Dimension, StructureTree]:
+        t = self._s.structures
+        rows = c.execute(select(t.c.key, t.c.doc).where(self._mine(t))).all()
+        return {Dimension(r.key): _loads(StructureTree, r.doc) for r in rows}
+
+    def trees(self) -> Mapping[Dimension, StructureTree]:
+        """Return every saved tree, by dimension."""
+        return self._run("read the structure trees", self._trees)
+
+    def save(self, tree: StructureTree) -> None:
+        """Insert or replace the tree of ``tree.dimension``."""
+        t = self._s.structures
+        self._run(
+            "save a structure tree",
+            lambda c: self._upsert(c, t, {"key": tree.dimension.value}, {"doc": _dumps(tree)}),
+        )
+
+
+class SqlQuickFilters(_Repository):
+    """Quick filters (AP8)."""
+
+    def get(self, filter_id: QuickFilterId) -> QuickFilter:
+        """Return the quick filter, or raise ``NotFoundError``."""
+        t = self._s.quick_filters
+
+        def read(c: Connection) -> QuickFilter:
+            row = c.execute(select(t.c.doc).where(self._mine(t), t.c.id == filter_id)).first()
+            if row is None:
+                raise NotFoundError("quick filter", filter_id)
+            return _loads(QuickFilter, row[0])
+
+        return self._run(f"read quick filter {filter_id!r}", read)
+
+    def save(self, quick_filter: QuickFilter) -> None:
+        """Insert or replace the quick filter."""
+        t = self._s.quick_filters
+        values = {"name_key": quick_filter.name.casefold(), "doc": _dumps(quick_filter)}
+        self._run(
+            "save a quick filter",
+            lambda c: self._upsert(c, t, {"id": quick_filter.id}, values),
+        )
+
+    def remove(self, filter_id: QuickFilterId) -> None:
+        """Remove the quick filter, or raise ``NotFoundError``."""
+        t = self._s.quick_filters
+
+        def remove(c: Connection) -> None:
+            if c.execute(delete(t).where(self._mine(t), t.c.id == filter_id)).rowcount == 0:
+                raise NotFoundError("quick filter", filter_id)
+
+        self._run("remove a quick filter", remove)
+
+    def __iter__(self) -> Iterator[QuickFilter]:
+        """Iterate over every quick filter, in name order."""
+        t = self._s.quick_filters
+        rows = self._run(
+            "list quick filters",
+            lambda c: c.execute(
+                select(t.c.doc).where(self._mine(t)).order_by(t.c.name_key, t.c.id)
+            ).all(),
+        )
+        return iter([_loads(QuickFilter, r[0]) for r in rows])
+
+
+class SqlSettings(_Repository):
+    """The account's settings."""
+
+    def get(self) -> AccountSettings:
+        """Return the settings (defaults when never saved)."""
+        t = self._s.settings
+        row = self._run(
+            "read the account settings",
+            lambda c: c.execute(select(t.c.doc).where(self._mine(t), t.c.key == "account")).first(),
+        )
+        return AccountSettings() if row is None else _loads(AccountSettings, row[0])
+
+    def save(self, settings: AccountSettings) -> None:
+        """Replace the settings."""
+        t = self._s.settings
+        self._run(
+            "save the account settings",
+            lambda c: self._upsert(c, t, {"key": "account"}, {"doc": _dumps(settings)}),
+        )
+
+
+class SqlAttachments(_Repository):
+    """The host's attachments of candidates."""
+
+    def save(self, attachment: Attachment) -> None:
+        """Insert or replace the attachment."""
+        t = self._s.attachments
+        values = {
+            "candidate_id": attachment.candidate_id,
+            "uploaded_at": micros(attachment.uploaded_at),
+            "doc": _dumps(attachment),
+        }
+        self._run("save an attachment", lambda c: self._upsert(c, t, {"id": attachment.id}, values))
+
+    def for_candidate(self, candidate_id: CandidateId) -> Sequence[Attachment]:
+        """Return the candidate's attachments, oldest first."""
+        t = self._s.attachments
+        rows = self._run(
+            "list attachments",
+            lambda c: c.execute(
+                select(t.c.doc)
+                .where(self._mine(t), t.c.candidate_id == candidate_id)
+                .order_by(t.c.uploaded_at, t.c.id)
+            ).all(),
+        )
+        return [_loads(Attachment, r[0]) for r in rows]
+
+
+class SqlRepoolingRules(_DocumentRepository):
+    """Repooling rules (AP12)."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        super().__init__(uow, uow.schema.repooling_rules, RepoolingRule, "repooling rule")
+
+    def remove(self, rule_id: RepoolingRuleId) -> None:
+        """Remove the rule, or raise ``NotFoundError``."""
+        self._remove(rule_id)
+
+    def __iter__(self) -> Iterator[RepoolingRule]:
+        """Iterate over every rule, in id order."""
+        return iter(self._all())
+
+
+# --- micro-pools ------------------------------------------------------------------------------
+
+
+class SqlSubscriptions(_Repository):
+    """Tag tracking (MP1), by user and tag key."""
+
+    def get(self, user_id: UserId, tag: Tag) -> Subscription:
+        """Return the user's subscription to *tag*, or raise ``NotFoundError``."""
+        t = self._s.subscriptions
+        row = self._run(
+            "read a subscription",
+            lambda c: c.execute(
+                select(t.c.doc).where(self._mine(t), t.c.user_id == user_id, t.c.tag_key == tag.key)
+            ).first(),
+        )
+        if row is None:
+            raise NotFoundError("subscription", f"{user_id}/{tag.label}")
+        return _loads(Subscription, row[0])
+
+    def save(self, subscription: Subscription) -> None:
+        """Insert or replace the subscription of its user to its tag."""
+        t = self._s.subscriptions
+        keys = {"user_id": subscription.user_id, "tag_key": subscription.tag.key}
+        self._run(
+            "save a subscription",
+            lambda c: self._upsert(c, t, keys, {"doc": _dumps(subscription)}),
+        )
+
+    def remove(self, user_id: UserId, tag: Tag) -> None:
+        """Remove the user's subscription to *tag*, or raise ``NotFoundError``."""
+        t = self._s.subscriptions
+
+        def remove(c: Connection) -> None:
+            gone = c.execute(
+                delete(t).where(self._mine(t), t.c.user_id == user_id, t.c.tag_key == tag.key)
+            )
+            if gone.rowcount == 0:
+                raise NotFoundError("subscription", f"{user_id}/{tag.label}")
+
+        self._run("remove a subscription", remove)
+
+    def _rows(self, *where: Any) -> list[Subscription]:
+        t = self._s.subscriptions
+        rows = self._run(
+            "list subscriptions",
+            lambda c: c.execute(
+                select(t.c.doc).where(self._mine(t), *where).order_by(t.c.user_id, t.c.tag_key)
+            ).all(),
+        )
+        return [_loads(Subscription, r[0]) for r in rows]
+
+    def for_user(self, user_id: UserId) -> Sequence[Subscription]:
+        """Return the user's subscriptions, by tag key."""
+        return self._rows(self._s.subscriptions.c.user_id == user_id)
+
+    def tracked(self, user_id: UserId) -> Mapping[str, Tag]:
+        """Return the tags the user tracks, by tag key."""
+        return {s.tag.key: s.tag for s in self.for_user(user_id)}
+
+    def trackers(self, tag: Tag) -> Collection[UserId]:
+        """Return the users who track *tag*."""
+        return [s.user_id for s in self._rows(self._s.subscriptions.c.tag_key == tag.key)]
+
+    def trackers_of(self, tags: Collection[Tag]) -> Mapping[UserId, Sequence[Tag]]:
+        """Return who tracks any of *tags*, each with those tags as they track them, by key."""
+        keys = sorted({t.key for t in tags})
+        if not keys:
+            return {}
+        out: dict[UserId, list[Tag]] = {}
+        for s in self._rows(self._s.subscriptions.c.tag_key.in_(keys)):
+            out.setdefault(s.user_id, []).append(s.tag)
+        return {u: tuple(sorted(out[u], key=lambda t: t.key)) for u in sorted(out)}
+
+    def __iter__(self) -> Iterator[Subscription]:
+        """Iterate over every subscription, by user id and tag key."""
+        return iter(self._rows())
+
+
+class SqlVisibilityIndex(_Repository):
+    """The indexed reads visibility is decided from, as queries over the share rows (MP2)."""
+
+    def _owned_condition(self, user_id: UserId) -> Any:
+        return self._uow.compile(BoundOwnedBy(user_id)).where
+
+    def shares(self, user_id: UserId, candidate_id: CandidateId) -> Collection[Share]:
+        """Return the positions and responses through which the user owns the candidate."""
+        s, r = self._s.submissions, self._s.requisitions
+        rs, ss = self._s.requisition_shares, self._s.submission_shares
+
+        def read(c: Connection) -> set[Share]:
+            on = c.execute(
+                select(s.c.id, r.c.id.label("rid"), r.c.owner_id)
+                .join(r, and_(r.c.account == s.c.account, r.c.id == s.c.requisition_id))
+                .where(self._mine(s), s.c.candidate_id == candidate_id)
+            ).all()
+            out: set[Share] = set()
+            rids = {row.rid for row in on}
+            sids = {row.id for row in on}
+            for row in on:
+                if row.owner_id == user_id:
+                    out.add(Share(ShareKind.POSITION_OWNED, RequisitionId(row.rid)))
+            if rids:
+                for row in c.execute(
+                    select(rs.c.requisition_id).where(
+                        self._mine(rs),
+                        rs.c.user_id == user_id,
+                        rs.c.requisition_id.in_(sorted(rids)),
+                    )
+                ):
+                    out.add(Share(ShareKind.POSITION_SHARED, RequisitionId(row.requisition_id)))
+            if sids:
+                rid_of = {row.id: row.rid for row in on}
+                for row in c.execute(
+                    select(ss.c.submission_id).where(
+                        self._mine(ss),
+                        ss.c.user_id == user_id,
+                        ss.c.submission_id.in_(sorted(sids)),
+                    )
+                ):
+                    out.add(
+                        Share(
+                            ShareKind.RESPONSE_SHARED,
+                            RequisitionId(rid_of[row.submission_id]),
+                            SubmissionId(row.submission_id),
+                        )
+                    )
+            return out
+
+        return self._run("read shares", read)
+
+    def owned(self, user_id: UserId) -> Collection[CandidateId]:
+        """Return the candidates the user owns through positions and responses."""
+        t = self._s.candidates
+        where = self._owned_condition(user_id)
+        rows = self._run(
+            "read owned candidates",
+            lambda c: c.execute(select(t.c.id).where(self._mine(t), where)).all(),
+        )
+        return {CandidateId(r[0]) for r in rows}
+
+    def tagged(self, tag: Tag) -> Collection[CandidateId]:
+        """Return the candidates carrying *tag*."""
+        t = self._s.candidate_tags
+        rows = self._run(
+            "read tagged candidates",
+            lambda c: c.execute(
+                select(t.c.candidate_id).where(self._mine(t), t.c.key == tag.key)
+            ).all(),
+        )
+        return {CandidateId(r[0]) for r in rows}
+
+    def tag_counts(self, tags: Collection[Tag]) -> Mapping[str, int]:
+        """Return how many candidates carry each of *tags*, by tag key, in one statement."""
+        t = self._s.candidate_tags
+        keys = sorted({tag.key for tag in tags})
+        if not keys:
+            return {}
+        rows = self._run(
+            "count micro-pools",
+            lambda c: c.execute(
+                select(t.c.key, func.count())
+                .where(self._mine(t), t.c.key.in_(keys))
+                .group_by(t.c.key)
+            ).all(),
+        )
+        counted = {r[0]: int(r[1]) for r in rows}
+        return {key: counted.get(key, 0) for key in keys}
+
+
+class SqlNotificationSettings(_Repository):
+    """Users' notification-centre settings (MP8)."""
+
+    def get(self, user_id: UserId) -> NotificationSettings:
+        """Return the user's settings; the defaults when never saved."""
+        t = self._s.notification_settings
+        row = self._run(
+            "read notification settings",
+            lambda c: c.execute(select(t.c.doc).where(self._mine(t), t.c.key == user_id)).first(),
+        )
+        return (
+            NotificationSettings(user_id) if row is None else _loads(NotificationSettings, row[0])
+        )
+
+    def save(self, settings: NotificationSettings) -> None:
+        """Replace the settings of ``settings.user_id``."""
+        t = self._s.notification_settings
+        self._run(
+            "save notification settings",
+            lambda c: self._upsert(c, t, {"key": settings.user_id}, {"doc": _dumps(settings)}),
+        )
+
+
+class SqlNotifications(_Repository):
+    """Notifications raised, what each user's bell lists (MP7)."""
+
+    def _next(self, c: Connection, name: str) -> int:
+        t = self._s.counters
+        current = c.execute(
+            select(t.c.value).where(self._mine(t), t.c.name == name)
+        ).scalar_one_or_none()
+        value = 1 if current is None else int(current) + 1
+        self._upsert(c, t, {"name": name}, {"value": value})
+        return value
+
+    def save(self, notification: Notification) -> None:
+        """Insert or replace the notification; one moved to another user leaves the first bell."""
+        t = self._s.notifications
+
+        def write(c: Connection) -> None:
+            old = c.execute(
+                select(t.c.user_id, t.c.seq, t.c.user_seq).where(
+                    self._mine(t), t.c.id == notification.id
+                )
+            ).first()
+            seq = self._next(c, "notification") if old is None else old.seq
+            if old is not None and old.user_id == notification.user_id:
+                user_seq = old.user_seq
+            else:
+                user_seq = self._next(c, "notification")
+            self._upsert(
+                c,
+                t,
+                {"id": notification.id},
+                {
+                    "user_id": notification.user_id,
+                    "created_at": micros(notification.created_at),
+                    "seq": seq,
+                    "user_seq": user_seq,
+                    "doc": _dumps(notification),
+                },
+            )
+
+        self._run("save a notification", write)
+
+    def for_user(self, user_id: UserId) -> Sequence[Notification]:
+        """Return the user's notifications, oldest first (ties in the order saved)."""
+        t = self._s.notifications
+        rows = self._run(
+            "list notifications",
+            lambda c: c.execute(
+                select(t.c.doc)
+                .where(self._mine(t), t.c.user_id == user_id)
+                .order_by(t.c.created_at, t.c.user_seq)
+            ).all(),
+        )
+        return [_loads(Notification, r[0]) for r in rows]
+
+    def __iter__(self) -> Iterator[Notification]:
+        """Iterate over every notification, oldest first (ties in the order saved)."""
+        t = self._s.notifications
+        rows = self._run(
+            "list notifications",
+            lambda c: c.execute(
+                select(t.c.doc).where(self._mine(t)).order_by(t.c.created_at, t.c.seq)
+            ).all(),
+        )
+        return iter([_loads(Notification, r[0]) for r in rows])
+
+    def __len__(self) -> int:
+        t = self._s.notifications
+        return int(
+            self._run(
+                "count notifications",
+                lambda c: c.execute(select(func.count()).where(self._mine(t))).scalar_one(),
+            )
+        )
+
+
+class SqlEvents(_Repository):
+    """The audit trail, in the order appended."""
+
+    def append(self, event: DomainEvent) -> None:
+        """Record *event*; it is undone with the unit of work if that is not committed."""
+        t = self._s.events
+
+        def write(c: Connection) -> None:
+            last = c.execute(select(func.max(t.c.seq)).where(self._mine(t))).scalar_one_or_none()
+            seq = 1 if last is None else int(last) + 1
+            doc = json.dumps(event_to_dict(event), sort_keys=True, ensure_ascii=False)
+            c.execute(t.insert().values(account=self._account, seq=seq, doc=doc))
+
+        self._run("record an event", write)
+
+    def __iter__(self) -> Iterator[DomainEvent]:
+        """Iterate over every recorded event, oldest first."""
+        t = self._s.events
+        rows = self._run(
+            "read the audit trail",
+            lambda c: c.execute(select(t.c.doc).where(self._mine(t)).order_by(t.c.seq)).all(),
+        )
+        return iter([event_from_dict(json.loads(r[0])) for r in rows])
+
+    def __len__(self) -> int:
+        t = self._s.events
+        return int(
+            self._run(
+                "count events",
+                lambda c: c.execute(select(func.count()).where(self._mine(t))).scalar_one(),
+            )
+        )
