@@ -342,6 +342,29 @@ class TestForeignKeyUnitOfWork(ForeignKeyStore, contracts.UnitOfWorkContract): .
 class TestForeignKeyCandidateQueries(ForeignKeyStore, contracts.CandidateQueryContract): ...
 
 
+class TestForeignKeyPoolIds(ForeignKeyStore, contracts.PoolIdsQueryContract): ...
+
+
+class TestForeignKeyCandidateDatabase(
+    ForeignKeyStore, contracts.CandidateDatabaseQueryContract
+): ...
+
+
+class TestForeignKeyResponses(ForeignKeyStore, contracts.ResponsesQueryContract): ...
+
+
+class TestForeignKeyIdleSubmissions(ForeignKeyStore, contracts.IdleSubmissionsQueryContract): ...
+
+
+class TestForeignKeyStructureTrees(ForeignKeyStore, contracts.StructureTreesQueryContract): ...
+
+
+class TestForeignKeyTrackers(ForeignKeyStore, contracts.TrackersQueryContract): ...
+
+
+class TestForeignKeyTagCounts(ForeignKeyStore, contracts.TagCountsQueryContract): ...
+
+
 class TestForeignKeySubscriptions(ForeignKeyStore, contracts.SubscriptionRepositoryContract): ...
 
 

@@ -28,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from talentpool.clock import utc
 from talentpool.criteria import EVERYONE, Criterion, Keywords
 from talentpool.engine import (
     Bound,
@@ -177,7 +178,9 @@ class ListingOrder:
         """The value of :attr:`key` for *candidate*, as compared (instants in UTC)."""
         if self.key is ListingSortKey.NAME:
             return candidate.sort_name
-        return candidate.created_at
+        # In UTC: two instants in one zone would compare by wall clock, misordering
+        # the repeated autumn hour.
+        return utc(candidate.created_at)
 
 
 def _tag_or_none(value: Tag | str | None) -> Tag | None:

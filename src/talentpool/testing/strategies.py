@@ -103,13 +103,17 @@ from talentpool.model import (
     Candidate,
     Consent,
     Dimension,
+    Permission,
     RepoolingRule,
     Requisition,
     RequisitionTemplate,
+    Role,
     StructureTree,
     Submission,
     SubmissionStatus,
+    Subscription,
     Tag,
+    User,
     Workflow,
 )
 from talentpool.results import PoolRow
@@ -126,6 +130,7 @@ __all__ = [
     "TAG_LABELS",
     "TARGET_ID",
     "TEXT_WORDS",
+    "UNCARRIED_TAG_LABELS",
     "WorldSpec",
     "autopool_criteria",
     "aware_datetimes",
@@ -149,6 +154,9 @@ CENTRE = GeoPoint(50.0755, 14.4378)
 
 TAG_LABELS: tuple[str, ...] = ("Praha", " PRAHA ", "call", "prepare contract", "Žilina", "ｃａｌｌ")
 """Tag labels, among them two spellings each of one tag: Praha and call (full width)."""
+
+UNCARRIED_TAG_LABELS: tuple[str, ...] = ("Python", "forklift")
+"""Tag labels no generated candidate carries: users may track them, and nobody is counted."""
 
 LANGUAGES: tuple[str, ...] = ("cs", "de", "en", "sk")
 """Language codes candidates speak and requisitions are written in."""
@@ -724,6 +732,10 @@ class WorldSpec:
         candidates: The candidates, ids in sorted order.
         submissions: Every submission, to the target or to the others.
         structures: The organization, location and job-field trees.
+        users: The account's users, ids in sorted order: the owners of the
+            requisitions, those positions and responses are shared with, and
+            the trackers of tags (empty unless :func:`worlds` was asked for users).
+        subscriptions: Who tracks which tag: at most one per user and tag key.
     """
 
     now: datetime
@@ -732,6 +744,8 @@ class WorldSpec:
     candidates: tuple[Candidate, ...]
     submissions: tuple[Submission, ...]
     structures: tuple[StructureTree, ...] = STRUCTURES
+    users: tuple[User, ...] = ()
+    subscriptions: tuple[Subscription, ...] = ()
 
     @property
     def requisitions(self) -> dict[RequisitionId, Requisition]:
@@ -746,10 +760,13 @@ class WorldSpec:
         """Save the whole world into *uow*'s repositories and commit it.
 
         Everything is saved after what it refers to, so a store with foreign
-        keys takes it: the trees, the candidates, the requisitions (whose pool
-        exclusions name candidates), then the submissions.
+        keys takes it: the users, the trees, the candidates, the requisitions
+        (whose owners and shares name users and pool exclusions name
+        candidates), the submissions, then the subscriptions.
         """
         with uow:
+            for user in self.users:
+                uow.users.save(user)
             for tree in self.structures:
                 uow.structures.save(tree)
             for candidate in self.candidates:
@@ -758,6 +775,8 @@ class WorldSpec:
                 uow.requisitions.save(requisition)
             for submission in self.submissions:
                 uow.submissions.save(submission)
+            for subscription in self.subscriptions:
+                uow.subscriptions.save(subscription)
             uow.commit()
 
 
@@ -765,42 +784,71 @@ def _ago(now: datetime, days: int, seconds: int) -> datetime:
     return now - timedelta(days=days, seconds=seconds)
 
 
+# The strategies a world is drawn from are built once: building them afresh for
+# every candidate and submission made hypothesis validate each again, which was
+# most of the time a property test on worlds took.
+_CONSENT_KINDS = st.sampled_from(("none", "open", "expires", "withdrawn"))
+_CONSENT_DAYS = st.integers(-3, 3)
+_SECOND_NUDGES = st.sampled_from((-1, 0, 1))
+
+
 @st.composite
 def _consents(draw: st.DrawFn, now: datetime) -> Consent | None:
-    kind = draw(st.sampled_from(("none", "open", "expires", "withdrawn")))
+    kind = draw(_CONSENT_KINDS)
     if kind == "none":
         return None
     given = now - timedelta(days=400)
     if kind == "open":
         return Consent(given)
-    shift = timedelta(days=draw(st.integers(-3, 3)), seconds=draw(st.sampled_from((-1, 0, 1))))
+    shift = timedelta(days=draw(_CONSENT_DAYS), seconds=draw(_SECOND_NUDGES))
     if kind == "expires":
         return Consent(given, expires_at=now + shift)
     return Consent(given, withdrawn_at=now + shift)
 
 
+_NEAR = st.builds(
+    GeoPoint,
+    st.floats(CENTRE.latitude - 0.6, CENTRE.latitude + 0.6),
+    st.floats(CENTRE.longitude - 0.9, CENTRE.longitude + 0.9),
+)
+_RESIDENCES = st.none() | _NEAR | st.just(CENTRE)
+_FIELD_NAMES = st.lists(st.sampled_from(sorted(FIELD_VALUES)), unique=True)
+_FIELD_VALUE = {name: st.sampled_from(values) for name, values in FIELD_VALUES.items()}
+_GIVEN_NAMES = st.sampled_from(_GIVEN)
+_FAMILY_NAMES = st.sampled_from(_FAMILY)
+_CITY = st.none() | st.sampled_from(_CITIES)
+_PROFILE_LANGUAGE = st.none() | st.sampled_from(LANGUAGES)
+_SPOKEN = st.frozensets(st.sampled_from(LANGUAGES), max_size=3)
+_CANDIDATE_TAGS = st.frozensets(st.sampled_from(TAG_LABELS).map(Tag), max_size=3)
+_TEXT = st.lists(st.sampled_from(TEXT_WORDS), max_size=5)
+
+
 @st.composite
 def _candidates(draw: st.DrawFn, index: int, now: datetime) -> Candidate:
-    near = st.builds(
-        GeoPoint,
-        st.floats(CENTRE.latitude - 0.6, CENTRE.latitude + 0.6),
-        st.floats(CENTRE.longitude - 0.9, CENTRE.longitude + 0.9),
-    )
-    field_names = draw(st.lists(st.sampled_from(sorted(FIELD_VALUES)), unique=True))
+    field_names = draw(_FIELD_NAMES)
     return Candidate(
         CandidateId(f"cand-{index:02d}"),
-        draw(st.sampled_from(_GIVEN)),
-        draw(st.sampled_from(_FAMILY)),
+        draw(_GIVEN_NAMES),
+        draw(_FAMILY_NAMES),
         now - timedelta(days=500),
-        city=draw(st.none() | st.sampled_from(_CITIES)),
-        residence=draw(st.none() | near | st.just(CENTRE)),
-        profile_language=draw(st.none() | st.sampled_from(LANGUAGES)),
-        languages=draw(st.frozensets(st.sampled_from(LANGUAGES), max_size=3)),
-        tags=draw(st.frozensets(st.sampled_from(TAG_LABELS).map(Tag), max_size=3)),
-        fields={name: draw(st.sampled_from(FIELD_VALUES[name])) for name in field_names},
-        text=" ".join(draw(st.lists(st.sampled_from(TEXT_WORDS), max_size=5))),
+        city=draw(_CITY),
+        residence=draw(_RESIDENCES),
+        profile_language=draw(_PROFILE_LANGUAGE),
+        languages=draw(_SPOKEN),
+        tags=draw(_CANDIDATE_TAGS),
+        fields={name: draw(_FIELD_VALUE[name]) for name in field_names},
+        text=" ".join(draw(_TEXT)),
         consent=draw(_consents(now)),
     )
+
+
+# Whole days, nudged by a second either way, so windows of 1, 7, 14, 30 and 60
+# days are hit exactly on their edges as well as just inside and outside.
+_NUDGE = st.sampled_from((-1, 0, 0, 1))
+_SUBMITTED_DAYS = st.integers(0, 90)
+_CHANGED_DAYS = st.sampled_from((*_WINDOWS, 0, 2)) | st.integers(0, 90)
+_EXPIRY_DAYS = st.integers(-30, 30)
+_STATUSES = st.sampled_from(SubmissionStatus)
 
 
 @st.composite
@@ -811,31 +859,37 @@ def _submissions(
     requisition_id: RequisitionId,
     now: datetime,
 ) -> Submission:
-    # Whole days, nudged by a second either way, so windows of 1, 7, 14, 30 and 60
-    # days are hit exactly on their edges as well as just inside and outside.
-    nudge = st.sampled_from((-1, 0, 0, 1))
-    submitted_days = draw(st.integers(0, 90))
-    submitted = _ago(now, submitted_days, max(0, draw(nudge)))
-    changed_days = draw(st.sampled_from((*_WINDOWS, 0, 2)) | st.integers(0, 90))
-    changed = max(submitted, _ago(now, changed_days, draw(nudge)))
+    submitted_days = draw(_SUBMITTED_DAYS)
+    submitted = _ago(now, submitted_days, max(0, draw(_NUDGE)))
+    changed_days = draw(_CHANGED_DAYS)
+    changed = max(submitted, _ago(now, changed_days, draw(_NUDGE)))
     changed = min(changed, now)
     expires: datetime | None = None
     if draw(st.booleans()):
-        expires = now + timedelta(days=draw(st.integers(-30, 30)), seconds=draw(nudge))
+        expires = now + timedelta(days=draw(_EXPIRY_DAYS), seconds=draw(_NUDGE))
     return Submission(
         SubmissionId(f"sub-{index:03d}"),
         candidate_id,
         requisition_id,
         submitted,
-        draw(st.sampled_from(SubmissionStatus)),
+        draw(_STATUSES),
         status_changed_at=changed,
         last_activity_at=changed,
         expires_at=expires,
     )
 
 
+_NODE_OR_NONE = {
+    dimension: st.none() | st.sampled_from(_nodes(_tree(dimension))) for dimension in Dimension
+}
+
+
 def _node_or_none(dimension: Dimension) -> st.SearchStrategy[NodeId | None]:
-    return st.none() | st.sampled_from(_nodes(_tree(dimension)))
+    return _NODE_OR_NONE[dimension]
+
+
+_REQUISITION_LANGUAGE = st.sampled_from(LANGUAGES)
+_PRIMARY_LOCATION = st.none() | st.just(CENTRE)
 
 
 @st.composite
@@ -844,12 +898,16 @@ def _requisitions(draw: st.DrawFn, requisition_id: RequisitionId, now: datetime)
         requisition_id,
         f"Position {requisition_id}",
         now - timedelta(days=120),
-        language=draw(st.sampled_from(LANGUAGES)),
-        primary_location=draw(st.none() | st.just(CENTRE)),
+        language=draw(_REQUISITION_LANGUAGE),
+        primary_location=draw(_PRIMARY_LOCATION),
         organization=draw(_node_or_none(Dimension.ORGANIZATION)),
         location=draw(_node_or_none(Dimension.LOCATION)),
         job_field=draw(_node_or_none(Dimension.JOB_FIELD)),
     )
+
+
+_APPLICATIONS = st.integers(1, 3)
+_ONE_IN_SIX = st.integers(0, 5)
 
 
 @st.composite
@@ -860,6 +918,7 @@ def worlds(
     min_candidates: int = 2,
     max_candidates: int = 8,
     max_requisitions: int = 3,
+    max_users: int = 0,
 ) -> WorldSpec:
     """Small accounts around :data:`CENTRE` for property tests.
 
@@ -872,6 +931,14 @@ def worlds(
     the windows the vocabulary criteria use. The target has a primary location
     at :data:`CENTRE` and a language, so every vocabulary criterion can be
     evaluated for it; now and then a candidate is in its pool exclusions.
+
+    With *max_users* above zero the account also has one to *max_users* users:
+    administrators, recruiters and hiring managers, a few holding
+    ``SEE_WHOLE_DATABASE``, who own requisitions, have positions and responses
+    shared with them and track tags, among them tags nobody carries; the
+    candidates then entered the database at instants full of ties, written in
+    several zones (Prague's repeated autumn hour among them). Without users
+    nothing more is drawn, so those worlds are the same as before.
     """
     n_others = draw(st.integers(1, max_requisitions))
     others = tuple(
@@ -883,9 +950,9 @@ def worlds(
     submissions: list[Submission] = []
     for candidate in candidates:
         applied: set[RequisitionId] = set()
-        for _ in range(draw(st.integers(1, 3))):
+        for _ in range(draw(_APPLICATIONS)):
             # one draw in six goes to the target, and the simplest (shrunk) draw does not
-            on_target = draw(st.integers(0, 5)) == 5
+            on_target = draw(_ONE_IN_SIX) == 5
             where = TARGET_ID if on_target else draw(st.sampled_from(other_ids))
             if where in applied:
                 continue  # one submission per candidate and requisition, as hosts store them
@@ -897,14 +964,126 @@ def worlds(
         TARGET_ID,
         "Cashier, Praha",
         now - timedelta(days=10),
-        language=draw(st.sampled_from(LANGUAGES)),
+        language=draw(_REQUISITION_LANGUAGE),
         primary_location=CENTRE,
         organization=draw(_node_or_none(Dimension.ORGANIZATION)),
         location=draw(_node_or_none(Dimension.LOCATION)),
         job_field=draw(_node_or_none(Dimension.JOB_FIELD)),
         pool_exclusions=excluded,
     )
-    return WorldSpec(now, target, others, candidates, tuple(submissions))
+    spec = WorldSpec(now, target, others, candidates, tuple(submissions))
+    if max_users < 1:
+        return spec
+    return draw(_with_users(spec, max_users))
+
+
+# About one user in six is an administrator, and about one in six of the rest holds
+# SEE_WHOLE_DATABASE: most users see their own candidates and their micro-pools.
+_USER_ROLES = (
+    Role.HIRING_MANAGER,
+    Role.RECRUITER,
+    Role.HIRING_MANAGER,
+    Role.RECRUITER,
+    Role.HIRING_MANAGER,
+    Role.ADMINISTRATOR,
+)
+_CREATED_DAYS_AGO = (500, 500, 200, 30, 30, 0)
+# Prague's repeated autumn hour: 02:45 summer time comes 45 minutes before 02:30
+# winter time, though its wall clock reads later; only instants compared in UTC say so.
+_REPEATED_HOUR = (
+    datetime(2025, 10, 26, 2, 45, tzinfo=ZoneInfo("Europe/Prague")),
+    datetime(2025, 10, 26, 2, 30, fold=1, tzinfo=ZoneInfo("Europe/Prague")),
+)
+
+
+_ROLES = st.sampled_from(_USER_ROLES)
+_OTHER_PERMISSIONS = st.frozensets(
+    st.sampled_from([p for p in Permission if p is not Permission.SEE_WHOLE_DATABASE]),
+    max_size=2,
+)
+
+
+@st.composite
+def _permissions(draw: st.DrawFn) -> frozenset[Permission]:
+    whole = draw(_ONE_IN_SIX) == 5
+    others = draw(_OTHER_PERMISSIONS)
+    return others | {Permission.SEE_WHOLE_DATABASE} if whole else others
+
+
+_PERMISSIONS = _permissions()
+_CREATED_AGO = st.sampled_from(_CREATED_DAYS_AGO)
+_CREATED_ZONES = st.sampled_from(_ZONES)
+_CREATED_REPEATED = st.sampled_from(_REPEATED_HOUR)
+_SOME_TRACKED = st.lists(
+    st.sampled_from((*TAG_LABELS, *UNCARRIED_TAG_LABELS)).map(Tag),
+    min_size=1,
+    max_size=3,
+    unique_by=lambda t: t.key,
+)
+# Two users in three track a tag or more; the third tracks none.
+_NONE_TRACKED: list[Tag] = []
+_TRACKED_LABELS = st.one_of(_SOME_TRACKED, _SOME_TRACKED, st.just(_NONE_TRACKED))
+
+
+@st.composite
+def _created(draw: st.DrawFn, now: datetime) -> datetime:
+    """When a candidate entered the database: many ties, one instant in several zones."""
+    if draw(st.integers(0, 4)) == 4:
+        return draw(_CREATED_REPEATED)
+    return (now - timedelta(days=draw(_CREATED_AGO))).astimezone(draw(_CREATED_ZONES))
+
+
+@st.composite
+def _with_users(draw: st.DrawFn, spec: WorldSpec, max_users: int) -> WorldSpec:
+    """*spec* with users who own, share and track: who sees which candidate (MP1, MP2).
+
+    Each user is an administrator, a recruiter or a hiring manager, with a few
+    permissions (``SEE_WHOLE_DATABASE`` among them, now and then); each
+    requisition may have an owner and be shared with users; each submission may
+    be shared with users ("share with colleague"); each user tracks a few tags,
+    spelled as :data:`TAG_LABELS` spell them or from :data:`UNCARRIED_TAG_LABELS`,
+    at most one per tag key, set up by nobody or by an administrator.
+    """
+    now = spec.now
+    users = tuple(
+        User(
+            UserId(f"user-{i}"),
+            f"User {i}",
+            draw(_ROLES),
+            draw(_PERMISSIONS),
+        )
+        for i in range(draw(st.integers(1, max_users)))
+    )
+    ids = st.sampled_from([u.id for u in users])
+    # Sparse: most positions reach one user or none, so that a user owns some
+    # candidates and sees others only through the tags they track.
+    nobody: frozenset[UserId] = frozenset()
+    some = st.one_of(st.just(nobody), st.just(nobody), st.frozensets(ids, max_size=2))
+
+    def placed(requisition: Requisition) -> Requisition:
+        return attrs.evolve(requisition, owner_id=draw(st.none() | ids), shared_with=draw(some))
+
+    submissions = tuple(
+        attrs.evolve(s, shared_with=draw(some)) if draw(_ONE_IN_SIX) == 5 else s
+        for s in spec.submissions
+    )
+    candidates = tuple(attrs.evolve(c, created_at=draw(_created(now))) for c in spec.candidates)
+    admins = [u.id for u in users if u.is_administrator]
+    creator = (st.none() | st.sampled_from(admins)) if admins else st.none()
+    subscriptions = tuple(
+        Subscription(user.id, tag, now, draw(creator))
+        for user in users
+        for tag in draw(_TRACKED_LABELS)
+    )
+    return attrs.evolve(
+        spec,
+        target=placed(spec.target),
+        others=tuple(placed(r) for r in spec.others),
+        candidates=candidates,
+        submissions=submissions,
+        users=users,
+        subscriptions=subscriptions,
+    )
 
 
 # --- results ------------------------------------------------------------------------

@@ -5,9 +5,11 @@ A host that keeps talentpool's data in its own database implements the ports of
 implementation keeps the promises the core relies on: what ``get``, ``save``,
 ``add`` and ``remove`` do, the orders listings come in, what a unit of work
 keeps and undoes, and, above all, that :meth:`~talentpool.ports.CandidateRepository.find`
-returns the same page and the same exact total as the reference semantics
-(:func:`talentpool.engine.filter_records` and :mod:`talentpool.results`)
-for generated accounts, criteria, orderings, limits and offsets (EN4).
+returns the same page and the same exact total as the reference pipeline
+(:mod:`talentpool.adapters.reference`) for generated accounts, criteria,
+orderings, limits and offsets (EN4), and so does every other query port: the
+pool's ids, the candidate database as a viewer sees it, the responses, idle
+submissions, the structure trees, the trackers of tags and the tag counts.
 
 Each contract is a base class whose tests call :meth:`AdapterContract.make_uow`
 for a fresh, empty unit of work over the adapter under test. A host's tests
@@ -38,8 +40,12 @@ The contracts live in one module per feature:
   requisitions, templates, users, structures, quick filters, settings,
   attachments, repooling rules, and the pool query's differential contract
   with :func:`reference_page` and :func:`contract_worlds`;
+* :mod:`~talentpool.testing.contracts.queries`: the differential contracts
+  of the other query ports: the pool's ids, the candidate database
+  (``search``, ``search_ids``), responses, idle submissions and the trees;
 * :mod:`~talentpool.testing.contracts.micropools`: subscriptions, the
-  visibility index, notification settings and notifications;
+  visibility index, notification settings and notifications, and the
+  differential contracts of the trackers of tags and the tag counts;
 * :mod:`~talentpool.testing.contracts.unit_of_work`: the unit of work and the
   event log.
 
@@ -80,26 +86,42 @@ from talentpool.testing.contracts.micropools import (
     NotificationRepositoryContract,
     NotificationSettingsRepositoryContract,
     SubscriptionRepositoryContract,
+    TagCountsQueryContract,
+    TrackersQueryContract,
     VisibilityIndexContract,
+)
+from talentpool.testing.contracts.queries import (
+    CandidateDatabaseQueryContract,
+    IdleSubmissionsQueryContract,
+    PoolIdsQueryContract,
+    ResponsesQueryContract,
+    StructureTreesQueryContract,
 )
 from talentpool.testing.contracts.unit_of_work import EventLogContract, UnitOfWorkContract
 
 __all__ = [
     "AdapterContract",
     "AttachmentRepositoryContract",
+    "CandidateDatabaseQueryContract",
     "CandidateQueryContract",
     "CandidateRepositoryContract",
     "EventLogContract",
+    "IdleSubmissionsQueryContract",
     "NotificationRepositoryContract",
     "NotificationSettingsRepositoryContract",
+    "PoolIdsQueryContract",
     "QuickFilterRepositoryContract",
     "RepoolingRuleRepositoryContract",
     "RequisitionRepositoryContract",
+    "ResponsesQueryContract",
     "SettingsRepositoryContract",
     "StructureRepositoryContract",
+    "StructureTreesQueryContract",
     "SubmissionRepositoryContract",
     "SubscriptionRepositoryContract",
+    "TagCountsQueryContract",
     "TemplateRepositoryContract",
+    "TrackersQueryContract",
     "UnitOfWorkContract",
     "UserRepositoryContract",
     "VisibilityIndexContract",

@@ -6,10 +6,11 @@ settings, attachments and repooling rules: what ``get``, ``save``, ``add`` and
 ``remove`` do and the orders listings come in. Above all,
 :class:`CandidateQueryContract` checks that
 :meth:`~talentpool.ports.CandidateRepository.find` answers the same page and the
-same exact total as :func:`reference_page`, the reference semantics
-(:func:`talentpool.engine.filter_records` and :mod:`talentpool.results`),
-for generated accounts (:func:`contract_worlds`), criteria, orderings, limits
-and offsets.
+same exact total as :func:`reference_page`, the reference pipeline of
+:mod:`talentpool.adapters.reference` over records built from the generated
+account, for generated accounts (:func:`contract_worlds`), criteria, orderings,
+limits and offsets. The other query ports have their differential contracts in
+:mod:`talentpool.testing.contracts.queries`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from talentpool.adapters.reference import pool_page
 from talentpool.criteria import (
     EVERYONE,
     AutopoolCriteria,
@@ -33,7 +35,6 @@ from talentpool.criteria import (
     ResidenceWithin,
     SpeaksLanguage,
 )
-from talentpool.engine import EvaluationContext, filter_records
 from talentpool.errors import ConflictError, NotFoundError
 from talentpool.geo import DistanceUnit, GeoPoint
 from talentpool.ids import (
@@ -69,7 +70,7 @@ from talentpool.model import (
     Workflow,
 )
 from talentpool.ports import CandidatePage, CandidateQuery
-from talentpool.results import Ordering, PoolRow, SortKey, make_row, page, sort_rows
+from talentpool.results import Ordering, PoolRow, SortKey
 from talentpool.testing.contracts.base import (
     _NOW,
     _PRAGUE,
@@ -122,7 +123,7 @@ _DISTANCE_TOLERANCE_KM = 1e-6
 # --- the reference semantics ----------------------------------------------------------
 
 
-def contract_worlds(max_candidates: int = 8) -> st.SearchStrategy[WorldSpec]:
+def contract_worlds(max_candidates: int = 8, max_users: int = 0) -> st.SearchStrategy[WorldSpec]:
     """Generated accounts a store must hold: the strategies' worlds, valid for AP9.
 
     A candidate has at most one submission per requisition, as
@@ -131,14 +132,16 @@ def contract_worlds(max_candidates: int = 8) -> st.SearchStrategy[WorldSpec]:
     is named (see :meth:`~talentpool.testing.strategies.WorldSpec.load`), and
     the account is evaluated either at
     :data:`~talentpool.testing.DEFAULT_NOW` or on a Prague morning just after
-    the clocks went forward.
+    the clocks went forward. With *max_users* the account has users who own
+    requisitions, are shared positions and responses, and track tags (MP1, MP2).
     """
     return st.sampled_from(_NOWS).flatmap(
-        lambda now: worlds(now=now, max_candidates=max_candidates)
+        lambda now: worlds(now=now, max_candidates=max_candidates, max_users=max_users)
     )
 
 
 def _records(spec: WorldSpec) -> list[CandidateRecord]:
+    """Every candidate of *spec* with their submissions and requisitions, built from the spec."""
     requisitions = spec.requisitions
     return [
         CandidateRecord(
@@ -152,20 +155,20 @@ def _records(spec: WorldSpec) -> list[CandidateRecord]:
     ]
 
 
+def _trees(spec: WorldSpec) -> dict[Dimension, StructureTree]:
+    """The trees of *spec* by dimension, as a store's ``trees()`` answers them."""
+    return {tree.dimension: tree for tree in spec.structures}
+
+
 def reference_page(spec: WorldSpec, query: CandidateQuery) -> CandidatePage:
     """Return what :meth:`~talentpool.ports.CandidateRepository.find` must answer for *spec*.
 
-    Computed from the reference semantics alone, never from a store: the
-    universe and criteria of :func:`~talentpool.engine.filter_records`, the
-    rows of :func:`~talentpool.results.make_row`, the order of
-    :func:`~talentpool.results.sort_rows` and the slice of
-    :func:`~talentpool.results.page`.
+    Computed from the generated data alone, never from a store: the records are
+    built from *spec* and handed to :func:`talentpool.adapters.reference.pool_page`,
+    the one reference pipeline the in-memory store answers with too (the universe
+    and the bound criteria, the rows, the order and the page).
     """
-    structures = {tree.dimension: tree for tree in spec.structures}
-    ctx = EvaluationContext(query.requisition, query.now, structures)
-    hits = filter_records(query.criterion, _records(spec), ctx)
-    rows = sort_rows((make_row(r, ctx) for r in hits), query.order)
-    return CandidatePage(page(rows, query.offset, query.limit), len(hits))
+    return pool_page(query, _trees(spec), _records(spec))
 
 
 def _same_row(got: PoolRow, expected: PoolRow) -> bool:

@@ -1,8 +1,12 @@
-"""Contracts for the micro-pool ports (ST4, MP1, MP2, MP4, MP7, MP8).
+"""Contracts for the micro-pool ports (ST4, MP1, MP2, MP4, MP5, MP7, MP8).
 
 Tag tracking (``uow.subscriptions``), the derived visibility index
 (``uow.visibility``), which must follow every write and every undo,
-notification settings and the notifications each user's bell lists.
+notification settings and the notifications each user's bell lists. Two
+differential contracts (EN4) compare the micro-pool queries with the reference
+computed from generated accounts: who tracks a set of tags
+(:class:`TrackersQueryContract`, MP7) and how many candidates carry each
+(:class:`TagCountsQueryContract`, MP5's folder counts).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from talentpool.notifications import (
     NotificationSettings,
     NotificationType,
 )
+from talentpool.testing.contracts.autopool import contract_worlds
 from talentpool.testing.contracts.base import (
     _NOW,
     _PRAGUE,
@@ -49,11 +54,14 @@ from talentpool.testing.contracts.base import (
     _user,
 )
 from talentpool.testing.fixtures import FixtureStore
+from talentpool.testing.strategies import TAG_LABELS, UNCARRIED_TAG_LABELS, WorldSpec
 
 __all__ = [
     "NotificationRepositoryContract",
     "NotificationSettingsRepositoryContract",
     "SubscriptionRepositoryContract",
+    "TagCountsQueryContract",
+    "TrackersQueryContract",
     "VisibilityIndexContract",
 ]
 
@@ -722,3 +730,171 @@ class NotificationRepositoryContract(AdapterContract):
             assert list(uow.notifications.for_user(UserId("u-1"))) == [first]
             assert list(uow.notifications.for_user(UserId("u-2"))) == []
             assert list(uow.notifications) == [first]
+
+
+# --- the micro-pool queries (EN4, MP5, MP7) ------------------------------------------------
+
+
+# Probes spell each tag as the worlds do, upper-cased, or as a tag nobody carries.
+_PROBE_LABELS = (*TAG_LABELS, *(label.upper() for label in TAG_LABELS), *UNCARRIED_TAG_LABELS)
+_PROBES = st.lists(st.sampled_from(_PROBE_LABELS).map(Tag), max_size=5)
+
+
+def _reference_trackers(
+    spec: WorldSpec, subscriptions: Collection[Subscription], probes: Collection[Tag]
+) -> list[tuple[UserId, list[str]]]:
+    """MP7 by brute force: each tracking user, in id order, with the labels they track, by key."""
+    keys = {t.key for t in probes}
+    out: list[tuple[UserId, list[str]]] = []
+    for user in sorted({s.user_id for s in subscriptions}):
+        mine = sorted((s.tag for s in subscriptions if s.user_id == user), key=lambda t: t.key)
+        labels = [t.label for t in mine if t.key in keys]
+        if labels:
+            out.append((user, labels))
+    return out
+
+
+def _trackers_read(uow: FixtureStore, probes: Collection[Tag]) -> list[tuple[UserId, list[str]]]:
+    with uow:
+        found = uow.subscriptions.trackers_of(probes)
+        return [(user, [t.label for t in tags]) for user, tags in found.items()]
+
+
+@st.composite
+def _resubscribed(draw: st.DrawFn, spec: WorldSpec) -> tuple[list[Subscription], set[int]]:
+    """Each subscription of *spec* kept, respelled (upper case, one key) or dropped.
+
+    Returns the subscriptions left and the indexes of those to remove.
+    """
+    left: list[Subscription] = []
+    removed: set[int] = set()
+    for i, sub in enumerate(spec.subscriptions):
+        fate = draw(st.sampled_from(("keep", "respell", "remove")), label=f"subscription {i}")
+        if fate == "remove":
+            removed.add(i)
+        elif fate == "respell":
+            left.append(attrs.evolve(sub, tag=Tag(sub.tag.label.upper())))
+        else:
+            left.append(sub)
+    return left, removed
+
+
+class TrackersQueryContract(AdapterContract):
+    """``uow.subscriptions.trackers_of``: who to notify when tags appear, in one call (EN4, MP7).
+
+    Every user who tracks any of the tags, in user id order, each with those of
+    the tags they track, by key and spelled as they track them.
+    """
+
+    @_every_store
+    @given(contract_worlds(max_candidates=3, max_users=4), _PROBES, st.data())
+    def test_trackers_of_agree_with_the_reference(
+        self, spec: WorldSpec, probes: list[Tag], data: st.DataObject
+    ) -> None:
+        """EN4: for any tags, however spelled, also after respelling and removals, they agree."""
+        uow = self.make_uow()
+        spec.load(uow)
+        want = _reference_trackers(spec, spec.subscriptions, probes)
+        assert _trackers_read(uow, probes) == want, f"trackers of {probes}"
+        left, removed = data.draw(_resubscribed(spec), label="subscriptions after")
+        with uow:
+            for i in sorted(removed):
+                sub = spec.subscriptions[i]
+                uow.subscriptions.remove(sub.user_id, sub.tag)
+            for sub in left:
+                uow.subscriptions.save(sub)
+            uow.commit()
+        probes = data.draw(_PROBES, label="probes after")
+        want = _reference_trackers(spec, left, probes)
+        assert _trackers_read(uow, probes) == want, f"trackers of {probes}, after the writes"
+
+    def test_trackers_of_an_empty_store_are_none(self) -> None:
+        """Nobody tracks anything in an empty store."""
+        assert _trackers_read(self.make_uow(), [Tag("Praha")]) == []
+
+    def test_trackers_of_tags_nobody_tracks_or_no_tags_are_none(self) -> None:
+        """Asking for no tags, or for tags nobody tracks, names nobody."""
+        uow = self.stored(_user("u-1"), _user("u-admin"))
+        with uow:
+            uow.subscriptions.save(_subscription("u-1", "Praha"))
+            uow.commit()
+        assert _trackers_read(uow, []) == []
+        assert _trackers_read(uow, [Tag("Python"), Tag("brno")]) == []
+
+    def test_trackers_of_come_by_user_with_their_own_spellings_by_key(self) -> None:
+        """Users in id order; each user's tags by key, as they track them, once per key.
+
+        u-2 tracks " PRAHA " and "ｃａｌｌ"; asked for "praha", "Call" and "CALL",
+        the answer names each of u-2's tags once, in their spelling, by key.
+        """
+        uow = self.stored(*(_user(uid) for uid in ("u-1", "u-2", "u-3", "u-admin")))
+        with uow:
+            for uid, label in (
+                ("u-3", "call"),
+                ("u-2", "ｃａｌｌ"),
+                ("u-2", " PRAHA "),
+                ("u-1", "Brno"),
+                ("u-2", "Brno"),
+            ):
+                uow.subscriptions.save(_subscription(uid, label))
+            uow.commit()
+        probes = [Tag("praha"), Tag("Call"), Tag("CALL")]
+        assert _trackers_read(uow, probes) == [("u-2", ["ｃａｌｌ", "PRAHA"]), ("u-3", ["call"])]
+        assert _trackers_read(uow, {Tag("brno")}) == [("u-1", ["Brno"]), ("u-2", ["Brno"])]
+
+
+def _tag_counts_read(uow: FixtureStore, probes: Collection[Tag]) -> dict[str, int]:
+    with uow:
+        return dict(uow.visibility.tag_counts(probes))
+
+
+def _reference_tag_counts(
+    candidates: Collection[Candidate], probes: Collection[Tag]
+) -> dict[str, int]:
+    """MP5 by brute force: how many candidates carry each probe, by key; 0 for nobody."""
+    return {t.key: sum(1 for c in candidates if t in c.tags) for t in probes}
+
+
+class TagCountsQueryContract(AdapterContract):
+    """``uow.visibility.tag_counts``: how many candidates carry each tag, by key (EN4, MP5).
+
+    What a user's micro-pool folders show; a tag nobody carries counts 0, and
+    the counts follow every retagging.
+    """
+
+    @_every_store
+    @given(contract_worlds(max_candidates=6), _PROBES, st.data())
+    def test_tag_counts_agree_with_the_reference(
+        self, spec: WorldSpec, probes: list[Tag], data: st.DataObject
+    ) -> None:
+        """EN4: for any tags, however spelled, also after candidates are retagged, they agree."""
+        uow = self.make_uow()
+        spec.load(uow)
+        want = _reference_tag_counts(spec.candidates, probes)
+        assert _tag_counts_read(uow, probes) == want, f"counts of {probes}"
+        retagged = [
+            attrs.evolve(c, tags=data.draw(_TAG_SETS, label=f"tags of {c.id}"))
+            if data.draw(st.booleans(), label=f"retag {c.id}")
+            else c
+            for c in spec.candidates
+        ]
+        self.store(uow, *(c for c, old in zip(retagged, spec.candidates, strict=True) if c != old))
+        probes = data.draw(_PROBES, label="probes after")
+        want = _reference_tag_counts(retagged, probes)
+        assert _tag_counts_read(uow, probes) == want, f"counts of {probes}, after retagging"
+
+    def test_tag_counts_of_an_empty_store_are_zero(self) -> None:
+        """Every tag asked for counts 0 in an empty store; no tags asked, no counts."""
+        uow = self.make_uow()
+        assert _tag_counts_read(uow, [Tag("Praha"), Tag("call")]) == {"praha": 0, "call": 0}
+        assert _tag_counts_read(uow, []) == {}
+
+    def test_tag_counts_by_key_and_zero_for_a_tag_nobody_carries(self) -> None:
+        """Spellings of one tag count once, under its key; a tag nobody carries counts 0."""
+        uow = self.stored(
+            _candidate("c-1", tags=frozenset({Tag("Praha"), Tag("call")})),
+            _candidate("c-2", tags=frozenset({Tag(" PRAHA ")})),
+            _candidate("c-3"),
+        )
+        probes = [Tag("praha"), Tag("PRAHA"), Tag("ｃａｌｌ"), Tag("Python")]
+        assert _tag_counts_read(uow, probes) == {"praha": 2, "call": 1, "python": 0}
