@@ -290,17 +290,12 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         return exists(select(literal(1)).where(*where))
 
     def visit_universe(self, node: BoundUniverse) -> ColumnElement[bool]:
-        s, x = self._s.submissions.c, self._s.pool_exclusions.c
-        excluded = exists(
-            select(literal(1)).where(
-                x.account == self._account,
-                x.requisition_id == node.requisition_id,
-                x.candidate_id == self._c.id,
-            )
-        )
+        s = self._s.submissions.c
         here = self._submissions(None, s.requisition_id == node.requisition_id)
         elsewhere = self._submissions(node.requisition_id)
-        return and_(not_(excluded), not_(here), elsewhere)
+        # The exclusions are the query's requisition's, as given (a preview may change them).
+        kept = self._c.id.not_in(sorted(node.exclusions)) if node.exclusions else true()
+        return and_(kept, not_(here), elsewhere)
 
     def visit_owned_by(self, node: BoundOwnedBy) -> ColumnElement[bool]:
         s, r = self._s.submissions.c, self._s.requisitions.c

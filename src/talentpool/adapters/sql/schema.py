@@ -139,14 +139,6 @@ class Schema:
             PrimaryKeyConstraint("account", "requisition_id", "user_id"),
             Index(f"{p}requisition_shares_user", "account", "user_id"),
         )
-        self.pool_exclusions = Table(
-            f"{p}pool_exclusions",
-            m,
-            _account(),
-            Column("requisition_id", String(255), nullable=False),
-            Column("candidate_id", String(255), nullable=False),
-            PrimaryKeyConstraint("account", "requisition_id", "candidate_id"),
-        )
         self.submissions = Table(
             f"{p}submissions",
             m,

@@ -969,13 +969,6 @@ class SqlRequisitions(_Repository):
         self._replace_rows(
             c, s.requisition_shares, "requisition_id", r.id, ({"user_id": u} for u in r.shared_with)
         )
-        self._replace_rows(
-            c,
-            s.pool_exclusions,
-            "requisition_id",
-            r.id,
-            ({"candidate_id": x} for x in r.pool_exclusions),
-        )
 
     def save(self, requisition: Requisition) -> None:
         """Insert or replace the requisition (the host's write, or a fixture's)."""

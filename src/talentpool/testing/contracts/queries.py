@@ -739,18 +739,20 @@ class IdleSubmissionsQueryContract(AdapterContract):
         """
         at = _NOW - timedelta(days=30)
         r1, r2 = _requisition("r-1"), _requisition("r-2")
+        closed = [status for status in SubmissionStatus if not status.is_open]
         uow = self.stored(
             _candidate("c-1"),
             _candidate("c-2"),
+            *(_candidate(f"c-{status.value}") for status in closed),
             r1,
             r2,
             _submission("s-at", "c-1", "r-1", 40, last_activity_at=at),
             _submission("s-b", "c-2", "r-1", 40, last_activity_at=at - timedelta(microseconds=1)),
             _submission("s-a", "c-1", "r-2", 40, status=SubmissionStatus.IN_PROCESS),
+            # one submission per candidate and requisition, as hosts keep them
             *(
-                _submission(f"s-{status.value}", "c-2", "r-2", 40, status=status)
-                for status in SubmissionStatus
-                if not status.is_open
+                _submission(f"s-{status.value}", f"c-{status.value}", "r-2", 40, status=status)
+                for status in closed
             ),
         )
         before = at.astimezone(_NEW_YORK)
