@@ -33,6 +33,7 @@ from sqlalchemy import (
     true,
 )
 
+from talentpool.adapters.sql.facts import full_text_matches
 from talentpool.adapters.sql.schema import Schema, micros
 from talentpool.engine import (
     Bound,
@@ -62,6 +63,18 @@ from talentpool.ids import RequisitionId
 from talentpool.model import Dimension, SubmissionStatus
 
 __all__ = ["Compiled", "Compiler", "Dialect"]
+
+
+def _pool_of(node: Bound) -> RequisitionId | None:
+    """The requisition whose universe the whole tree is ANDed with, if any."""
+    if isinstance(node, BoundUniverse):
+        return node.requisition_id
+    if isinstance(node, BoundAll):
+        for child in node.children:
+            if isinstance(child, BoundUniverse):
+                return child.requisition_id
+    return None
+
 
 _OPEN = [s.value for s in SubmissionStatus if s.is_open]
 _DIMENSION_COLUMN = {
@@ -122,12 +135,22 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         self._dialect = dialect
         self._exact = True
         self._negated = 0
+        self._pool: RequisitionId | None = None
 
     def compile(self, node: Bound) -> Compiled:
         """Return the condition for *node* and whether it is exact."""
         self._exact, self._negated = True, 0
+        self._pool = _pool_of(node)
         where = self.visit(node)
         return Compiled(where, self._exact)
+
+    def _facts(self, elsewhere: RequisitionId | None) -> bool:
+        """Whether "on another requisition" may be read from the facts, which say "on any".
+
+        It may for the candidate database, and inside a pool, whose universe holds
+        only candidates with no submission on the pool's own requisition (AP5).
+        """
+        return elsewhere is None or elsewhere == self._pool
 
     # --- helpers --------------------------------------------------------------------
 
@@ -172,7 +195,9 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
     def visit_keywords(self, node: BoundKeywords) -> ColumnElement[bool]:
         # Whole words of the space-joined folded words: no word holds a space, % or _.
         padded = literal(" ") + self._c.words + literal(" ")
-        return and_(*(padded.like(f"% {word} %") for word in node.words))
+        whole = and_(*(padded.like(f"% {word} %") for word in node.words))
+        indexed = full_text_matches(self._s, self._dialect.name, self._account, node.words)
+        return whole if indexed is None else and_(indexed, whole)
 
     def visit_tag(self, node: BoundTag) -> ColumnElement[bool]:
         t = self._s.candidate_tags.c
@@ -249,6 +274,9 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
     def visit_exclude_in_selection_process(
         self, node: BoundInSelectionProcess
     ) -> ColumnElement[bool]:
+        if self._facts(node.elsewhere):
+            until = self._c.open_until
+            return or_(until.is_(None), until <= micros(node.now))
         s = self._s.submissions.c
         active = self._submissions(
             node.elsewhere, s.status.in_(_OPEN), self._active(micros(node.now))
@@ -256,14 +284,15 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         return not_(active)
 
     def visit_exclude_expired_submissions(self, node: BoundUnexpired) -> ColumnElement[bool]:
+        if self._facts(node.elsewhere):
+            until = self._c.unexpired_until
+            return and_(until.is_not(None), until > micros(node.now))
         return self._submissions(node.elsewhere, self._active(micros(node.now)))
 
     def _window(self, node: BoundRejectedWithin | BoundHiredWithin) -> ColumnElement[bool]:
-        s = self._s.submissions.c
-        inside = self._submissions(
-            None, s.status == node.status.value, s.status_changed_at >= micros(node.opens_at)
-        )
-        return not_(inside)
+        # Any requisition counts, so the facts always answer.
+        latest = self._c.hired_at if node.status is SubmissionStatus.HIRED else self._c.rejected_at
+        return or_(latest.is_(None), latest < micros(node.opens_at))
 
     def visit_exclude_rejected_within(self, node: BoundRejectedWithin) -> ColumnElement[bool]:
         return self._window(node)

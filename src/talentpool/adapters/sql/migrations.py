@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, inspect, select, text
 
+from talentpool.adapters.sql.facts import FACT_COLUMNS, create_full_text, refresh_all
 from talentpool.adapters.sql.schema import Schema
 from talentpool.errors import SchemaVersionError
 
@@ -32,7 +33,23 @@ __all__ = ["SCHEMA_VERSION", "UPGRADES", "current_version", "migrate"]
 Step = Callable[[Connection, Schema], None]
 
 
-UPGRADES: Sequence[Step] = ()
+def _facts_and_full_text(connection: Connection, schema: Schema) -> None:
+    """Version 2: the per-candidate facts the pools read, and SQLite's full-text index."""
+    table = schema.candidates
+    preparer = connection.dialect.identifier_preparer
+    name = preparer.format_table(table)
+    for column in FACT_COLUMNS:
+        connection.execute(text(f"ALTER TABLE {name} ADD COLUMN {column} BIGINT"))
+    refresh_all(connection, schema)
+    create_full_text(connection, schema)
+    # version 1 kept pool exclusions as rows too; the requisition's own list decides
+    exclusions = preparer.quote(f"{schema.prefix}pool_exclusions")
+    if schema.metadata.schema is not None:
+        exclusions = f"{preparer.quote_schema(schema.metadata.schema)}.{exclusions}"
+    connection.execute(text(f"DROP TABLE IF EXISTS {exclusions}"))
+
+
+UPGRADES: Sequence[Step] = (_facts_and_full_text,)
 """``UPGRADES[i]`` brings a database from version *i + 1* to *i + 2*; version 1 is the
 first release's tables."""
 SCHEMA_VERSION = 1 + len(UPGRADES)
@@ -59,6 +76,7 @@ def migrate(connection: Connection, schema: Schema) -> int:
         raise SchemaVersionError(found, SCHEMA_VERSION)
     if found is None:
         schema.metadata.create_all(connection)
+        create_full_text(connection, schema)
         connection.execute(
             schema.meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
         )

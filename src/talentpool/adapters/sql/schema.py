@@ -85,6 +85,13 @@ class Schema:
             Column("consent_withdrawn_at", BigInteger),
             Column("words", Text, nullable=False),
             Column("doc", Text, nullable=False),
+            # facts (schema version 2): see talentpool.adapters.sql.facts
+            Column("open_until", BigInteger),
+            Column("unexpired_until", BigInteger),
+            Column("hired_at", BigInteger),
+            Column("rejected_at", BigInteger),
+            Column("submitted_at", BigInteger),
+            Column("active_at", BigInteger),
             PrimaryKeyConstraint("account", "id"),
             Index(f"{p}candidates_created", "account", "created_at"),
             Index(f"{p}candidates_place", "account", "latitude", "longitude"),

@@ -53,6 +53,7 @@ from sqlalchemy import exc as sa_exc
 
 from talentpool.adapters.reference import responses_page
 from talentpool.adapters.sql.compiler import Compiled, Compiler, Dialect
+from talentpool.adapters.sql.facts import refresh, write_words
 from talentpool.adapters.sql.migrations import migrate
 from talentpool.adapters.sql.schema import DEFAULT_PREFIX, Schema, micros
 from talentpool.audit import event_from_dict, event_to_dict
@@ -147,6 +148,9 @@ def _prepare_sqlite(dbapi_connection: Any, busy_timeout: float) -> None:
     dbapi_connection.create_function(_DISTANCE_FUNCTION, 4, _geodesic, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+    # Readers never wait for a writer, nor a writer for readers (an in-memory database
+    # has no log and keeps its "memory" journal).
+    cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA foreign_keys = OFF")
     cursor.close()
 
@@ -196,10 +200,6 @@ class SqlStore:
         @event.listens_for(self.engine, "begin")
         def _begin(connection: Connection) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-        if self.engine.url.database not in (None, "", ":memory:"):
-            with self.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA journal_mode = WAL")
 
     def migrate(self) -> int:
         """Create or upgrade the tables; return the schema version the database had (0: none)."""
@@ -555,6 +555,7 @@ class SqlCandidates(_Repository):
                 cid,
                 ({"name": n, "value_key": fold(v).strip()} for n, v in candidate.fields),
             )
+            write_words(c, s, self._account, [(cid, str(values["words"]))])
 
         self._run(f"save candidate {candidate.id!r}", write)
 
@@ -649,16 +650,12 @@ class SqlCandidates(_Repository):
         return CandidatePage(page(rows, query.offset, query.limit), len(hits))
 
     def _ordered(self, base: Select[Any], query: CandidateQuery) -> Select[Any]:
-        t, s = self._s.candidates, self._s.submissions
-        key, rid = query.order.key, query.requisition.id
+        t = self._s.candidates
+        key = query.order.key
+        values: list[Any]
         if key in (SortKey.LATEST_SUBMISSION, SortKey.LAST_ACTIVITY):
-            column = s.c.submitted_at if key is SortKey.LATEST_SUBMISSION else s.c.last_activity_at
-            value: Any = (
-                select(func.max(column))
-                .where(self._mine(s), s.c.candidate_id == t.c.id, s.c.requisition_id != rid)
-                .scalar_subquery()
-            )
-            values = [value]
+            # The facts read "on any requisition": for a pool's candidates, "on another" (AP5).
+            values = [t.c.submitted_at if key is SortKey.LATEST_SUBMISSION else t.c.active_at]
         elif key is SortKey.NAME:
             values = [t.c.family_key, t.c.given_key]
         elif key is SortKey.CITY:
@@ -808,11 +805,15 @@ class SqlSubmissions(_Repository):
 
         def write(c: Connection) -> None:
             self._check_parents(c, submission)
+            t = self._s.submissions
+            before = c.execute(
+                select(t.c.candidate_id).where(self._mine(t), t.c.id == submission.id)
+            ).scalar_one_or_none()
             with c.begin_nested():
-                self._upsert(
-                    c, self._s.submissions, {"id": submission.id}, self._values(submission)
-                )
+                self._upsert(c, t, {"id": submission.id}, self._values(submission))
             self._shares(c, submission)
+            moved = [] if before is None else [before]
+            refresh(c, self._s, self._account, [submission.candidate_id, *moved])
 
         self._run(f"save submission {submission.id!r}", write)
 
@@ -836,6 +837,7 @@ class SqlSubmissions(_Repository):
             except sa_exc.IntegrityError:
                 raise ConflictError(self._conflict(c, submission)) from None
             self._shares(c, submission)
+            refresh(c, self._s, self._account, [submission.candidate_id])
 
         self._run(f"add submission {submission.id!r}", write)
 

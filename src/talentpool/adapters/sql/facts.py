@@ -1,0 +1,171 @@
+"""What the queries need of each candidate, kept beside them: facts and full text (ST3).
+
+**Facts.** Pools ask of every candidate whether they are in a selection process,
+have an unexpired submission, were hired or rejected lately, and when they last
+applied. Those answers depend on all of the candidate's submissions, so the store
+keeps them as columns of the candidate's row, recomputed from the submissions in
+the same transaction as every write that changes them (:func:`refresh`):
+
+* ``open_until`` — the latest expiry of an open (new, in-process) submission,
+  :data:`NEVER` for one that never expires; in a selection process at *now* when
+  it is later than *now* (AP6);
+* ``unexpired_until`` — the same over every submission: one is unexpired at *now*
+  when it is later than *now*;
+* ``hired_at`` / ``rejected_at`` — the latest move to hired / rejected;
+* ``submitted_at`` / ``active_at`` — the latest submission and the latest activity.
+
+They read "on any requisition". A pool considers only candidates with no
+submission on its own requisition (AP5), so for them "any" is "another", and the
+compiler uses the facts there; elsewhere it asks the submissions themselves.
+
+**Full text.** On SQLite the folded words of every candidate are also in an FTS5
+table, so a keyword finds its candidates from the index; the compiler then
+confirms each whole word on the candidate's row, so the answer is exactly the
+reference's whatever the tokenizer makes of a word (AP4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    func,
+    select,
+    text,
+    update,
+)
+
+from talentpool.adapters.sql.schema import Schema
+from talentpool.model import SubmissionStatus
+
+__all__ = [
+    "FACT_COLUMNS",
+    "NEVER",
+    "create_full_text",
+    "full_text_matches",
+    "refresh",
+    "refresh_all",
+    "write_words",
+]
+
+NEVER = 2**62
+"""Stands for "never expires" among expiry instants (microseconds), later than any real one."""
+FACT_COLUMNS = (
+    "open_until",
+    "unexpired_until",
+    "hired_at",
+    "rejected_at",
+    "submitted_at",
+    "active_at",
+)
+"""The fact columns of the candidates table."""
+
+_OPEN = [s.value for s in SubmissionStatus if s.is_open]
+
+
+def _facts(schema: Schema) -> dict[str, ColumnElement[int]]:
+    c, s = schema.candidates, schema.submissions
+    mine = and_(s.c.account == c.c.account, s.c.candidate_id == c.c.id)
+    expiry = func.coalesce(s.c.expires_at, NEVER)
+
+    def latest(column: ColumnElement[int], *where: ColumnElement[bool]) -> ColumnElement[int]:
+        return select(func.max(column)).where(mine, *where).scalar_subquery()
+
+    return {
+        "open_until": latest(expiry, s.c.status.in_(_OPEN)),
+        "unexpired_until": latest(expiry),
+        "hired_at": latest(s.c.status_changed_at, s.c.status == SubmissionStatus.HIRED.value),
+        "rejected_at": latest(s.c.status_changed_at, s.c.status == SubmissionStatus.REJECTED.value),
+        "submitted_at": latest(s.c.submitted_at),
+        "active_at": latest(s.c.last_activity_at),
+    }
+
+
+def refresh(connection: Connection, schema: Schema, account: str, ids: Iterable[str]) -> None:
+    """Recompute the facts of the candidates *ids* of *account* from their submissions."""
+    chosen = sorted(set(ids))
+    if not chosen:
+        return
+    c = schema.candidates
+    connection.execute(
+        update(c).where(c.c.account == account, c.c.id.in_(chosen)).values(**_facts(schema))
+    )
+
+
+def refresh_all(connection: Connection, schema: Schema) -> None:
+    """Recompute the facts of every candidate of every account (a migration's backfill)."""
+    connection.execute(update(schema.candidates).values(**_facts(schema)))
+
+
+# --- full text ---------------------------------------------------------------------------
+
+
+def _words_table(schema: Schema) -> str:
+    table = f"{schema.prefix}candidate_words"
+    return table if schema.metadata.schema is None else f"{schema.metadata.schema}.{table}"
+
+
+def create_full_text(connection: Connection, schema: Schema) -> None:
+    """Create the full-text index where the database has one (SQLite's FTS5), and fill it."""
+    if connection.dialect.name != "sqlite":
+        return
+    table = _words_table(schema)
+    connection.execute(
+        text(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5("
+            "account UNINDEXED, candidate_id UNINDEXED, words, "
+            "tokenize = \"unicode61 tokenchars '+#'\")"
+        )
+    )
+    c = schema.candidates.c
+    rows = connection.execute(select(c.account, c.id, c.words)).all()
+    _insert_words(connection, schema, [(r.account, r.id, r.words) for r in rows])
+
+
+def _insert_words(
+    connection: Connection, schema: Schema, rows: Sequence[tuple[str, str, str]]
+) -> None:
+    if rows:
+        connection.execute(
+            text(
+                f"INSERT INTO {_words_table(schema)} (account, candidate_id, words) "
+                "VALUES (:account, :candidate_id, :words)"
+            ),
+            [{"account": a, "candidate_id": i, "words": w} for a, i, w in rows],
+        )
+
+
+def write_words(
+    connection: Connection, schema: Schema, account: str, rows: Sequence[tuple[str, str]]
+) -> None:
+    """Replace the indexed words of the candidates in *rows* (``(id, words)`` pairs)."""
+    if connection.dialect.name != "sqlite" or not rows:
+        return
+    table = _words_table(schema)
+    for cid, _ in rows:
+        connection.execute(
+            text(f"DELETE FROM {table} WHERE account = :account AND candidate_id = :cid"),
+            {"account": account, "cid": cid},
+        )
+    _insert_words(connection, schema, [(account, cid, words) for cid, words in rows])
+
+
+def full_text_matches(
+    schema: Schema, dialect: str, account: str, words: Sequence[str]
+) -> ColumnElement[bool] | None:
+    """A condition on the candidates table that the index holds all *words*, or ``None``.
+
+    It may hold a few candidates too many (the index's tokenizer splits some words
+    the way talentpool does not); the compiler's whole-word check decides.
+    """
+    if dialect != "sqlite" or not words:
+        return None
+    phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+    table = _words_table(schema)
+    found = text(
+        f"SELECT candidate_id FROM {table} WHERE {table} MATCH :phrase AND account = :account"
+    ).bindparams(phrase=phrase, account=account)
+    return schema.candidates.c.id.in_(found.columns(candidate_id=schema.candidates.c.id.type))

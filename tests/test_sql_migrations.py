@@ -1,0 +1,107 @@
+"""ST3: the SQL store's versioned migrations.
+
+``tests/data/sqlite_schema_v1.sql`` is a database written by the first schema
+version (two candidates, two requisitions, two submissions, dumped with SQLite's
+``.dump``). Opening it upgrades it in place; opening a database of a newer
+version is refused and writes nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from talentpool import AutopoolCriteria, Autopooling, Keywords
+from talentpool.adapters.sql import SCHEMA_VERSION, SqlStore
+from talentpool.adapters.sql.migrations import current_version
+from talentpool.clock import FixedClock
+from talentpool.errors import SchemaVersionError
+from talentpool.model import AccountSettings
+from talentpool.queries import CandidateDatabaseQuery, Viewer
+
+V1 = Path(__file__).parent / "data" / "sqlite_schema_v1.sql"
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def _database(path: Path, dump: Path = V1) -> str:
+    with sqlite3.connect(path) as raw:
+        raw.executescript(dump.read_text(encoding="utf-8"))
+    return f"sqlite:///{path}"
+
+
+def _dump(path: Path) -> list[str]:
+    with sqlite3.connect(path) as raw:
+        return list(raw.iterdump())
+
+
+def _version(store: SqlStore) -> int | None:
+    with store.engine.connect() as connection:
+        return current_version(connection, store.schema)
+
+
+def test_st3_the_newest_version_is_past_the_first() -> None:
+    assert SCHEMA_VERSION >= 2
+
+
+def test_st3_a_database_of_the_first_version_is_upgraded_when_opened(tmp_path: Path) -> None:
+    url = _database(tmp_path / "v1.db")
+    store = SqlStore(url, migrate=False)
+    assert _version(store) == 1
+    assert store.migrate() == 1
+    assert _version(store) == SCHEMA_VERSION
+    uow = store.unit_of_work("acme")
+    with uow:
+        assert [c.id for c in uow.candidates] == ["eva", "petr"]
+        assert uow.submissions.get("s-2").status.value == "hired"
+    # the facts were filled from the old submissions: petr was hired five days ago
+    uow.settings.save(AccountSettings(autopool_enabled=True))
+    uow.requisitions.set_autopool("r-new", AutopoolCriteria())
+    pool = Autopooling(uow, FixedClock(NOW))
+    assert pool.results("r-new").candidate_ids == ("eva",)
+    assert pool.explain("r-new", "petr").failed[0].label == "not hired in the last 30 days"
+    # and the words were indexed: "zilina" finds "Žilina"
+    query = CandidateDatabaseQuery(Viewer("admin", whole_database=True), NOW, Keywords("zilina"))
+    assert uow.candidates.search(query).candidate_ids == ("eva",)
+    store.dispose()
+
+
+def test_st3_opening_an_upgraded_database_again_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    SqlStore(_database(path)).dispose()
+    before = _dump(path)
+    again = SqlStore(f"sqlite:///{path}")
+    assert again.migrate() == SCHEMA_VERSION
+    again.dispose()
+    assert _dump(path) == before
+
+
+def test_st3_a_newer_database_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "newer.db"
+    SqlStore(f"sqlite:///{path}").dispose()
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE talentpool_meta SET value = '99' WHERE key = 'schema_version'")
+    before = _dump(path)
+    with pytest.raises(SchemaVersionError) as caught:
+        SqlStore(f"sqlite:///{path}")
+    assert (caught.value.found, caught.value.supported) == (99, SCHEMA_VERSION)
+    assert "Upgrade talentpool" in str(caught.value)
+    assert _dump(path) == before
+
+
+def test_st3_a_fresh_database_gets_the_newest_schema_under_its_prefix(tmp_path: Path) -> None:
+    path = tmp_path / "host.db"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY)")  # the host's own table
+    first = SqlStore(f"sqlite:///{path}", prefix="tp_")
+    second = SqlStore(f"sqlite:///{path}", prefix="other_")
+    assert _version(first) == _version(second) == SCHEMA_VERSION
+    with sqlite3.connect(path) as raw:
+        names = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "orders" in names
+    assert {"tp_candidates", "other_candidates", "tp_meta", "other_meta"} <= names
+    assert not {n for n in names if n.startswith("talentpool_")}
+    first.dispose()
+    second.dispose()
