@@ -7,6 +7,7 @@ host's adapter tests do; every test gets a new, empty in-memory SQLite database.
 from __future__ import annotations
 
 from talentpool.adapters.sql import SqlStore, SqlUnitOfWork
+from talentpool.adapters.sql.compiler import Dialect
 from talentpool.testing import contracts
 
 
@@ -90,3 +91,49 @@ class TestSqliteNotificationSettings(
 
 
 class TestSqliteNotifications(SqliteStore, contracts.NotificationRepositoryContract): ...
+
+
+class SqliteWithoutGeodesic(contracts.AdapterContract):
+    """A database with no geodesic function, as PostgreSQL without PostGIS (ST3).
+
+    A radius then compiles to its bounding box, the compiler reports the condition
+    inexact, and the store decides the remaining rows with the reference matcher:
+    the pool must still be exactly the reference's.
+    """
+
+    def make_uow(self) -> SqlUnitOfWork:
+        """Return a unit of work over an empty database whose dialect has no distance."""
+        store = SqlStore("sqlite://")
+        store.dialect = Dialect(store.dialect.name)
+        return store.unit_of_work("acme")
+
+
+class TestSqliteRadiusDecidedOnTheRemainingRows(
+    SqliteWithoutGeodesic, contracts.CandidateQueryContract
+): ...
+
+
+class TestSqlitePoolIdsDecidedOnTheRemainingRows(
+    SqliteWithoutGeodesic, contracts.PoolIdsQueryContract
+): ...
+
+
+def test_st3_a_radius_without_geodesic_is_inexact_and_decided_on_the_rows() -> None:
+    """The fallback is taken: the compiler says inexact for a radius, exact without one."""
+    from datetime import UTC, datetime
+
+    from talentpool.adapters.sql.compiler import Compiler
+    from talentpool.criteria import Keywords, ResidenceWithin
+    from talentpool.geo import GeoPoint
+    from talentpool.model import Requisition
+    from talentpool.queries import CandidateQuery
+
+    store = SqlStore("sqlite://")
+    now = datetime(2026, 11, 2, tzinfo=UTC)
+    job = Requisition("job", "Cashier", now, primary_location=GeoPoint(49.2, 16.6))
+    bare = Compiler(store.schema, "acme", Dialect("sqlite"))
+    near = CandidateQuery(job, now, ResidenceWithin(25) | Keywords("cashier")).bound({})
+    assert not bare.compile(near).exact
+    assert bare.compile(CandidateQuery(job, now, Keywords("cashier")).bound({})).exact
+    full = Compiler(store.schema, "acme", store.dialect)
+    assert full.compile(near).exact
