@@ -27,12 +27,15 @@ reference's whatever the tokenizer makes of a word (AP4).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Connection,
     and_,
     func,
+    literal_column,
     select,
     text,
     update,
@@ -109,7 +112,20 @@ def _words_table(schema: Schema) -> str:
 
 
 def create_full_text(connection: Connection, schema: Schema) -> None:
-    """Create the full-text index where the database has one (SQLite's FTS5), and fill it."""
+    """Create the full-text index (SQLite's FTS5, PostgreSQL's ``tsvector`` with GIN), filled."""
+    if connection.dialect.name == "postgresql":
+        table = _quoted(connection, schema)
+        connection.execute(
+            text(
+                f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS words_tsv tsvector "
+                "GENERATED ALWAYS AS (to_tsvector('simple', words)) STORED"
+            )
+        )
+        index = connection.dialect.identifier_preparer.quote(f"{schema.prefix}candidates_words")
+        connection.execute(
+            text(f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING GIN (words_tsv)")
+        )
+        return
     if connection.dialect.name != "sqlite":
         return
     table = _words_table(schema)
@@ -153,6 +169,10 @@ def write_words(
     _insert_words(connection, schema, [(account, cid, words) for cid, words in rows])
 
 
+def _quoted(connection: Connection, schema: Schema) -> str:
+    return connection.dialect.identifier_preparer.format_table(schema.candidates)
+
+
 def full_text_matches(
     schema: Schema, dialect: str, account: str, words: Sequence[str]
 ) -> ColumnElement[bool] | None:
@@ -161,11 +181,19 @@ def full_text_matches(
     It may hold a few candidates too many (the index's tokenizer splits some words
     the way talentpool does not); the compiler's whole-word check decides.
     """
-    if dialect != "sqlite" or not words:
+    if not words:
+        return None
+    if dialect == "postgresql":
+        vector: ColumnElement[Any] = literal_column("words_tsv")
+        found: ColumnElement[bool] = vector.op("@@", return_type=Boolean)(
+            func.plainto_tsquery("simple", " ".join(words))
+        )
+        return found
+    if dialect != "sqlite":
         return None
     phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
     table = _words_table(schema)
-    found = text(
+    indexed = text(
         f"SELECT candidate_id FROM {table} WHERE {table} MATCH :phrase AND account = :account"
     ).bindparams(phrase=phrase, account=account)
-    return schema.candidates.c.id.in_(found.columns(candidate_id=schema.candidates.c.id.type))
+    return schema.candidates.c.id.in_(indexed.columns(candidate_id=schema.candidates.c.id.type))

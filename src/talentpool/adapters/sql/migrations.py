@@ -71,6 +71,11 @@ def migrate(connection: Connection, schema: Schema) -> int:
 
     Runs in the caller's transaction: commit it to keep the upgrade.
     """
+    if connection.dialect.name == "postgresql":
+        # Two processes opening a new database at once create its tables once.
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": schema.prefix}
+        )
     found = current_version(connection, schema)
     if found is not None and found > SCHEMA_VERSION:
         raise SchemaVersionError(found, SCHEMA_VERSION)

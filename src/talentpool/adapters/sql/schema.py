@@ -29,6 +29,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.types import TypeEngine
 
 __all__ = ["DEFAULT_PREFIX", "Schema", "micros"]
 
@@ -44,8 +45,23 @@ def micros(moment: datetime) -> int:
     return (moment - _EPOCH) // _MICRO
 
 
+def _key(length: int) -> TypeEngine[str]:
+    """A string compared by code point, as Python compares strings, on every database.
+
+    SQLite compares text byte by byte (UTF-8 keeps code-point order); PostgreSQL
+    compares by the database's locale unless told otherwise, which would order
+    ``"Z"`` and ``"a"`` differently from the reference.
+    """
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
+def _words() -> TypeEngine[str]:
+    """Unbounded text compared by code point (see :func:`_key`)."""
+    return Text().with_variant(Text(collation="C"), "postgresql")
+
+
 def _account() -> Column[str]:
-    return Column("account", String(64), nullable=False)
+    return Column("account", _key(64), nullable=False)
 
 
 class Schema:
@@ -65,26 +81,26 @@ class Schema:
         self.meta = Table(
             f"{p}meta",
             m,
-            Column("key", String(64), primary_key=True),
-            Column("value", String(255), nullable=False),
+            Column("key", _key(64), primary_key=True),
+            Column("value", _key(255), nullable=False),
         )
         self.candidates = Table(
             f"{p}candidates",
             m,
             _account(),
-            Column("id", String(255), nullable=False),
+            Column("id", _key(255), nullable=False),
             Column("created_at", BigInteger, nullable=False),
-            Column("family_key", Text, nullable=False),
-            Column("given_key", Text, nullable=False),
-            Column("city_key", Text),
+            Column("family_key", _words(), nullable=False),
+            Column("given_key", _words(), nullable=False),
+            Column("city_key", _words()),
             Column("latitude", Float),
             Column("longitude", Float),
-            Column("profile_language", String(64)),
+            Column("profile_language", _key(64)),
             Column("consent_given", Boolean, nullable=False),
             Column("consent_expires_at", BigInteger),
             Column("consent_withdrawn_at", BigInteger),
-            Column("words", Text, nullable=False),
-            Column("doc", Text, nullable=False),
+            Column("words", _words(), nullable=False),
+            Column("doc", _words(), nullable=False),
             # facts (schema version 2): see talentpool.adapters.sql.facts
             Column("open_until", BigInteger),
             Column("unexpired_until", BigInteger),
@@ -100,8 +116,8 @@ class Schema:
             f"{p}candidate_tags",
             m,
             _account(),
-            Column("candidate_id", String(255), nullable=False),
-            Column("key", Text, nullable=False),
+            Column("candidate_id", _key(255), nullable=False),
+            Column("key", _words(), nullable=False),
             PrimaryKeyConstraint("account", "candidate_id", "key"),
             Index(f"{p}candidate_tags_key", "account", "key", "candidate_id"),
         )
@@ -109,8 +125,8 @@ class Schema:
             f"{p}candidate_languages",
             m,
             _account(),
-            Column("candidate_id", String(255), nullable=False),
-            Column("code", String(64), nullable=False),
+            Column("candidate_id", _key(255), nullable=False),
+            Column("code", _key(64), nullable=False),
             PrimaryKeyConstraint("account", "candidate_id", "code"),
             Index(f"{p}candidate_languages_code", "account", "code", "candidate_id"),
         )
@@ -118,9 +134,9 @@ class Schema:
             f"{p}candidate_fields",
             m,
             _account(),
-            Column("candidate_id", String(255), nullable=False),
-            Column("name", Text, nullable=False),
-            Column("value_key", Text, nullable=False),
+            Column("candidate_id", _key(255), nullable=False),
+            Column("name", _words(), nullable=False),
+            Column("value_key", _words(), nullable=False),
             PrimaryKeyConstraint("account", "candidate_id", "name"),
             Index(f"{p}candidate_fields_value", "account", "name", "value_key"),
         )
@@ -128,12 +144,12 @@ class Schema:
             f"{p}requisitions",
             m,
             _account(),
-            Column("id", String(255), nullable=False),
-            Column("owner_id", String(255)),
-            Column("organization", String(255)),
-            Column("location", String(255)),
-            Column("job_field", String(255)),
-            Column("doc", Text, nullable=False),
+            Column("id", _key(255), nullable=False),
+            Column("owner_id", _key(255)),
+            Column("organization", _key(255)),
+            Column("location", _key(255)),
+            Column("job_field", _key(255)),
+            Column("doc", _words(), nullable=False),
             PrimaryKeyConstraint("account", "id"),
             Index(f"{p}requisitions_owner", "account", "owner_id"),
         )
@@ -141,8 +157,8 @@ class Schema:
             f"{p}requisition_shares",
             m,
             _account(),
-            Column("requisition_id", String(255), nullable=False),
-            Column("user_id", String(255), nullable=False),
+            Column("requisition_id", _key(255), nullable=False),
+            Column("user_id", _key(255), nullable=False),
             PrimaryKeyConstraint("account", "requisition_id", "user_id"),
             Index(f"{p}requisition_shares_user", "account", "user_id"),
         )
@@ -150,15 +166,15 @@ class Schema:
             f"{p}submissions",
             m,
             _account(),
-            Column("id", String(255), nullable=False),
-            Column("candidate_id", String(255), nullable=False),
-            Column("requisition_id", String(255), nullable=False),
+            Column("id", _key(255), nullable=False),
+            Column("candidate_id", _key(255), nullable=False),
+            Column("requisition_id", _key(255), nullable=False),
             Column("submitted_at", BigInteger, nullable=False),
-            Column("status", String(32), nullable=False),
+            Column("status", _key(32), nullable=False),
             Column("status_changed_at", BigInteger, nullable=False),
             Column("last_activity_at", BigInteger, nullable=False),
             Column("expires_at", BigInteger),
-            Column("doc", Text, nullable=False),
+            Column("doc", _words(), nullable=False),
             PrimaryKeyConstraint("account", "id"),
             # AP9: one submission per candidate and requisition, even from two processes
             UniqueConstraint("account", "candidate_id", "requisition_id", name=f"{p}one_per_pair"),
@@ -169,8 +185,8 @@ class Schema:
             f"{p}submission_shares",
             m,
             _account(),
-            Column("submission_id", String(255), nullable=False),
-            Column("user_id", String(255), nullable=False),
+            Column("submission_id", _key(255), nullable=False),
+            Column("user_id", _key(255), nullable=False),
             PrimaryKeyConstraint("account", "submission_id", "user_id"),
             Index(f"{p}submission_shares_user", "account", "user_id"),
         )
@@ -183,19 +199,19 @@ class Schema:
             f"{p}quick_filters",
             m,
             _account(),
-            Column("id", String(255), nullable=False),
-            Column("name_key", Text, nullable=False),
-            Column("doc", Text, nullable=False),
+            Column("id", _key(255), nullable=False),
+            Column("name_key", _words(), nullable=False),
+            Column("doc", _words(), nullable=False),
             PrimaryKeyConstraint("account", "id"),
         )
         self.attachments = Table(
             f"{p}attachments",
             m,
             _account(),
-            Column("id", String(255), nullable=False),
-            Column("candidate_id", String(255), nullable=False),
+            Column("id", _key(255), nullable=False),
+            Column("candidate_id", _key(255), nullable=False),
             Column("uploaded_at", BigInteger, nullable=False),
-            Column("doc", Text, nullable=False),
+            Column("doc", _words(), nullable=False),
             PrimaryKeyConstraint("account", "id"),
             Index(f"{p}attachments_candidate", "account", "candidate_id"),
         )
@@ -203,9 +219,9 @@ class Schema:
             f"{p}subscriptions",
             m,
             _account(),
-            Column("user_id", String(255), nullable=False),
-            Column("tag_key", Text, nullable=False),
-            Column("doc", Text, nullable=False),
+            Column("user_id", _key(255), nullable=False),
+            Column("tag_key", _words(), nullable=False),
+            Column("doc", _words(), nullable=False),
             PrimaryKeyConstraint("account", "user_id", "tag_key"),
             Index(f"{p}subscriptions_tag", "account", "tag_key"),
         )
@@ -214,12 +230,12 @@ class Schema:
             f"{p}notifications",
             m,
             _account(),
-            Column("id", String(255), nullable=False),
-            Column("user_id", String(255), nullable=False),
+            Column("id", _key(255), nullable=False),
+            Column("user_id", _key(255), nullable=False),
             Column("created_at", BigInteger, nullable=False),
             Column("seq", BigInteger, nullable=False),
             Column("user_seq", BigInteger, nullable=False),
-            Column("doc", Text, nullable=False),
+            Column("doc", _words(), nullable=False),
             PrimaryKeyConstraint("account", "id"),
             Index(f"{p}notifications_user", "account", "user_id", "created_at"),
         )
@@ -228,14 +244,14 @@ class Schema:
             m,
             _account(),
             Column("seq", BigInteger, nullable=False),
-            Column("doc", Text, nullable=False),
+            Column("doc", _words(), nullable=False),
             PrimaryKeyConstraint("account", "seq"),
         )
         self.counters = Table(
             f"{p}counters",
             m,
             _account(),
-            Column("name", String(64), nullable=False),
+            Column("name", _key(64), nullable=False),
             Column("value", Integer, nullable=False),
             PrimaryKeyConstraint("account", "name"),
         )
@@ -247,7 +263,7 @@ def _documents(metadata: MetaData, name: str) -> Table:
         name,
         metadata,
         _account(),
-        Column("key", String(255), nullable=False),
-        Column("doc", Text, nullable=False),
+        Column("key", _key(255), nullable=False),
+        Column("doc", _words(), nullable=False),
         PrimaryKeyConstraint("account", "key"),
     )

@@ -50,6 +50,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from talentpool.adapters.reference import responses_page
 from talentpool.adapters.sql.compiler import Compiled, Compiler, Dialect
@@ -113,6 +115,7 @@ __all__ = ["SqlStore", "SqlUnitOfWork"]
 
 T = TypeVar("T")
 _DISTANCE_FUNCTION = "talentpool_distance_km"
+_UPSERTS: dict[str, Callable[[Table], Any]] = {"sqlite": sqlite_insert, "postgresql": pg_insert}
 _EVENTS = {kind.__name__: kind for kind in EVENT_TYPES}
 
 
@@ -219,6 +222,10 @@ class SqlStore:
         self.engine.dispose()
 
 
+_BUSY = ("locked", "busy", "deadlock", "could not serialize", "lock timeout")
+"""What a database says when another transaction is in the way: retrying helps."""
+
+
 @contextmanager
 def _translated(busy_timeout: float, what: str) -> Iterator[None]:
     """Turn database errors into library errors that say what to do."""
@@ -226,7 +233,7 @@ def _translated(busy_timeout: float, what: str) -> Iterator[None]:
         yield
     except sa_exc.OperationalError as e:
         text = str(e.orig).lower()
-        if "locked" in text or "busy" in text:
+        if any(word in text for word in _BUSY):
             raise StoreBusyError(busy_timeout, what) from e
         raise StorageError(f"the database refused to {what}: {e.orig}") from e
     except sa_exc.IntegrityError as e:
@@ -426,10 +433,17 @@ class _Repository:
     def _upsert(
         self, c: Connection, table: Table, keys: Mapping[str, Any], values: Mapping[str, Any]
     ) -> None:
+        """Insert the row, or update it if its key is taken: one statement, race-free."""
+        row = {"account": self._account, **keys, **values}
+        dialect = c.dialect.name
+        if dialect in _UPSERTS:
+            statement = _UPSERTS[dialect](table).values(**row)
+            key = [col.name for col in table.primary_key.columns]
+            c.execute(statement.on_conflict_do_update(index_elements=key, set_=dict(values)))
+            return
         where = and_(self._mine(table), *(table.c[k] == v for k, v in keys.items()))
-        done = c.execute(update(table).where(where).values(**values))
-        if done.rowcount == 0:
-            c.execute(table.insert().values(account=self._account, **keys, **values))
+        if c.execute(update(table).where(where).values(**values)).rowcount == 0:
+            c.execute(table.insert().values(**row))
 
     def _replace_rows(
         self,
@@ -614,7 +628,8 @@ class SqlCandidates(_Repository):
             base, compiled = self._pool(query, c)
             trees = self._uow.structures._trees(c)
             ctx = query.context(trees)
-            if not compiled.exact:
+            by_distance = query.order.key is SortKey.DISTANCE
+            if not compiled.exact or (by_distance and self._uow.store.dialect.distance is None):
                 return self._decided_in_memory(c, base, query, trees)
             total = c.execute(select(func.count()).select_from(base.subquery())).scalar_one()
             if query.limit == 0:
@@ -785,10 +800,13 @@ class SqlSubmissions(_Repository):
             (s.requisitions, submission.requisition_id, "requisition"),
             (s.candidates, submission.candidate_id, "candidate"),
         ):
-            found = c.execute(
-                select(literal(1)).where(self._mine(table), table.c.id == key)
-            ).first()
-            if found is None:
+            found = select(literal(1)).where(self._mine(table), table.c.id == key)
+            if table is s.candidates:
+                # Writers of one candidate's submissions take turns, so the facts each
+                # recomputes see the other's submission (SQLite's BEGIN IMMEDIATE already
+                # serialises every writer; PostgreSQL locks the candidate's row).
+                found = found.with_for_update()
+            if c.execute(found).first() is None:
                 raise NotFoundError(noun, key)
 
     def _shares(self, c: Connection, submission: Submission) -> None:
