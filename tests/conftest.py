@@ -7,10 +7,12 @@ and ``deep`` (opt-in: ``HYPOTHESIS_PROFILE=deep pytest``).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
 
+from postgres import postgres_server
 from talentpool.testing import World
 
 settings.register_profile(
@@ -25,3 +27,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 def world() -> World:
     """A fresh account with automatic candidate pooling enabled."""
     return World()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """The URL of a PostgreSQL server for this session, started if need be (ST5)."""
+    yield from postgres_server()

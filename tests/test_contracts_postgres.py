@@ -1,0 +1,123 @@
+"""ST5, ST4, EN4: the SQL store on a real PostgreSQL server passes every contract of the test kit.
+
+The server is the session's (``postgres_url``, started by the tests themselves
+when CI or a developer has not named one). One store serves the whole module;
+each contract test gets a new account in it, so the suite also shows that an
+account sees nothing of the others (ST6).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import pytest
+
+from talentpool.adapters.sql import SqlStore, SqlUnitOfWork
+from talentpool.testing import contracts
+
+_ACCOUNTS = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def postgres_store(postgres_url: str) -> Iterator[SqlStore]:
+    """One store on the server for the module's tests."""
+    store = SqlStore(postgres_url, prefix="contracts_")
+    yield store
+    store.dispose()
+
+
+class PostgresStore(contracts.AdapterContract):
+    """Stores for the contracts: a new, empty account on the PostgreSQL server each time."""
+
+    postgres: SqlStore
+
+    @pytest.fixture(autouse=True)
+    def _on_the_server(self, postgres_store: SqlStore) -> None:
+        type(self).postgres = postgres_store
+
+    def make_uow(self) -> SqlUnitOfWork:
+        """Return a unit of work over an account nobody has written to."""
+        return self.postgres.unit_of_work(f"account-{next(_ACCOUNTS)}")
+
+
+class TestPostgresAttachmentRepository(PostgresStore, contracts.AttachmentRepositoryContract): ...
+
+
+class TestPostgresCandidateDatabaseQuery(
+    PostgresStore, contracts.CandidateDatabaseQueryContract
+): ...
+
+
+class TestPostgresCandidateQuery(PostgresStore, contracts.CandidateQueryContract): ...
+
+
+class TestPostgresCandidateRepository(PostgresStore, contracts.CandidateRepositoryContract): ...
+
+
+class TestPostgresEventLog(PostgresStore, contracts.EventLogContract): ...
+
+
+class TestPostgresIdleSubmissionsQuery(PostgresStore, contracts.IdleSubmissionsQueryContract): ...
+
+
+class TestPostgresNotificationRepository(
+    PostgresStore, contracts.NotificationRepositoryContract
+): ...
+
+
+class TestPostgresNotificationSettingsRepository(
+    PostgresStore, contracts.NotificationSettingsRepositoryContract
+): ...
+
+
+class TestPostgresPoolIdsQuery(PostgresStore, contracts.PoolIdsQueryContract): ...
+
+
+class TestPostgresQuickFilterRepository(PostgresStore, contracts.QuickFilterRepositoryContract): ...
+
+
+class TestPostgresRepoolingRuleRepository(
+    PostgresStore, contracts.RepoolingRuleRepositoryContract
+): ...
+
+
+class TestPostgresRequisitionRepository(PostgresStore, contracts.RequisitionRepositoryContract): ...
+
+
+class TestPostgresResponsesQuery(PostgresStore, contracts.ResponsesQueryContract): ...
+
+
+class TestPostgresSettingsRepository(PostgresStore, contracts.SettingsRepositoryContract): ...
+
+
+class TestPostgresStructureRepository(PostgresStore, contracts.StructureRepositoryContract): ...
+
+
+class TestPostgresStructureTreesQuery(PostgresStore, contracts.StructureTreesQueryContract): ...
+
+
+class TestPostgresSubmissionRepository(PostgresStore, contracts.SubmissionRepositoryContract): ...
+
+
+class TestPostgresSubscriptionRepository(
+    PostgresStore, contracts.SubscriptionRepositoryContract
+): ...
+
+
+class TestPostgresTagCountsQuery(PostgresStore, contracts.TagCountsQueryContract): ...
+
+
+class TestPostgresTemplateRepository(PostgresStore, contracts.TemplateRepositoryContract): ...
+
+
+class TestPostgresTrackersQuery(PostgresStore, contracts.TrackersQueryContract): ...
+
+
+class TestPostgresUnitOfWork(PostgresStore, contracts.UnitOfWorkContract): ...
+
+
+class TestPostgresUserRepository(PostgresStore, contracts.UserRepositoryContract): ...
+
+
+class TestPostgresVisibilityIndex(PostgresStore, contracts.VisibilityIndexContract): ...
