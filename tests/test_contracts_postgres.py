@@ -9,6 +9,7 @@ account sees nothing of the others (ST6).
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from talentpool.adapters.sql import SqlStore, SqlUnitOfWork
 from talentpool.testing import contracts
 
+_RUN = uuid.uuid4().hex[:8]  # a server named by TALENTPOOL_TEST_POSTGRES may outlive a run
 _ACCOUNTS = itertools.count(1)
 
 
@@ -38,7 +40,7 @@ class PostgresStore(contracts.AdapterContract):
 
     def make_uow(self) -> SqlUnitOfWork:
         """Return a unit of work over an account nobody has written to."""
-        return self.postgres.unit_of_work(f"account-{next(_ACCOUNTS)}")
+        return self.postgres.unit_of_work(f"account-{_RUN}-{next(_ACCOUNTS)}")
 
 
 class TestPostgresAttachmentRepository(PostgresStore, contracts.AttachmentRepositoryContract): ...

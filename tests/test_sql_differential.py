@@ -11,6 +11,7 @@ and the same micro-pool folders, on SQLite and on a real PostgreSQL server (ST5)
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Callable, Iterator
 
 import attrs
@@ -31,6 +32,7 @@ from talentpool.results import Ordering, SortKey
 from talentpool.testing.fixtures import FixtureStore
 from talentpool.testing.strategies import TARGET_ID, WorldSpec, autopool_criteria, criteria, worlds
 
+_RUN = uuid.uuid4().hex[:8]  # a server named by TALENTPOOL_TEST_POSTGRES may outlive a run
 _ACCOUNTS = itertools.count(1)
 Store = Callable[[], FixtureStore]
 
@@ -43,7 +45,7 @@ def _sqlite() -> FixtureStore:
 def postgres(postgres_url: str) -> Iterator[Store]:
     """New accounts on one store on the session's PostgreSQL server."""
     store = SqlStore(postgres_url, prefix="differential_")
-    yield lambda: store.unit_of_work(f"account-{next(_ACCOUNTS)}")
+    yield lambda: store.unit_of_work(f"account-{_RUN}-{next(_ACCOUNTS)}")
     store.dispose()
 
 

@@ -41,7 +41,7 @@ from sqlalchemy import (
     update,
 )
 
-from talentpool.adapters.sql.schema import Schema
+from talentpool.adapters.sql.schema import Schema, escape
 from talentpool.model import SubmissionStatus
 
 __all__ = [
@@ -150,7 +150,7 @@ def _insert_words(
                 f"INSERT INTO {_words_table(schema)} (account, candidate_id, words) "
                 "VALUES (:account, :candidate_id, :words)"
             ),
-            [{"account": a, "candidate_id": i, "words": w} for a, i, w in rows],
+            [{"account": escape(a), "candidate_id": escape(i), "words": w} for a, i, w in rows],
         )
 
 
@@ -164,7 +164,7 @@ def write_words(
     for cid, _ in rows:
         connection.execute(
             text(f"DELETE FROM {table} WHERE account = :account AND candidate_id = :cid"),
-            {"account": account, "cid": cid},
+            {"account": escape(account), "cid": escape(cid)},
         )
     _insert_words(connection, schema, [(account, cid, words) for cid, words in rows])
 
@@ -195,5 +195,5 @@ def full_text_matches(
     table = _words_table(schema)
     indexed = text(
         f"SELECT candidate_id FROM {table} WHERE {table} MATCH :phrase AND account = :account"
-    ).bindparams(phrase=phrase, account=account)
+    ).bindparams(phrase=phrase, account=escape(account))
     return schema.candidates.c.id.in_(indexed.columns(candidate_id=schema.candidates.c.id.type))

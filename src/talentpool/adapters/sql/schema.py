@@ -14,6 +14,7 @@ fields, submissions, requisitions and the shares of both) are what the compiler
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -29,9 +30,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.types import TypeEngine
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
-__all__ = ["DEFAULT_PREFIX", "Schema", "micros"]
+__all__ = ["DEFAULT_PREFIX", "CodePointText", "Schema", "escape", "micros", "unescape"]
 
 DEFAULT_PREFIX = "talentpool_"
 """The prefix of every table name unless the host chooses another."""
@@ -45,19 +47,68 @@ def micros(moment: datetime) -> int:
     return (moment - _EPOCH) // _MICRO
 
 
-def _key(length: int) -> TypeEngine[str]:
-    """A string compared by code point, as Python compares strings, on every database.
+_ESCAPES = str.maketrans({"\x00": "\x01\x01", "\x01": "\x01\x02"})
+
+
+def escape(value: str) -> str:
+    """Write NUL, which PostgreSQL cannot store, as ``\\x01\\x01``, keeping the order of strings.
+
+    ``\\x01`` becomes ``\\x01\\x02``; every other character stays. The code is prefix-free
+    and keeps the order of single characters, so strings keep their order.
+    """
+    return value.translate(_ESCAPES) if "\x00" in value or "\x01" in value else value
+
+
+def unescape(value: str) -> str:
+    """Undo :func:`escape`."""
+    if "\x01" not in value:
+        return value
+    out, chars = [], iter(value)
+    for ch in chars:
+        out.append(("\x00" if next(chars) == "\x01" else "\x01") if ch == "\x01" else ch)
+    return "".join(out)
+
+
+class CodePointText(TypeDecorator[str]):
+    """Text compared by code point, as Python compares strings, on every database.
 
     SQLite compares text byte by byte (UTF-8 keeps code-point order); PostgreSQL
     compares by the database's locale unless told otherwise, which would order
-    ``"Z"`` and ``"a"`` differently from the reference.
+    ``"Z"`` and ``"a"`` differently from the reference, so there the column is
+    ``COLLATE "C"``. Values are written through :func:`escape`, so any Python
+    string, NUL included, is stored and read back unchanged.
     """
-    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, length: int | None = None) -> None:
+        super().__init__()
+        self.length = length
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        """String of the length, code-point collated on PostgreSQL."""
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(
+                Text(collation="C") if self.length is None else String(self.length, collation="C")
+            )
+        return dialect.type_descriptor(Text() if self.length is None else String(self.length))
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        """Escape the value for the database."""
+        return None if value is None else escape(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        """Read the value back as it was written."""
+        return None if value is None else unescape(value)
 
 
-def _words() -> TypeEngine[str]:
-    """Unbounded text compared by code point (see :func:`_key`)."""
-    return Text().with_variant(Text(collation="C"), "postgresql")
+def _key(length: int) -> CodePointText:
+    return CodePointText(length)
+
+
+def _words() -> CodePointText:
+    return CodePointText()
 
 
 def _account() -> Column[str]:

@@ -317,12 +317,26 @@ class SqlUnitOfWork:
         t = self._thread
         with _translated(self.store.busy_timeout, "begin a unit of work"):
             if t.depth == 0:
-                t.connection = self._host if self._host is not None else self.store.engine.connect()
+                t.connection = self._host if self._host is not None else self._connect()
                 t.transaction = self._begin(t.connection)
             else:
                 t.savepoints.append(t.open().begin_nested())
         t.depth += 1
         return self
+
+    def _connect(self) -> Connection:
+        """A connection of the store's own for one unit of work.
+
+        On PostgreSQL its transaction reads one snapshot from its first statement to
+        its commit (``REPEATABLE READ``), so a unit of work sees one consistent state,
+        as the port promises; a write that another transaction changed meanwhile is
+        refused by the database and reaches the caller as ``StoreBusyError``, to retry.
+        SQLite's ``BEGIN IMMEDIATE`` already makes every unit of work wait its turn.
+        """
+        connection = self.store.engine.connect()
+        if self.store.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        return connection
 
     def _begin(self, connection: Connection) -> RootTransaction | NestedTransaction:
         if self._host is not None and connection.in_transaction():
