@@ -137,3 +137,21 @@ def test_st3_a_radius_without_geodesic_is_inexact_and_decided_on_the_rows() -> N
     assert bare.compile(CandidateQuery(job, now, Keywords("cashier")).bound({})).exact
     full = Compiler(store.schema, "acme", store.dialect)
     assert full.compile(near).exact
+
+
+def test_st3_two_keyword_criteria_in_one_statement_keep_their_own_words() -> None:
+    """Each full-text condition binds its own words, however many a tree holds (AP4)."""
+    from datetime import UTC, datetime
+
+    from talentpool.criteria import Keywords
+    from talentpool.model import Candidate
+    from talentpool.queries import CandidateDatabaseQuery, Viewer
+
+    now = datetime(2026, 11, 2, tzinfo=UTC)
+    uow = SqlStore("sqlite://").unit_of_work("acme")
+    with uow:
+        for cid, text in (("a", "cashier"), ("b", ""), ("c", "C++"), ("d", "C++ cashier")):
+            uow.candidates.save(Candidate(cid, "Eva", "Nováková", now, text=text))
+        everyone = Viewer("admin", whole_database=True)
+        query = CandidateDatabaseQuery(everyone, now, Keywords("C++") & ~Keywords("cashier"))
+        assert uow.candidates.search(query).candidate_ids == ("c",)

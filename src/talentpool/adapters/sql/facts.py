@@ -34,6 +34,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     and_,
+    bindparam,
     func,
     literal_column,
     select,
@@ -161,11 +162,10 @@ def write_words(
     if connection.dialect.name != "sqlite" or not rows:
         return
     table = _words_table(schema)
-    for cid, _ in rows:
-        connection.execute(
-            text(f"DELETE FROM {table} WHERE account = :account AND candidate_id = :cid"),
-            {"account": escape(account), "cid": escape(cid)},
-        )
+    connection.execute(
+        text(f"DELETE FROM {table} WHERE account = :account AND candidate_id = :cid"),
+        [{"account": escape(account), "cid": escape(cid)} for cid, _ in rows],
+    )
     _insert_words(connection, schema, [(account, cid, words) for cid, words in rows])
 
 
@@ -195,5 +195,9 @@ def full_text_matches(
     table = _words_table(schema)
     indexed = text(
         f"SELECT candidate_id FROM {table} WHERE {table} MATCH :phrase AND account = :account"
-    ).bindparams(phrase=phrase, account=escape(account))
+    ).bindparams(
+        # unique: a statement may hold several of these (two keyword criteria, say)
+        bindparam("phrase", phrase, unique=True),
+        bindparam("account", escape(account), unique=True),
+    )
     return schema.candidates.c.id.in_(indexed.columns(candidate_id=schema.candidates.c.id.type))

@@ -40,6 +40,7 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
+    bindparam,
     create_engine,
     delete,
     desc,
@@ -472,6 +473,58 @@ class _Repository:
         if batch:
             c.execute(table.insert(), batch)
 
+    def _upsert_many(
+        self, c: Connection, table: Table, key: str, rows: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Insert or update *rows* by their *key* column, a few statements per batch.
+
+        Columns a row leaves out keep what is stored, as with :meth:`_upsert`.
+        """
+        if not rows:
+            return
+        keys = [r[key] for r in rows]
+        stored: set[Any] = set()
+        for chunk in _chunks(keys):
+            found = c.execute(
+                select(table.c[key]).where(self._mine(table), table.c[key].in_(chunk))
+            )
+            stored.update(r[0] for r in found)
+        old = [
+            {"_key": r[key], **{k: v for k, v in r.items() if k != key}}
+            for r in rows
+            if r[key] in stored
+        ]
+        new = [{"account": self._account, **r} for r in rows if r[key] not in stored]
+        if old:
+            where = and_(self._mine(table), table.c[key] == bindparam("_key"))
+            c.execute(update(table).where(where), old)
+        if new:
+            c.execute(table.insert(), new)
+
+    def _replace_rows_many(
+        self,
+        c: Connection,
+        table: Table,
+        owner: str,
+        rows: Mapping[str, Iterable[Mapping[str, Any]]],
+    ) -> None:
+        """:meth:`_replace_rows` for many owners at once: *rows* by owner id."""
+        for chunk in _chunks(list(rows)):
+            c.execute(delete(table).where(self._mine(table), table.c[owner].in_(chunk)))
+        batch = [
+            {"account": self._account, owner: owner_id, **row}
+            for owner_id, owned in rows.items()
+            for row in owned
+        ]
+        if batch:
+            c.execute(table.insert(), batch)
+
+
+def _chunks(keys: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
+    """*keys* in slices small enough for any database's limit on bound parameters."""
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]
+
 
 class _DocumentRepository(_Repository):
     """Documents by key: templates, and the shape of the other keyed tables."""
@@ -541,51 +594,7 @@ class SqlCandidates(_Repository):
 
     def save(self, candidate: Candidate) -> None:
         """Insert or replace the candidate and the rows the queries read of it."""
-        s = self._s
-        consent = candidate.consent
-        home = candidate.residence
-        values = {
-            "created_at": micros(candidate.created_at),
-            "family_key": candidate.sort_name[0],
-            "given_key": candidate.sort_name[1],
-            "city_key": None if candidate.city is None else fold(candidate.city),
-            "latitude": None if home is None else home.latitude,
-            "longitude": None if home is None else home.longitude,
-            "profile_language": candidate.profile_language,
-            "consent_given": consent is not None,
-            "consent_expires_at": None
-            if consent is None or consent.expires_at is None
-            else micros(consent.expires_at),
-            "consent_withdrawn_at": None
-            if consent is None or consent.withdrawn_at is None
-            else micros(consent.withdrawn_at),
-            "words": " ".join(sorted(candidate.words)),
-            "doc": _dumps(candidate),
-        }
-
-        def write(c: Connection) -> None:
-            self._upsert(c, s.candidates, {"id": candidate.id}, values)
-            cid = candidate.id
-            self._replace_rows(
-                c, s.candidate_tags, "candidate_id", cid, ({"key": t.key} for t in candidate.tags)
-            )
-            self._replace_rows(
-                c,
-                s.candidate_languages,
-                "candidate_id",
-                cid,
-                ({"code": code} for code in candidate.languages),
-            )
-            self._replace_rows(
-                c,
-                s.candidate_fields,
-                "candidate_id",
-                cid,
-                ({"name": n, "value_key": fold(v).strip()} for n, v in candidate.fields),
-            )
-            write_words(c, s, self._account, [(cid, str(values["words"]))])
-
-        self._run(f"save candidate {candidate.id!r}", write)
+        self._run(f"save candidate {candidate.id!r}", lambda c: self._write_all(c, [candidate]))
 
     def record(self, candidate_id: CandidateId) -> CandidateRecord:
         """Return the candidate with every submission and its requisition."""
@@ -777,6 +786,67 @@ class SqlCandidates(_Repository):
             )
         )
 
+    def save_all(self, candidates: Sequence[Candidate]) -> None:
+        """Insert or replace every one of *candidates* as :meth:`save` does, in a few statements.
+
+        The sync API's batches (ST7) go through here; a candidate given twice is
+        saved as the last one given.
+        """
+        self._run(f"save {len(candidates)} candidates", lambda c: self._write_all(c, candidates))
+
+    def _write_all(self, c: Connection, candidates: Sequence[Candidate]) -> None:
+        s = self._s
+        latest = {candidate.id: candidate for candidate in candidates}
+        rows = []
+        for candidate in latest.values():
+            consent = candidate.consent
+            home = candidate.residence
+            rows.append(
+                {
+                    "id": candidate.id,
+                    "created_at": micros(candidate.created_at),
+                    "family_key": candidate.sort_name[0],
+                    "given_key": candidate.sort_name[1],
+                    "city_key": None if candidate.city is None else fold(candidate.city),
+                    "latitude": None if home is None else home.latitude,
+                    "longitude": None if home is None else home.longitude,
+                    "profile_language": candidate.profile_language,
+                    "consent_given": consent is not None,
+                    "consent_expires_at": None
+                    if consent is None or consent.expires_at is None
+                    else micros(consent.expires_at),
+                    "consent_withdrawn_at": None
+                    if consent is None or consent.withdrawn_at is None
+                    else micros(consent.withdrawn_at),
+                    "words": " ".join(sorted(candidate.words)),
+                    "doc": _dumps(candidate),
+                }
+            )
+        self._upsert_many(c, s.candidates, "id", rows)
+        people = latest.values()
+        self._replace_rows_many(
+            c,
+            s.candidate_tags,
+            "candidate_id",
+            {p.id: [{"key": t.key} for t in p.tags] for p in people},
+        )
+        self._replace_rows_many(
+            c,
+            s.candidate_languages,
+            "candidate_id",
+            {p.id: [{"code": code} for code in p.languages] for p in people},
+        )
+        self._replace_rows_many(
+            c,
+            s.candidate_fields,
+            "candidate_id",
+            {
+                p.id: [{"name": n, "value_key": fold(v).strip()} for n, v in p.fields]
+                for p in people
+            },
+        )
+        write_words(c, s, self._account, [(str(r["id"]), str(r["words"])) for r in rows])
+
 
 # --- submissions ----------------------------------------------------------------------------
 
@@ -834,20 +904,7 @@ class SqlSubmissions(_Repository):
 
     def save(self, submission: Submission) -> None:
         """Insert or replace the submission."""
-
-        def write(c: Connection) -> None:
-            self._check_parents(c, submission)
-            t = self._s.submissions
-            before = c.execute(
-                select(t.c.candidate_id).where(self._mine(t), t.c.id == submission.id)
-            ).scalar_one_or_none()
-            with c.begin_nested():
-                self._upsert(c, t, {"id": submission.id}, self._values(submission))
-            self._shares(c, submission)
-            moved = [] if before is None else [before]
-            refresh(c, self._s, self._account, [submission.candidate_id, *moved])
-
-        self._run(f"save submission {submission.id!r}", write)
+        self._run(f"save submission {submission.id!r}", lambda c: self._write_all(c, [submission]))
 
     def add(self, submission: Submission) -> None:
         """Insert a new submission; ``ConflictError`` when its id or its pair is taken (AP9).
@@ -966,6 +1023,105 @@ class SqlSubmissions(_Repository):
                 lambda c: c.execute(select(func.count()).where(self._mine(t))).scalar_one(),
             )
         )
+
+    def save_all(self, submissions: Sequence[Submission]) -> None:
+        """Insert or replace every one of *submissions* as :meth:`save` does, in a few statements.
+
+        ``NotFoundError`` names the first whose requisition or candidate is not
+        stored, ``ConflictError`` the first whose candidate is already on its
+        requisition under another id; either way nothing of the batch is written.
+        A submission given twice is saved as the last one given.
+        """
+        self._run(f"save {len(submissions)} submissions", lambda c: self._write_all(c, submissions))
+
+    def _write_all(self, c: Connection, submissions: Sequence[Submission]) -> None:
+        s = self._s
+        latest = list({submission.id: submission for submission in submissions}.values())
+        for table, noun, key in (
+            (s.requisitions, "requisition", "requisition_id"),
+            (s.candidates, "candidate", "candidate_id"),
+        ):
+            wanted = sorted({getattr(x, key) for x in latest})
+            stored: set[str] = set()
+            for chunk in _chunks(wanted):
+                found = select(table.c.id).where(self._mine(table), table.c.id.in_(chunk))
+                if table is s.candidates:
+                    # Writers of one candidate's submissions take turns, so the facts each
+                    # recomputes see the other's submissions (PostgreSQL locks the rows;
+                    # SQLite's BEGIN IMMEDIATE already serialises every writer).
+                    found = found.with_for_update()
+                stored.update(r[0] for r in c.execute(found))
+            for x in latest:
+                if getattr(x, key) not in stored:
+                    raise NotFoundError(noun, getattr(x, key))
+        t = s.submissions
+        moved: set[str] = set()
+        for chunk in _chunks([x.id for x in latest]):
+            found = select(t.c.candidate_id).where(self._mine(t), t.c.id.in_(chunk))
+            moved.update(r[0] for r in c.execute(found))
+        try:
+            with c.begin_nested():
+                rows = [{"id": x.id, **self._values(x)} for x in latest]
+                self._upsert_many(c, t, "id", rows)
+        except sa_exc.IntegrityError:
+            raise ConflictError(self._pair_taken(c, latest)) from None
+        refresh(c, s, self._account, {x.candidate_id for x in latest} | moved)
+        self._replace_rows_many(
+            c,
+            s.submission_shares,
+            "submission_id",
+            {x.id: [{"user_id": u} for u in x.shared_with] for x in latest},
+        )
+
+    def _pair_taken(self, c: Connection, submissions: Sequence[Submission]) -> str:
+        """Say which of *submissions* met another on its candidate and requisition (AP9)."""
+        t = self._s.submissions
+        seen: dict[tuple[str, str], str] = {}
+        for x in submissions:
+            pair = (x.candidate_id, x.requisition_id)
+            taken = seen.get(pair)
+            if taken is None:
+                row = c.execute(
+                    select(t.c.id).where(
+                        self._mine(t),
+                        t.c.candidate_id == x.candidate_id,
+                        t.c.requisition_id == x.requisition_id,
+                        t.c.id != x.id,
+                    )
+                ).first()
+                taken = None if row is None else row[0]
+            if taken is not None and taken != x.id:
+                return (
+                    f"candidate {x.candidate_id!r} is already on requisition "
+                    f"{x.requisition_id!r} (submission {taken!r}), so submission {x.id!r} "
+                    "cannot be saved; nothing written"
+                )
+            seen[pair] = x.id
+        return "two submissions would put one candidate on one requisition; nothing written"
+
+    def remove(self, submission_id: SubmissionId) -> bool:
+        """Remove the submission and its shares; return whether it was stored.
+
+        For a host that deleted it from its own database (the sync API, ST7);
+        removing it again changes nothing.
+        """
+        s = self._s
+
+        def remove(c: Connection) -> bool:
+            shares = s.submission_shares
+            c.execute(
+                delete(shares).where(self._mine(shares), shares.c.submission_id == submission_id)
+            )
+            t = s.submissions
+            held = c.execute(
+                select(t.c.candidate_id).where(self._mine(t), t.c.id == submission_id)
+            ).scalar_one_or_none()
+            gone = bool(c.execute(delete(t).where(self._mine(t), t.c.id == submission_id)).rowcount)
+            if held is not None:
+                refresh(c, s, self._account, [held])
+            return gone
+
+        return self._run(f"remove submission {submission_id!r}", remove)
 
 
 # --- requisitions and the host's data ------------------------------------------------------
@@ -1166,13 +1322,7 @@ class SqlAttachments(_Repository):
 
     def save(self, attachment: Attachment) -> None:
         """Insert or replace the attachment."""
-        t = self._s.attachments
-        values = {
-            "candidate_id": attachment.candidate_id,
-            "uploaded_at": micros(attachment.uploaded_at),
-            "doc": _dumps(attachment),
-        }
-        self._run("save an attachment", lambda c: self._upsert(c, t, {"id": attachment.id}, values))
+        self.save_all([attachment])
 
     def for_candidate(self, candidate_id: CandidateId) -> Sequence[Attachment]:
         """Return the candidate's attachments, oldest first."""
@@ -1186,6 +1336,20 @@ class SqlAttachments(_Repository):
             ).all(),
         )
         return [_loads(Attachment, r[0]) for r in rows]
+
+    def save_all(self, attachments: Sequence[Attachment]) -> None:
+        """Insert or replace every one of *attachments*, in a few statements (the sync API, ST7)."""
+        rows = [
+            {
+                "id": a.id,
+                "candidate_id": a.candidate_id,
+                "uploaded_at": micros(a.uploaded_at),
+                "doc": _dumps(a),
+            }
+            for a in {a.id: a for a in attachments}.values()
+        ]
+        t = self._s.attachments
+        self._run("save attachments", lambda c: self._upsert_many(c, t, "id", rows))
 
 
 class SqlRepoolingRules(_DocumentRepository):
