@@ -15,7 +15,7 @@ IDS = (
     + [f"MP{i}" for i in range(1, 11)]
     + [f"AP{i}" for i in range(1, 16)]
     + [f"EN{i}" for i in range(1, 6)]
-    + [f"ST{i}" for i in range(1, 6)]
+    + [f"ST{i}" for i in range(1, 7)]
     + [f"US{i}" for i in range(1, 4)]
     + [f"PF{i}" for i in range(1, 6)]
 )
