@@ -145,17 +145,18 @@ def _dialect(name: str) -> Dialect:
     return Dialect(name)
 
 
-def _prepare_sqlite(dbapi_connection: Any, busy_timeout: float) -> None:
+def _prepare_sqlite(dbapi_connection: Any, busy_timeout: float, *, wal: bool) -> None:
     # The standard driver begins transactions itself, late and DEFERRED; talentpool
     # begins its own (BEGIN IMMEDIATE, below), so the driver must not.
     dbapi_connection.isolation_level = None
     dbapi_connection.create_function(_DISTANCE_FUNCTION, 4, _geodesic, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-    # Readers never wait for a writer, nor a writer for readers (an in-memory database
-    # has no log and keeps its "memory" journal).
-    cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA foreign_keys = OFF")
+    if wal:
+        # Here, before any transaction: SQLite refuses to change the journal mode inside
+        # one, and every transaction of this engine begins at once (BEGIN IMMEDIATE).
+        cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
 
 
@@ -196,10 +197,11 @@ class SqlStore:
 
     def _configure_sqlite(self) -> None:
         timeout = self.busy_timeout
+        wal = self.engine.url.database not in (None, "", ":memory:")
 
         @event.listens_for(self.engine, "connect")
         def _connect(dbapi_connection: Any, record: Any) -> None:
-            _prepare_sqlite(dbapi_connection, timeout)
+            _prepare_sqlite(dbapi_connection, timeout, wal=wal)
 
         @event.listens_for(self.engine, "begin")
         def _begin(connection: Connection) -> None:
@@ -259,13 +261,6 @@ class _Thread:
             raise StorageError(msg)
         return self.connection
 
-    def root(self) -> RootTransaction | NestedTransaction:
-        """The transaction of the outermost open block."""
-        if self.transaction is None:
-            msg = "no unit of work is open on this thread; use it inside `with uow:`"
-            raise StorageError(msg)
-        return self.transaction
-
 
 class SqlUnitOfWork:
     """Every port of the core over one account's rows (see the module docs).
@@ -318,10 +313,18 @@ class SqlUnitOfWork:
         t = self._thread
         with _translated(self.store.busy_timeout, "begin a unit of work"):
             if t.depth == 0:
-                t.connection = self._host if self._host is not None else self._connect()
-                t.transaction = self._begin(t.connection)
+                connection = self._host if self._host is not None else self._connect()
+                try:
+                    t.transaction = self._begin(connection)
+                except BaseException:
+                    # Busy, say: give the connection back, or this thread's later calls
+                    # would run on it outside any transaction.
+                    if self._host is None:
+                        connection.close()
+                    raise
+                t.connection = connection
             else:
-                t.savepoints.append(t.open().begin_nested())
+                t.savepoints.append(self._begun(t).begin_nested())
         t.depth += 1
         return self
 
@@ -344,6 +347,19 @@ class SqlUnitOfWork:
             return connection.begin_nested()
         return connection.begin()
 
+    def _begun(self, t: _Thread) -> Connection:
+        """The open block's connection, in a transaction.
+
+        A commit or rollback of the outermost block ends its transaction; the next
+        one begins with the block's next statement, not at once: on SQLite that
+        takes the write lock again, and a commit that had to wait for it would
+        report a busy database for writes it had already made permanent.
+        """
+        connection = t.open()
+        if t.transaction is None:
+            t.transaction = self._begin(connection)
+        return connection
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
@@ -354,13 +370,14 @@ class SqlUnitOfWork:
         t = self._thread
         t.depth -= 1
         try:
-            if t.depth > 0:
-                savepoint = t.savepoints.pop()
-                if savepoint.is_active:
-                    savepoint.rollback()
-                return
-            if t.transaction is not None and t.transaction.is_active:
-                t.transaction.rollback()
+            with _translated(self.store.busy_timeout, "roll back"):
+                if t.depth > 0:
+                    savepoint = t.savepoints.pop()
+                    if savepoint.is_active:
+                        savepoint.rollback()
+                    return
+                if t.transaction is not None and t.transaction.is_active:
+                    t.transaction.rollback()
         finally:
             if t.depth == 0:
                 if t.connection is not None and self._host is None:
@@ -378,8 +395,9 @@ class SqlUnitOfWork:
             return
         with _translated(self.store.busy_timeout, "commit"):
             if t.depth == 1:
-                t.root().commit()
-                t.transaction = self._begin(t.open())
+                if t.transaction is not None:
+                    t.transaction.commit()
+                    t.transaction = None  # the next statement begins the next (see _begun)
             else:
                 t.savepoints.pop().commit()
                 t.savepoints.append(t.open().begin_nested())
@@ -391,8 +409,9 @@ class SqlUnitOfWork:
             return
         with _translated(self.store.busy_timeout, "roll back"):
             if t.depth == 1:
-                t.root().rollback()
-                t.transaction = self._begin(t.open())
+                if t.transaction is not None:
+                    t.transaction.rollback()
+                    t.transaction = None
             else:
                 t.savepoints.pop().rollback()
                 t.savepoints.append(t.open().begin_nested())
@@ -402,7 +421,7 @@ class SqlUnitOfWork:
         t = self._thread
         with _translated(self.store.busy_timeout, what):
             if t.connection is not None:
-                return work(t.connection)
+                return work(self._begun(t) if t.depth > 0 else t.connection)
             if self._host is not None:
                 return work(self._host)
             with self.store.engine.begin() as connection:
