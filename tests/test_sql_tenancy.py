@@ -14,6 +14,7 @@ subscriptions, settings) leave every row of the other byte-identical.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -186,13 +187,23 @@ def _rows(store: SqlStore, account: str) -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
-@pytest.fixture
-def shared(tmp_path: Path) -> tuple[SqlStore, Account, Account]:
-    """One SQLite file holding both accounts, built step by step in turn."""
-    store = SqlStore(f"sqlite:///{tmp_path / 'shared.db'}")
+@pytest.fixture(params=["sqlite", "postgres"])
+def shared(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[SqlStore, Account, Account]]:
+    """One database holding both accounts, built step by step in turn.
+
+    An SQLite file, or fresh tables on the session's PostgreSQL server (ST5).
+    """
+    if request.param == "sqlite":
+        store = SqlStore(f"sqlite:///{tmp_path / 'shared.db'}")
+    else:
+        url = request.getfixturevalue("postgres_url")
+        store = SqlStore(url, prefix=f"tenancy_{uuid.uuid4().hex[:8]}_")
     acme, brno = Account(store.unit_of_work(ACME)), Account(store.unit_of_work(BRNO))
     _run(_build(acme, ACME), _build(brno, BRNO))
-    return store, acme, brno
+    yield store, acme, brno
+    store.dispose()
 
 
 def _alone(uow: FixtureStore, account: str) -> Account:
