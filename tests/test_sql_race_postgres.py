@@ -16,6 +16,9 @@ import uuid
 from collections.abc import Callable
 from functools import partial
 
+import attrs
+import pytest
+
 from talentpool import AutopoolActions, AutopoolCriteria
 from talentpool.adapters.sql import SqlStore
 from talentpool.errors import ConflictError, StoreBusyError
@@ -85,4 +88,39 @@ def test_ap9_eight_connections_times_a_hundred_rounds_leave_one_submission_each(
             assert len(world.uow.submissions.for_requisition(target)) == 1
     matched = [e for e in world.uow.events if isinstance(e, CandidateMatched)]
     assert len(matched) == ROUNDS
+    store.dispose()
+
+
+def test_st5_a_write_over_a_concurrent_change_is_store_busy_and_writes_nothing(
+    postgres_url: str,
+) -> None:
+    """ST5: a serialization failure reaches the caller as StoreBusyError, never raw.
+
+    The first unit of work reads the candidate (its snapshot begins); a second one
+    changes the candidate and commits; the first one's write over that change is
+    refused by the database and surfaces as ``StoreBusyError``, which says to retry.
+    """
+    store = SqlStore(postgres_url, prefix="race_")
+    account = f"busy-{_RUN}-{next(_ACCOUNTS)}"
+    world = World(uow=store.unit_of_work(account))
+    eva = world.candidate("eva", "Eva", "Nováková")
+    first, second = store.unit_of_work(account), store.unit_of_work(account)
+    done = threading.Event()
+
+    def meanwhile() -> None:
+        with second:
+            second.candidates.save(attrs.evolve(eva, text="changed meanwhile"))
+            second.commit()
+        done.set()
+
+    with first:
+        assert first.candidates.get(CandidateId("eva")) == eva
+        worker = threading.Thread(target=meanwhile)
+        worker.start()
+        worker.join()
+        assert done.is_set()
+        with pytest.raises(StoreBusyError, match="Retry the action"):
+            first.candidates.save(attrs.evolve(eva, text="my change"))
+    with world.uow:
+        assert world.uow.candidates.get(CandidateId("eva")).text == "changed meanwhile"
     store.dispose()
