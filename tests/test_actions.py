@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import threading
-from collections.abc import Callable, Sequence
 from functools import partial
 
 import attrs
 import pytest
 
+from racing import race
 from talentpool.actions import AutopoolActions, validate_rejection
 from talentpool.audit import AccountSettingChanged, CandidateMatched, CandidateMatchedAndRejected
 from talentpool.autopool import Autopooling
@@ -198,32 +197,6 @@ def test_matching_leaves_the_candidates_other_submissions_alone(
     assert [s for s in after if s.requisition_id != BARISTA] == before
 
 
-def _race(calls: Sequence[Callable[[], object]]) -> tuple[list[object], list[BaseException]]:
-    """Run every call in its own thread, all released at once by a barrier."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], object]) -> None:
-        barrier.wait()
-        try:
-            outcome = call()
-        except BaseException as e:  # every outcome is collected and asserted on
-            with lock:
-                errors.append(e)
-        else:
-            with lock:
-                results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
-
-
 def test_eight_managers_matching_at_once_create_one_submission(
     world: World, actions: AutopoolActions
 ) -> None:
@@ -231,7 +204,7 @@ def test_eight_managers_matching_at_once_create_one_submission(
     for n in range(8):
         world.user(f"manager{n}")
     calls = [partial(actions.match, UserId(f"manager{n}"), BARISTA, PETRA) for n in range(8)]
-    results, errors = _race(calls)
+    results, errors = race(calls)
     assert len(results) == 1
     assert len(errors) == 7
     assert all(isinstance(e, ConflictError) for e in errors)
@@ -246,7 +219,7 @@ def test_match_and_match_and_reject_racing_create_one_submission(
     world.settings(match_and_reject_enabled=True)
     calls = [partial(actions.match, UserId("hana"), BARISTA, PETRA)] * 4
     calls += [partial(actions.match_and_reject, UserId("mia"), BARISTA, PETRA)] * 4
-    results, errors = _race(calls)
+    results, errors = race(calls)
     assert len(results) == 1
     assert len(errors) == 7
     assert all(isinstance(e, ConflictError) for e in errors)

@@ -15,7 +15,6 @@ import multiprocessing
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 import pytest
 from sqlalchemy import exc as sa_exc
 
+from racing import race
 from talentpool.actions import AutopoolActions
 from talentpool.adapters.sql import SqlStore
 from talentpool.audit import CandidateMatched, CandidateMatchedAndRejected
@@ -146,32 +146,6 @@ def test_processes_matching_at_once_leave_one_submission_each_round(tmp_path: Pa
 # --- threads ------------------------------------------------------------------------------
 
 
-def _race(calls: Sequence[Callable[[], object]]) -> tuple[list[object], list[BaseException]]:
-    """Run every call in its own thread, all released at once by a barrier."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], object]) -> None:
-        barrier.wait()
-        try:
-            outcome = call()
-        except BaseException as e:  # every outcome is collected and asserted on
-            with lock:
-                errors.append(e)
-        else:
-            with lock:
-                results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
-
-
 @pytest.mark.parametrize("units", ["one unit of work", "a unit of work each", "a store each"])
 def test_eight_threads_matching_at_once_leave_one_submission(tmp_path: Path, units: str) -> None:
     """AP9, ST3: the memory store's threaded race, on a SQLite file.
@@ -193,7 +167,7 @@ def test_eight_threads_matching_at_once_leave_one_submission(tmp_path: Path, uni
         return AutopoolActions(uow, world.clock, world.ids)
 
     calls = [partial(actions().match, UserId(f"manager{n}"), _job(0), PETRA) for n in range(8)]
-    results, errors = _race(calls)
+    results, errors = race(calls)
     assert len(results) == 1, errors
     assert len(errors) == 7
     assert all(isinstance(e, ConflictError) for e in errors), errors
@@ -211,7 +185,7 @@ def test_match_and_match_and_reject_racing_on_sqlite_leave_one_submission(tmp_pa
     actions = AutopoolActions(world.uow, world.clock, world.ids)
     calls = [partial(actions.match, UserId("manager0"), _job(0), PETRA)] * 4
     calls += [partial(actions.match_and_reject, UserId("mia"), _job(0), PETRA)] * 4
-    results, errors = _race(calls)
+    results, errors = race(calls)
     assert len(results) == 1, errors
     assert all(isinstance(e, ConflictError) for e in errors), errors
     assert world.uow.submissions.for_requisition(_job(0)) == results

@@ -19,6 +19,7 @@ from functools import partial
 import attrs
 import pytest
 
+from racing import race
 from talentpool import AutopoolActions, AutopoolCriteria
 from talentpool.adapters.sql import SqlStore
 from talentpool.errors import ConflictError, StoreBusyError
@@ -30,31 +31,6 @@ ROUNDS = 100
 MANAGERS = 8
 _RUN = uuid.uuid4().hex[:8]  # a server named by TALENTPOOL_TEST_POSTGRES may outlive a run
 _ACCOUNTS = itertools.count(1)
-
-
-def _race(calls: list[Callable[[], object]]) -> tuple[list[object], list[BaseException]]:
-    barrier = threading.Barrier(len(calls))
-    won: list[object] = []
-    lost: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], object]) -> None:
-        barrier.wait()
-        try:
-            outcome = call()
-        except BaseException as e:  # every outcome is collected and asserted on
-            with lock:
-                lost.append(e)
-        else:
-            with lock:
-                won.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return won, lost
 
 
 def test_ap9_eight_connections_times_a_hundred_rounds_leave_one_submission_each(
@@ -76,7 +52,7 @@ def test_ap9_eight_connections_times_a_hundred_rounds_leave_one_submission_each(
         calls: list[Callable[[], object]] = [
             partial(actions.match, UserId(f"manager{m}"), target, petra) for m in range(MANAGERS)
         ]
-        won, lost = _race(calls)
+        won, lost = race(calls)
         assert len(won) == 1, f"round {n}: {lost}"
         assert len(lost) == MANAGERS - 1
         # A loser that read before the winner committed is refused by the unique
