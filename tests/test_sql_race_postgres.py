@@ -100,3 +100,53 @@ def test_st5_a_write_over_a_concurrent_change_is_store_busy_and_writes_nothing(
     with world.uow:
         assert world.uow.candidates.get(CandidateId("eva")).text == "changed meanwhile"
     store.dispose()
+
+
+def test_st7_two_syncs_of_one_new_candidate_at_once_never_conflict(postgres_url: str) -> None:
+    """ST7, ST5: concurrent upserts of the same new row insert it once, never ConflictError.
+
+    Each writer's batch is one ``INSERT ... ON CONFLICT DO UPDATE``; a writer whose
+    snapshot the other's insert overtook is told to retry (StoreBusyError).
+    """
+    from talentpool.adapters.sql import Sync
+    from talentpool.model import Candidate
+
+    store = SqlStore(postgres_url, prefix="race_")
+    account = f"sync-{_RUN}-{next(_ACCOUNTS)}"
+    when = World().now
+    calls: list[Callable[[], object]] = [
+        partial(Sync(store, account).save_candidates, [Candidate("c1", "Eva", f"Nová{n}", when)])
+        for n in range(MANAGERS)
+    ]
+    won, lost = race(calls)
+    assert won, lost
+    assert [e for e in lost if not isinstance(e, StoreBusyError)] == []
+    uow = store.unit_of_work(account)
+    with uow:
+        assert [c.id for c in uow.candidates] == ["c1"]
+    store.dispose()
+
+
+def test_st5_records_of_many_candidates_are_read_in_slices(postgres_url: str) -> None:
+    """ST5: a whole-database view reads thousands of records without one huge statement."""
+    from datetime import timedelta
+
+    from talentpool.adapters.sql import Sync
+    from talentpool.model import Candidate, Requisition, Submission
+    from talentpool.queries import ResponsesQuery, Viewer
+
+    store = SqlStore(postgres_url, prefix="race_")
+    account = f"many-{_RUN}-{next(_ACCOUNTS)}"
+    sync, when = Sync(store, account), World().now
+    sync.save_requisition(Requisition("r", "Cashier", when - timedelta(days=30)))
+    size = 1_300  # more than two slices of ids
+    sync.save_candidates(Candidate(f"c{i:04d}", "Eva", "Nová", when) for i in range(size))
+    sync.save_submissions(
+        Submission(f"s{i:04d}", f"c{i:04d}", "r", when - timedelta(minutes=i)) for i in range(size)
+    )
+    uow = store.unit_of_work(account)
+    with uow:
+        page = uow.submissions.responses(ResponsesQuery(Viewer("admin", whole_database=True)))
+    assert page.total == size
+    assert [a.submission.id for _, a in page.rows][:3] == ["s0000", "s0001", "s0002"]
+    store.dispose()

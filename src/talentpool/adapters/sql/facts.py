@@ -107,9 +107,14 @@ def refresh_all(connection: Connection, schema: Schema) -> None:
 # --- full text ---------------------------------------------------------------------------
 
 
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _words_table(schema: Schema) -> str:
-    table = f"{schema.prefix}candidate_words"
-    return table if schema.metadata.schema is None else f"{schema.metadata.schema}.{table}"
+    """The full-text table's name, quoted: a host's prefix may hold any character."""
+    table = _quote(f"{schema.prefix}candidate_words")
+    return table if schema.metadata.schema is None else f"{_quote(schema.metadata.schema)}.{table}"
 
 
 def create_full_text(connection: Connection, schema: Schema) -> None:

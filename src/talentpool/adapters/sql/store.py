@@ -423,7 +423,10 @@ class SqlUnitOfWork:
             if t.connection is not None:
                 return work(self._begun(t) if t.depth > 0 else t.connection)
             if self._host is not None:
-                return work(self._host)
+                # A savepoint: a write that fails halfway leaves nothing of itself in the
+                # host's transaction, and the host's transaction goes on.
+                with self._host.begin_nested():
+                    return work(self._host)
             with self.store.engine.begin() as connection:
                 # Calls made by *work* reuse this transaction instead of opening another,
                 # which on SQLite would wait for this one's lock.
@@ -497,9 +500,21 @@ class _Repository:
     ) -> None:
         """Insert or update *rows* by their *key* column, a few statements per batch.
 
-        Columns a row leaves out keep what is stored, as with :meth:`_upsert`.
+        Columns a row leaves out keep what is stored, as with :meth:`_upsert`. On
+        SQLite and PostgreSQL one ``INSERT ... ON CONFLICT DO UPDATE`` per batch, so
+        two writers of the same new row cannot both insert it.
         """
         if not rows:
+            return
+        dialect = c.dialect.name
+        if dialect in _UPSERTS:
+            statement = _UPSERTS[dialect](table)
+            changed = {k: statement.excluded[k] for k in rows[0] if k != key}
+            pk = [col.name for col in table.primary_key.columns]
+            c.execute(
+                statement.on_conflict_do_update(index_elements=pk, set_=changed),
+                [{"account": self._account, **r} for r in rows],
+            )
             return
         keys = [r[key] for r in rows]
         stored: set[Any] = set()
@@ -625,34 +640,36 @@ class SqlCandidates(_Repository):
     def _records(
         self, c: Connection, ids: Sequence[CandidateId], *, strict: bool = False
     ) -> dict[CandidateId, CandidateRecord]:
-        """The records of *ids*, in two statements whatever their number."""
+        """The records of *ids*: two statements per slice of ids, whatever their number."""
         s = self._s
         if not ids:
             return {}
-        people = {
-            CandidateId(r.id): _loads(Candidate, r.doc)
-            for r in c.execute(
+        people: dict[CandidateId, Candidate] = {}
+        for chunk in _chunks(list(ids)):
+            found = c.execute(
                 select(s.candidates.c.id, s.candidates.c.doc).where(
-                    self._mine(s.candidates), s.candidates.c.id.in_(list(ids))
+                    self._mine(s.candidates), s.candidates.c.id.in_(chunk)
                 )
             )
-        }
+            people.update((CandidateId(row.id), _loads(Candidate, row.doc)) for row in found)
         if strict:
             for cid in ids:
                 if cid not in people:
                     raise NotFoundError("candidate", cid)
         sub, req = s.submissions, s.requisitions
-        rows = c.execute(
-            select(sub.c.candidate_id, sub.c.doc, req.c.doc.label("req"))
-            .join(req, and_(req.c.account == sub.c.account, req.c.id == sub.c.requisition_id))
-            .where(self._mine(sub), sub.c.candidate_id.in_(list(people)))
-            .order_by(sub.c.submitted_at, sub.c.id)
-        )
         apps: dict[str, list[Application]] = {}
-        for r in rows:
-            apps.setdefault(r.candidate_id, []).append(
-                Application(_loads(Submission, r.doc), _loads(Requisition, r.req))
+        # In slices: a statement holds a bounded number of parameters on every database.
+        for chunk in _chunks(list(people)):
+            rows = c.execute(
+                select(sub.c.candidate_id, sub.c.doc, req.c.doc.label("req"))
+                .join(req, and_(req.c.account == sub.c.account, req.c.id == sub.c.requisition_id))
+                .where(self._mine(sub), sub.c.candidate_id.in_(chunk))
+                .order_by(sub.c.submitted_at, sub.c.id)
             )
+            for r in rows:
+                apps.setdefault(r.candidate_id, []).append(
+                    Application(_loads(Submission, r.doc), _loads(Requisition, r.req))
+                )
         return {cid: CandidateRecord(p, apps.get(cid, ())) for cid, p in people.items()}
 
     # --- the pool ----------------------------------------------------------------------
@@ -1054,30 +1071,32 @@ class SqlSubmissions(_Repository):
         self._run(f"save {len(submissions)} submissions", lambda c: self._write_all(c, submissions))
 
     def _write_all(self, c: Connection, submissions: Sequence[Submission]) -> None:
-        s = self._s
+        s, t = self._s, self._s.submissions
         latest = list({submission.id: submission for submission in submissions}.values())
-        for table, noun, key in (
-            (s.requisitions, "requisition", "requisition_id"),
-            (s.candidates, "candidate", "candidate_id"),
-        ):
-            wanted = sorted({getattr(x, key) for x in latest})
-            stored: set[str] = set()
-            for chunk in _chunks(wanted):
-                found = select(table.c.id).where(self._mine(table), table.c.id.in_(chunk))
-                if table is s.candidates:
-                    # Writers of one candidate's submissions take turns, so the facts each
-                    # recomputes see the other's submissions (PostgreSQL locks the rows;
-                    # SQLite's BEGIN IMMEDIATE already serialises every writer).
-                    found = found.with_for_update()
-                stored.update(r[0] for r in c.execute(found))
-            for x in latest:
-                if getattr(x, key) not in stored:
-                    raise NotFoundError(noun, getattr(x, key))
-        t = s.submissions
+        # The candidates the submissions belong to now, and those a save moves them from.
         moved: set[str] = set()
         for chunk in _chunks([x.id for x in latest]):
             found = select(t.c.candidate_id).where(self._mine(t), t.c.id.in_(chunk))
             moved.update(r[0] for r in c.execute(found))
+        for table, noun, key in (
+            (s.requisitions, "requisition", "requisition_id"),
+            (s.candidates, "candidate", "candidate_id"),
+        ):
+            wanted = {getattr(x, key) for x in latest}
+            locking = table is s.candidates
+            stored: set[str] = set()
+            for chunk in _chunks(sorted(wanted | moved if locking else wanted)):
+                found = select(table.c.id).where(self._mine(table), table.c.id.in_(chunk))
+                if locking:
+                    # Writers of one candidate's submissions take turns, so the facts each
+                    # recomputes see the other's submissions (PostgreSQL locks the rows, in
+                    # id order so two writers cannot deadlock; SQLite's BEGIN IMMEDIATE
+                    # already serialises every writer).
+                    found = found.order_by(table.c.id).with_for_update()
+                stored.update(r[0] for r in c.execute(found))
+            for x in latest:
+                if getattr(x, key) not in stored:
+                    raise NotFoundError(noun, getattr(x, key))
         try:
             with c.begin_nested():
                 rows = [{"id": x.id, **self._values(x)} for x in latest]
