@@ -111,10 +111,15 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _words_table(schema: Schema) -> str:
-    """The full-text table's name, quoted: a host's prefix may hold any character."""
-    table = _quote(f"{schema.prefix}candidate_words")
+def _quote_name(schema: Schema, name: str) -> str:
+    """*name*, quoted, in the store's schema: a host's prefix may hold any character."""
+    table = _quote(name)
     return table if schema.metadata.schema is None else f"{_quote(schema.metadata.schema)}.{table}"
+
+
+def _words_table(schema: Schema) -> str:
+    """The full-text table's name, quoted."""
+    return _quote_name(schema, f"{schema.prefix}candidate_words")
 
 
 def create_full_text(connection: Connection, schema: Schema) -> None:
@@ -142,22 +147,15 @@ def create_full_text(connection: Connection, schema: Schema) -> None:
             "tokenize = \"unicode61 tokenchars '+#'\")"
         )
     )
-    c = schema.candidates.c
-    rows = connection.execute(select(c.account, c.id, c.words)).all()
-    _insert_words(connection, schema, [(r.account, r.id, r.words) for r in rows])
-
-
-def _insert_words(
-    connection: Connection, schema: Schema, rows: Sequence[tuple[str, str, str]]
-) -> None:
-    if rows:
-        connection.execute(
-            text(
-                f"INSERT INTO {_words_table(schema)} (account, candidate_id, words) "
-                "VALUES (:account, :candidate_id, :words)"
-            ),
-            [{"account": escape(a), "candidate_id": escape(i), "words": w} for a, i, w in rows],
+    # Each candidate's words sit under the candidate row's own rowid, so one candidate's
+    # entry is replaced through the index, not by scanning the table's unindexed columns.
+    candidates = _quote_name(schema, schema.candidates.name)
+    connection.execute(
+        text(
+            f"INSERT INTO {table} (rowid, account, candidate_id, words) "
+            f"SELECT rowid, account, id, words FROM {candidates}"
         )
+    )
 
 
 def write_words(
@@ -167,11 +165,20 @@ def write_words(
     if connection.dialect.name != "sqlite" or not rows:
         return
     table = _words_table(schema)
+    candidates = _quote_name(schema, schema.candidates.name)
+    own = f"SELECT rowid FROM {candidates} WHERE account = :account AND id = :cid"
+    params = [
+        {"account": escape(account), "cid": escape(cid), "words": words} for cid, words in rows
+    ]
+    connection.execute(text(f"DELETE FROM {table} WHERE rowid IN ({own})"), params)
     connection.execute(
-        text(f"DELETE FROM {table} WHERE account = :account AND candidate_id = :cid"),
-        [{"account": escape(account), "cid": escape(cid)} for cid, _ in rows],
+        text(
+            f"INSERT INTO {table} (rowid, account, candidate_id, words) "
+            f"SELECT rowid, account, id, :words FROM {candidates} "
+            "WHERE account = :account AND id = :cid"
+        ),
+        params,
     )
-    _insert_words(connection, schema, [(account, cid, words) for cid, words in rows])
 
 
 def _quoted(connection: Connection, schema: Schema) -> str:

@@ -40,6 +40,11 @@ def _facts_and_full_text(connection: Connection, schema: Schema) -> None:
     name = preparer.format_table(table)
     for column in FACT_COLUMNS:
         connection.execute(text(f"ALTER TABLE {name} ADD COLUMN {column} BIGINT"))
+    index = preparer.quote(f"{schema.prefix}submissions_candidate")
+    submissions = preparer.format_table(schema.submissions)
+    connection.execute(
+        text(f"CREATE INDEX IF NOT EXISTS {index} ON {submissions} (account, candidate_id, status)")
+    )
     refresh_all(connection, schema)
     create_full_text(connection, schema)
     # version 1 kept pool exclusions as rows too; the requisition's own list decides

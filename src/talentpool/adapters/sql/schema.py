@@ -231,6 +231,8 @@ class Schema:
             UniqueConstraint("account", "candidate_id", "requisition_id", name=f"{p}one_per_pair"),
             Index(f"{p}submissions_requisition", "account", "requisition_id"),
             Index(f"{p}submissions_idle", "account", "status", "last_activity_at"),
+            # what the facts of one candidate are recomputed from, by status (facts.refresh)
+            Index(f"{p}submissions_candidate", "account", "candidate_id", "status"),
         )
         self.submission_shares = Table(
             f"{p}submission_shares",
