@@ -42,7 +42,7 @@ from collections.abc import Iterable
 import attrs
 
 from talentpool.autopool import Autopooling
-from talentpool.clock import Clock
+from talentpool.clock import Clock, checked
 from talentpool.errors import (
     ActionValidationError,
     ConfigurationError,
@@ -127,7 +127,7 @@ class AutopoolActions:
 
     def __init__(self, uow: AutopoolStore, clock: Clock, ids: IdGenerator) -> None:
         self._uow = uow
-        self._clock = clock
+        self._clock = checked(clock)
         self._ids = ids
 
     # --- checks ------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import attrs
 
-from talentpool.clock import Clock
+from talentpool.clock import Clock, checked
 from talentpool.errors import DomainError, FeatureDisabledError, PermissionDeniedError
 from talentpool.events import AccountSettingChanged, EventLog
 from talentpool.ids import UserId
@@ -100,7 +100,7 @@ def switch_setting(
         uow.settings.save(settings)
         uow.events.append(
             AccountSettingChanged(
-                occurred_at=clock.now(),
+                occurred_at=checked(clock).now(),
                 actor_id=admin_id,
                 reason=f"{label} {'enabled' if enabled else 'disabled'}",
                 setting=setting,

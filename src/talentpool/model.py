@@ -22,7 +22,7 @@ from typing import TypeVar
 
 import attrs
 
-from talentpool.clock import utc
+from talentpool.clock import require_aware, utc
 from talentpool.criteria import AutopoolCriteria
 from talentpool.errors import CriteriaError, DomainError
 from talentpool.geo import GeoPoint
@@ -217,6 +217,7 @@ class Consent:
 
     def is_valid(self, now: datetime) -> bool:
         """Return whether the consent holds at *now*: not withdrawn, not yet expired."""
+        require_aware("now", now)
         if self.withdrawn_at is not None and utc(self.withdrawn_at) <= utc(now):
             return False
         return self.expires_at is None or utc(now) < utc(self.expires_at)
@@ -497,6 +498,7 @@ class Submission:
 
     def is_expired(self, now: datetime) -> bool:
         """Whether the submission has expired at *now* (expiry instant included)."""
+        require_aware("now", now)
         return self.expires_at is not None and utc(now) >= utc(self.expires_at)
 
     def is_active(self, now: datetime) -> bool:

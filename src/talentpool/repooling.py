@@ -45,7 +45,7 @@ from datetime import datetime
 
 import attrs
 
-from talentpool.clock import Clock, days_between, utc, window_start
+from talentpool.clock import Clock, checked, days_between, utc, window_start
 from talentpool.engine import expand_structure
 from talentpool.errors import NotFoundError
 from talentpool.events import RepoolingRuleRemoved, RepoolingRuleSaved, SubmissionInactivated
@@ -60,6 +60,7 @@ from talentpool.model import (
     SubmissionStatus,
 )
 from talentpool.ports import AutopoolStore
+from talentpool.validators import aware
 
 __all__ = [
     "Repooling",
@@ -123,7 +124,7 @@ class RepoolingChange:
     rule_name: str
     inactive_after_days: int
     idle_days: int
-    last_activity_at: datetime
+    last_activity_at: datetime = attrs.field(validator=aware)
     previous_status: SubmissionStatus
 
     def __str__(self) -> str:
@@ -144,7 +145,7 @@ class RepoolingReport:
         applied: ``False`` for a preview, which writes nothing.
     """
 
-    ran_at: datetime
+    ran_at: datetime = attrs.field(validator=aware)
     changes: tuple[RepoolingChange, ...]
     applied: bool = True
 
@@ -177,7 +178,7 @@ class Repooling:
 
     def __init__(self, uow: AutopoolStore, clock: Clock) -> None:
         self._uow = uow
-        self._clock = clock
+        self._clock = checked(clock)
 
     def _require_enabled(self) -> None:
         require_autopool_enabled(

@@ -24,6 +24,7 @@ from talentpool.errors import DomainError
 from talentpool.ids import CandidateId
 from talentpool.model import CandidateRecord
 from talentpool.text import fold
+from talentpool.validators import aware_or_none
 
 __all__ = ["MAX_RESULTS", "Ordering", "PoolRow", "SortKey", "make_row", "sort_rows"]
 
@@ -91,8 +92,8 @@ class PoolRow:
     sort_name: tuple[str, str]
     city: str | None
     distance_km: float | None
-    latest_submission_at: datetime | None
-    last_activity_at: datetime | None
+    latest_submission_at: datetime | None = attrs.field(validator=aware_or_none)
+    last_activity_at: datetime | None = attrs.field(validator=aware_or_none)
 
     def value(self, key: SortKey) -> object:
         """Return the value of the column *key*, ``None`` when unknown."""

@@ -55,7 +55,7 @@ from talentpool.adapters.reference import (
     pool_page,
     responses_page,
 )
-from talentpool.clock import utc
+from talentpool.clock import require_aware, utc
 from talentpool.criteria import AutopoolCriteria, QuickFilter
 from talentpool.errors import ConflictError, NotFoundError
 from talentpool.events import DomainEvent
@@ -339,7 +339,7 @@ class MemorySubmissions:
 
     def idle(self, before: datetime) -> Sequence[Application]:
         """Return the open submissions last active before *before*, by submission id."""
-        t, cutoff = self._t, utc(before)
+        t, cutoff = self._t, utc(require_aware("before", before))
         idle = (
             s
             for s in t.submissions.values()

@@ -20,6 +20,7 @@ from talentpool.model import (
     SubmissionStatus,
 )
 from talentpool.results import Ordering, PoolRow
+from talentpool.validators import aware
 
 __all__ = [
     "ApplicationSummary",
@@ -189,7 +190,7 @@ class ApplicationSummary:
     requisition_id: RequisitionId
     title: str
     status: SubmissionStatus
-    submitted_at: datetime
+    submitted_at: datetime = attrs.field(validator=aware)
 
 
 @attrs.frozen

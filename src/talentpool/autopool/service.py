@@ -18,7 +18,7 @@ from talentpool.autopool.reports import (
     TemplateOverrides,
 )
 from talentpool.autopool.templates import requisition_from_template
-from talentpool.clock import Clock, utc
+from talentpool.clock import Clock, checked, utc
 from talentpool.criteria import AutopoolCriteria, Criterion, QuickFilter, all_of
 from talentpool.engine import (
     EvaluationContext,
@@ -76,7 +76,7 @@ class Autopooling:
 
     def __init__(self, uow: AutopoolStore, clock: Clock) -> None:
         self._uow = uow
-        self._clock = clock
+        self._clock = checked(clock)
 
     # --- administration (AP1, AP8, AP14) -------------------------------------------
 

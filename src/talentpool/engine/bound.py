@@ -26,6 +26,7 @@ from talentpool.criteria import CRITERION_KINDS, Criterion, ResidenceWithin, Vis
 from talentpool.geo import BoundingBox, GeoPoint
 from talentpool.ids import CandidateId, NodeId, RequisitionId, UserId
 from talentpool.model import Dimension, SubmissionStatus, Tag
+from talentpool.validators import aware
 
 __all__ = [
     "BOUND_KINDS",
@@ -175,7 +176,7 @@ class BoundInSelectionProcess(Bound):
     kind: ClassVar[str] = "exclude_in_selection_process"
     reads_submissions: ClassVar[bool] = True
     elsewhere: RequisitionId | None
-    now: datetime
+    now: datetime = attrs.field(validator=aware)
     source: Criterion
 
 
@@ -195,7 +196,7 @@ class BoundUnexpired(Bound):
     kind: ClassVar[str] = "exclude_expired_submissions"
     reads_submissions: ClassVar[bool] = True
     elsewhere: RequisitionId | None
-    now: datetime
+    now: datetime = attrs.field(validator=aware)
     source: Criterion
 
 
@@ -213,8 +214,8 @@ class _StatusWindow(Bound):
 
     reads_submissions: ClassVar[bool] = True
     status: ClassVar[SubmissionStatus]
-    opens_at: datetime
-    now: datetime
+    opens_at: datetime = attrs.field(validator=aware)
+    now: datetime = attrs.field(validator=aware)
     days: int
     source: Criterion
 
@@ -270,7 +271,7 @@ class BoundStructure(Bound):
     nodes: tuple[tuple[Dimension, frozenset[NodeId]], ...]
     include_expired: bool
     elsewhere: RequisitionId | None
-    now: datetime
+    now: datetime = attrs.field(validator=aware)
     source: Criterion
 
 
@@ -279,7 +280,7 @@ class BoundConsent(Bound):
     """The data-processing consent is recorded and valid at :attr:`now` (AP14)."""
 
     kind: ClassVar[str] = "consent_valid"
-    now: datetime
+    now: datetime = attrs.field(validator=aware)
     source: Criterion
 
 

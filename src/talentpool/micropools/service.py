@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from talentpool.clock import Clock
+from talentpool.clock import Clock, checked
 from talentpool.criteria import HasTag
 from talentpool.errors import (
     ConflictError,
@@ -98,10 +98,10 @@ class MicroPools:
         delivery: NotificationDelivery,
     ) -> None:
         self._uow = uow
-        self._clock = clock
+        self._clock = checked(clock)
         self._ids = ids
         self._delivery = delivery
-        self._visibility = Visibility(uow, clock)
+        self._visibility = Visibility(uow, self._clock)
 
     # --- checks -------------------------------------------------------------------------
 

@@ -120,6 +120,7 @@ from talentpool.results import PoolRow
 from talentpool.testing.fixtures import FixtureStore
 from talentpool.testing.world import DEFAULT_NOW
 from talentpool.text import tag_key, words
+from talentpool.validators import aware
 
 __all__ = [
     "CENTRE",
@@ -738,7 +739,7 @@ class WorldSpec:
         subscriptions: Who tracks which tag: at most one per user and tag key.
     """
 
-    now: datetime
+    now: datetime = attrs.field(validator=aware)
     target: Requisition
     others: tuple[Requisition, ...]
     candidates: tuple[Candidate, ...]

@@ -20,6 +20,7 @@ from talentpool.model import (
     SubmissionStatus,
     Tag,
 )
+from talentpool.validators import aware, aware_or_none
 
 # --- projections ---------------------------------------------------------------------
 from talentpool.visibility.decisions import AccessDecision, tag_tuple
@@ -79,10 +80,10 @@ class Response:
     position_title: str
     status: SubmissionStatus
     step: str | None
-    submitted_at: datetime
-    status_changed_at: datetime
-    last_activity_at: datetime
-    expires_at: datetime | None
+    submitted_at: datetime = attrs.field(validator=aware)
+    status_changed_at: datetime = attrs.field(validator=aware)
+    last_activity_at: datetime = attrs.field(validator=aware)
+    expires_at: datetime | None = attrs.field(validator=aware_or_none)
     rejection: Rejection | None
 
 
@@ -100,7 +101,7 @@ class SharedAttachment:
 
     id: AttachmentId
     filename: str
-    uploaded_at: datetime
+    uploaded_at: datetime = attrs.field(validator=aware)
     position_title: str | None
 
 

@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterable
 from datetime import datetime
 
-from talentpool.clock import Clock, utc
+from talentpool.clock import Clock, checked, utc
 from talentpool.criteria import (
     EVERYONE,
     Criterion,
@@ -78,7 +78,7 @@ class Visibility:
 
     def __init__(self, uow: MicroPoolStore, clock: Clock) -> None:
         self._uow = uow
-        self._clock = clock
+        self._clock = checked(clock)
 
     # --- decisions ------------------------------------------------------------------
 

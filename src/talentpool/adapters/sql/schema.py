@@ -33,6 +33,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from talentpool.clock import require_aware
+
 __all__ = ["DEFAULT_PREFIX", "CodePointText", "Schema", "escape", "micros", "unescape"]
 
 DEFAULT_PREFIX = "talentpool_"
@@ -44,7 +46,7 @@ _MICRO = timedelta(microseconds=1)
 
 def micros(moment: datetime) -> int:
     """Return *moment* (timezone-aware) as whole microseconds since the epoch, in UTC."""
-    return (moment - _EPOCH) // _MICRO
+    return (require_aware("moment", moment) - _EPOCH) // _MICRO
 
 
 _ESCAPES = str.maketrans({"\x00": "\x01\x01", "\x01": "\x01\x02"})

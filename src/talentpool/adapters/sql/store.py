@@ -60,6 +60,7 @@ from talentpool.adapters.sql.facts import refresh, write_words
 from talentpool.adapters.sql.migrations import migrate
 from talentpool.adapters.sql.schema import DEFAULT_PREFIX, Schema, micros
 from talentpool.audit import event_from_dict, event_to_dict
+from talentpool.clock import require_aware
 from talentpool.criteria import AutopoolCriteria, QuickFilter
 from talentpool.documents import from_document, to_document
 from talentpool.engine import BoundOwnedBy, Matcher
@@ -1008,6 +1009,7 @@ class SqlSubmissions(_Repository):
 
     def idle(self, before: datetime) -> Sequence[Application]:
         """Return the open submissions last active before *before*, by submission id."""
+        cutoff = micros(require_aware("before", before))
         s, r = self._s.submissions, self._s.requisitions
         opened = [st.value for st in SubmissionStatus if st.is_open]
         rows = self._run(
@@ -1018,7 +1020,7 @@ class SqlSubmissions(_Repository):
                 .where(
                     self._mine(s),
                     s.c.status.in_(opened),
-                    s.c.last_activity_at < micros(before),
+                    s.c.last_activity_at < cutoff,
                 )
                 .order_by(s.c.id)
             ).all(),
