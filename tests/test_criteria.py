@@ -476,3 +476,72 @@ def test_ap4_ap12_a_blank_node_is_refused_by_criteria_and_repooling_rules_alike(
         RepoolingRule("r", "Idle", 30, organizations=[blank])
     with pytest.raises(CriteriaError, match="not one value"):
         SubmissionsInStructure(organizations="retail")  # type: ignore[arg-type]
+
+
+# --- EN1: only the library's own node classes are criteria -------------------------------
+
+
+class MyTag(HasTag):
+    """A host's subclass of a leaf."""
+
+
+class Foreign(Criterion):
+    """A host's own criterion class."""
+
+    kind = "tag"
+
+    def describe(self) -> str:
+        return "foreign"
+
+
+FOREIGN: list[Callable[[], Criterion]] = [lambda: MyTag("Brno"), Foreign]
+
+
+@pytest.mark.parametrize("make", FOREIGN, ids=["leaf-subclass", "foreign-criterion"])
+def test_en1_foreign_criterion_classes_are_refused_when_built(
+    make: Callable[[], Criterion],
+) -> None:
+    """EN1: a subclass of a leaf or a foreign Criterion is refused by every builder."""
+    node = make()
+    builders: list[Callable[[], object]] = [
+        lambda: all_of(node),
+        lambda: all_of(GERMAN, node),
+        lambda: any_of(node),
+        lambda: any_of(GERMAN, node),
+        lambda: not_(node),
+        lambda: GERMAN & node,
+        lambda: node & GERMAN,
+        lambda: GERMAN | node,
+        lambda: node | GERMAN,
+        lambda: ~node,
+        lambda: AllOf((GERMAN, node)),
+        lambda: AnyOf((GERMAN, node)),
+        lambda: Not(node),
+        lambda: AutopoolCriteria(advanced=node),
+        lambda: QuickFilter(QuickFilterId("q"), "Q", node),
+    ]
+    for build in builders:
+        with pytest.raises(CriteriaError, match="not one of the library's criteria"):
+            build()
+
+
+def test_en1_foreign_criterion_classes_are_refused_when_saved() -> None:
+    """EN1: a foreign node slipped past the builders is refused when written or bound."""
+    from talentpool.serialization import autopool_to_dict, criteria_to_dict
+
+    saved = AutopoolCriteria()
+    object.__setattr__(saved, "advanced", MyTag("Brno"))
+    with pytest.raises(CriteriaError, match="not one of the library's criteria"):
+        autopool_to_dict(saved)
+    with pytest.raises(CriteriaError, match="not one of the library's criteria"):
+        criteria_to_dict(Foreign())
+
+
+def test_en1_subclasses_of_basic_leaves_are_refused_as_settings() -> None:
+    """EN1: the radius and structure settings take exactly their leaf class."""
+
+    class MyRadius(ResidenceWithin):
+        pass
+
+    with pytest.raises(CriteriaError, match=r"^autopool\.radius: "):
+        AutopoolCriteria(radius=MyRadius(10))

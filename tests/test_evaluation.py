@@ -901,3 +901,23 @@ def test_ap7_pool_is_a_single_query_with_an_exact_total(w: World) -> None:
     assert page.total == 5
     assert len(page.rows) == 2
     assert w.uow.candidates.find(CandidateQuery(job, w.now, EVERYONE, limit=0)).rows == ()
+
+
+def test_en2_the_deepest_tree_is_matched_explained_and_found(w: World) -> None:
+    """EN2: a tree at MAX_DEPTH is matched, explained and pushed down without RecursionError."""
+    from talentpool.criteria import MAX_DEPTH
+
+    applicant(w, "a", languages=["de"], tags=["Brno"])
+    applicant(w, "b", tags=["call"])
+    leaves = [HasTag("Brno"), SpeaksLanguage("en"), HasTag("call"), Keywords("cashier")]
+    tree: Criterion = SpeaksLanguage("de")
+    for i in range(MAX_DEPTH):
+        op, leaf = "&|~"[i % 3], leaves[i % len(leaves)]
+        tree = tree & leaf if op == "&" else tree | leaf if op == "|" else ~tree
+    assert tree.depth == MAX_DEPTH
+    for cid in ("a", "b"):
+        record, ctx = record_and_context(w, cid)
+        assert explain(tree, record, ctx).passed is matches(tree, record, ctx)
+    job = w.uow.requisitions.get(JOB)
+    page = w.uow.candidates.find(CandidateQuery(job, w.now, tree, limit=10))
+    assert page.total == len(page.rows)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,12 +19,15 @@ from hypothesis import strategies as st
 
 from talentpool.criteria import (
     EVERYONE,
+    AllOf,
+    AnyOf,
     AutopoolCriteria,
     ConsentValid,
     Criterion,
     ExcludeHiredWithin,
     HasTag,
     Keywords,
+    Not,
     QuickFilter,
     ResidenceWithin,
     SpeaksLanguage,
@@ -45,6 +49,7 @@ from talentpool.serialization import (
     template_from_dict,
     template_to_dict,
 )
+from talentpool.tags import MAX_TAG_LENGTH
 from talentpool.testing.strategies import (
     autopool_criteria,
     criteria,
@@ -510,3 +515,182 @@ def test_en2_schema_version_must_be_the_integer_one(version: object) -> None:
     """EN2: a schema version that merely compares equal to 1 is not version 1."""
     with pytest.raises(CriteriaError, match=r"^schema: unsupported version"):
         criteria_from_dict({"schema": version, "criteria": {"everyone": {}}})
+
+
+# --- EN2: the builder and the reader accept the same depth --------------------------------
+
+LEAVES = [SpeaksLanguage("de"), HasTag("Brno"), Keywords("cashier"), ExcludeHiredWithin(7)]
+EXTRA = ConsentValid()
+
+
+def deep(levels: int, ops: str = "&|") -> Criterion:
+    """A tree *levels* deep, alternating the operators of *ops* (``&``, ``|``, ``~``)."""
+    tree: Criterion = SpeaksLanguage("de")
+    for i in range(levels):
+        op, leaf = ops[i % len(ops)], LEAVES[i % len(LEAVES)]
+        tree = tree & leaf if op == "&" else tree | leaf if op == "|" else ~tree
+    return tree
+
+
+@pytest.mark.parametrize("ops", ["&|", "&~", "|~", "&|~"])
+def test_en2_builder_refuses_trees_deeper_than_the_reader_reads(ops: str) -> None:
+    """EN2: a tree deeper than MAX_DEPTH cannot be built; one at the limit round-trips."""
+    tree = deep(MAX_DEPTH, ops)
+    assert tree.depth == MAX_DEPTH
+    assert criteria_from_dict(through_json(criteria_to_dict(tree))) == tree
+    # each operator nests a tree one level deeper unless it flattens or cancels
+    deeper: list[Callable[[], Criterion]] = []
+    if not isinstance(tree, AllOf):
+        deeper += [lambda: tree & LEAVES[1], lambda: LEAVES[1] & tree, lambda: AllOf((tree, EXTRA))]
+    if not isinstance(tree, AnyOf):
+        deeper += [lambda: tree | LEAVES[1], lambda: LEAVES[1] | tree, lambda: AnyOf((EXTRA, tree))]
+    if not isinstance(tree, Not):
+        deeper += [lambda: ~tree, lambda: Not(tree)]
+    assert len(deeper) >= 5
+    for build in deeper:
+        with pytest.raises(CriteriaError, match=f"deeper than {MAX_DEPTH} levels") as caught:
+            build()
+        assert caught.value.path == "criteria"
+
+
+def test_en2_the_deepest_tree_hashes_describes_and_round_trips() -> None:
+    """EN2: at the limit no walk raises RecursionError, and every document form round-trips."""
+    tree = deep(MAX_DEPTH, "&|~")
+    assert hash(tree) == hash(deep(MAX_DEPTH, "&|~"))
+    assert tree == deep(MAX_DEPTH, "&|~")
+    assert tree.describe().count("not (") > 10
+    assert len(list(tree.walk())) > MAX_DEPTH
+    saved = AutopoolCriteria(advanced=tree)
+    assert autopool_from_dict(through_json(autopool_to_dict(saved))) == saved
+    qf = QuickFilter(QuickFilterId("q"), "Deep", tree)
+    assert quick_filter_from_dict(through_json(quick_filter_to_dict(qf))) == qf
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("&|~"), st.sampled_from(LEAVES), st.booleans()),
+        min_size=MAX_DEPTH - 4,
+        max_size=MAX_DEPTH + 8,
+    )
+)
+def test_en2_every_tree_the_builder_accepts_round_trips(
+    steps: list[tuple[str, Criterion, bool]],
+) -> None:
+    """EN2: whatever the builder accepts the reader reads back; what it refuses is too deep."""
+    tree: Criterion = SpeaksLanguage("de")
+    for op, leaf, left in steps:
+        a, b = (tree, leaf) if left else (leaf, tree)
+        refused: CriteriaError | None = None
+        try:
+            tree = a & b if op == "&" else a | b if op == "|" else ~tree
+        except CriteriaError as e:
+            refused = e
+        if refused is not None:
+            assert f"deeper than {MAX_DEPTH} levels" in refused.reason
+            continue
+        assert tree.depth <= MAX_DEPTH
+        assert criteria_from_dict(through_json(criteria_to_dict(tree))) == tree
+
+
+# --- EN2: hostile documents are read fast and refused briefly ------------------------------
+
+EXPANDS = "\ufdfa"  # one character NFKC writes as eighteen
+
+
+def test_en2_a_hostile_megabyte_reads_fast() -> None:
+    """EN2: a 1 MB document of labels that NFKC expands 18x reads in well under a second."""
+    label = EXPANDS * (MAX_TAG_LENGTH - 4)
+    nodes = [{"tag": {"label": f"{label}{i:04d}"}} for i in range(1_700)]
+    doc = crit({"any": nodes})
+    assert len(json.dumps(doc, ensure_ascii=False).encode()) >= 1_000_000
+    start = time.perf_counter()
+    tree = criteria_from_dict(doc)
+    assert time.perf_counter() - start < 0.5
+    assert isinstance(tree, AnyOf)
+    assert len(tree.children) == 1_700
+
+
+@pytest.mark.parametrize(
+    ("node", "path"),
+    [
+        ({"tag": {"label": EXPANDS * 1_000_000}}, "criteria.tag.label"),
+        ({"keywords": {"text": EXPANDS * 1_000_000}}, "criteria.keywords.text"),
+        ({"field": {"name": "x" * 1_000_000, "value": "y"}}, "criteria.field.name"),
+        ({"field": {"name": "x", "value": EXPANDS * 1_000_000}}, "criteria.field.value"),
+        ({"language": {"code": EXPANDS * 1_000_000}}, "criteria.language.code"),
+    ],
+    ids=["tag", "keywords", "field-name", "field-value", "language"],
+)
+def test_en2_overlong_text_is_refused_before_normalising(node: Any, path: str) -> None:
+    """EN2: an overlong label is refused by its length, fast, with a short message."""
+    start = time.perf_counter()
+    with pytest.raises(CriteriaError, match="must be at most") as caught:
+        criteria_from_dict(crit(node))
+    assert time.perf_counter() - start < 0.1
+    assert caught.value.path == path
+    assert len(str(caught.value)) < 200
+
+
+HUGE = "k" * 10_000_000
+
+
+@pytest.mark.parametrize(
+    ("reader", "doc"),
+    [
+        ("criteria", {"schema": 1, "criteria": {"tag": {"label": "x"}}, HUGE: 1}),
+        ("criteria", crit({HUGE: {}})),
+        ("criteria", crit({"tag": {"label": "x", HUGE: 1}})),
+        ("criteria", crit({"keywords": {"text": "!" * 10_000_000}})),
+        ("criteria", crit({"tag": {"label": 10**5000}})),
+        ("criteria", crit({"all": [{"language": {"code": "de"}}, "x" * 10_000_000]})),
+        ("autopool", auto({HUGE: 1})),
+        ("autopool", auto({"radius": {"distance": 1, HUGE: 1}})),
+        ("quick_filter", {"schema": 1, "quick_filter": {"id": "q", "name": "n", HUGE: 1}}),
+        ("template", {"schema": 1, "template": {"id": "t", "name": "n", HUGE: 1}}),
+    ],
+)
+def test_en2_error_messages_are_short_whatever_the_input(reader: str, doc: Any) -> None:
+    """EN2: no value or key of a document is copied whole into an error message."""
+    with pytest.raises(CriteriaError) as caught:
+        READERS[reader](doc)
+    assert len(str(caught.value)) < 600  # the list of known kinds is ~300
+    assert len(caught.value.path) < 120
+
+
+@pytest.mark.parametrize(
+    ("reader", "doc", "path"),
+    [
+        (
+            "criteria",
+            crit({"exclude_hired_within": {"days": 10**5000}}),
+            "criteria.exclude_hired_within.days",
+        ),
+        (
+            "criteria",
+            crit({"exclude_rejected_within": {"days": -(10**5000)}}),
+            "criteria.exclude_rejected_within.days",
+        ),
+        ("criteria", crit({"radius": {"distance": 10**5000}}), "criteria.radius.distance"),
+        (
+            "autopool",
+            auto({"exclude_hired_within_days": 10**5000}),
+            "autopool.exclude_hired_within_days",
+        ),
+        (
+            "autopool",
+            auto({"exclude_rejected_within_days": 10**5000}),
+            "autopool.exclude_rejected_within_days",
+        ),
+    ],
+)
+def test_en2_huge_integers_get_their_path_and_a_plain_reason(
+    reader: str, doc: Any, path: str
+) -> None:
+    """EN2: a 5,000-digit number is out of range at its own path, not a digit-limit error."""
+    with pytest.raises(CriteriaError) as caught:
+        READERS[reader](doc)
+    assert caught.value.path == path
+    assert "must be" in caught.value.reason
+    assert "digit" not in caught.value.reason
+    assert "sys.set_int_max_str_digits" not in str(caught.value)
+    assert len(str(caught.value)) < 200

@@ -7,11 +7,16 @@ following ``+`` or ``#`` kept (C++, C#).
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from talentpool.text import fold, matches_keywords, tag_key, words
+from talentpool.criteria import HasTag
+from talentpool.errors import CriteriaError, DomainError
+from talentpool.tags import MAX_TAG_LENGTH, Tag
+from talentpool.text import fold, matches_keywords, nfkc, tag_key, words
 
 # Czech and Slovak letters with their unaccented forms, written out by hand
 ACCENTED = "áäčďéěíĺľňóôŕřšťúůýžÁÄČĎÉĚÍĹĽŇÓÔŔŘŠŤÚŮÝŽ"
@@ -139,3 +144,107 @@ def test_dm2_tag_key() -> None:
 def test_ap4_stroked_letters_match_their_plain_letter(text: str, keyword: str) -> None:
     """AP4: letters with a stroke (no Unicode decomposition) fold like accented ones."""
     assert matches_keywords(words(f"Prodavač, {text}"), (keyword,))
+
+
+# DM2: invisible and format characters. Each is refused as a whole label and never
+# separates two spellings of one tag.
+INVISIBLE = [
+    "\u200b",  # zero width space
+    "\u200c",  # zero width non-joiner
+    "\u200d",  # zero width joiner
+    "\u2060",  # word joiner
+    "\u00ad",  # soft hyphen
+    "\ufeff",  # byte-order mark
+    "\u3164",  # Hangul filler
+    "\u115f",  # Hangul choseong filler
+    "\u1160",  # Hangul jungseong filler
+    "\uffa0",  # half-width Hangul filler
+    "\u180e",  # Mongolian vowel separator
+    "\u061c",  # Arabic letter mark
+    "\u200e",  # left-to-right mark
+    "\u202e",  # right-to-left override
+    "\u2066",  # left-to-right isolate
+    "\u034f",  # combining grapheme joiner
+    "\ufe0f",  # variation selector 16
+    "\U000e0001",  # language tag
+    "\U0001d173",  # musical symbol begin beam (format)
+]
+
+
+@pytest.mark.parametrize("ch", INVISIBLE, ids=[f"U+{ord(c):04X}" for c in INVISIBLE])
+def test_dm2_invisible_label_is_blank(ch: str) -> None:
+    """DM2: a label made only of an invisible or format character is blank and refused."""
+    assert tag_key(ch) == ""
+    assert tag_key(f" {ch}{ch} \t{ch}") == ""
+    with pytest.raises(DomainError, match="blank"):
+        Tag(ch * 3)
+    with pytest.raises(CriteriaError, match=r"^tag\.label: .*blank"):
+        HasTag(ch)
+
+
+@pytest.mark.parametrize("ch", INVISIBLE, ids=[f"U+{ord(c):04X}" for c in INVISIBLE])
+def test_dm2_invisible_characters_never_make_another_tag(ch: str) -> None:
+    """DM2: "Pra<ch>ha" and "Praha" are one tag; the label keeps what was typed."""
+    assert tag_key(f"Pra{ch}ha") == tag_key("Praha") == "praha"
+    assert tag_key(f"{ch}Praha{ch}") == "praha"
+    assert tag_key(f"Prepare {ch} contract") == "prepare contract"
+    assert Tag(f"Pra{ch}ha") == Tag("Praha")
+    assert hash(Tag(f"Pra{ch}ha")) == hash(Tag("Praha"))
+    assert Tag(f"Pra{ch}ha").label == f"Pra{ch}ha"
+    assert HasTag(f"Pra{ch}ha") == HasTag("Praha")
+
+
+def test_dm2_every_format_character_is_invisible() -> None:
+    """DM2: every character of category Cf (format) is dropped from the key."""
+    fmt = [chr(i) for i in range(0x110000) if unicodedata.category(chr(i)) == "Cf"]
+    assert len(fmt) > 100
+    assert tag_key("a" + "".join(fmt) + "b") == "ab"
+
+
+@given(
+    st.text(min_size=1, max_size=30).filter(lambda s: bool(tag_key(s))),
+    st.lists(st.tuples(st.integers(min_value=0), st.sampled_from(INVISIBLE)), max_size=6),
+)
+def test_dm2_inserting_invisible_characters_never_changes_the_key(
+    label: str, inserts: list[tuple[int, str]]
+) -> None:
+    """DM2: invisible characters inserted anywhere in a label never change its key."""
+    spoofed = label
+    for where, ch in inserts:
+        at = where % (len(spoofed) + 1)
+        spoofed = spoofed[:at] + ch + spoofed[at:]
+    assert tag_key(spoofed) == tag_key(label)
+    assert Tag(spoofed) == Tag(label)
+
+
+def test_dm2_tag_label_length_is_bounded() -> None:
+    """DM2/EN2: a tag label is at most MAX_TAG_LENGTH characters, checked before normalising."""
+    assert Tag("x" * MAX_TAG_LENGTH).key == "x" * MAX_TAG_LENGTH
+    with pytest.raises(DomainError, match=f"at most {MAX_TAG_LENGTH} characters"):
+        Tag("x" * (MAX_TAG_LENGTH + 1))
+    with pytest.raises(CriteriaError, match=r"^tag\.label: must be at most"):
+        HasTag("\ufdfa" * 100_000)
+
+
+def test_dm2_a_tag_label_is_normalised_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """EN2: building a Tag or a HasTag normalises its label once."""
+    import talentpool.tags
+
+    calls: list[str] = []
+
+    def counting(label: str) -> str:
+        calls.append(label)
+        return tag_key(label)
+
+    monkeypatch.setattr(talentpool.tags, "tag_key", counting)
+    Tag("Praha")
+    assert len(calls) == 1
+    HasTag("Brno")
+    assert len(calls) == 2
+
+
+@given(st.text(max_size=40))
+def test_dm2_nfkc_is_unicode_nfkc(text: str) -> None:
+    """DM2: the faster NFKC (NFC of NFKD) is exactly Unicode NFKC."""
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+    assert nfkc(text + "\ufdfa\u0301") == unicodedata.normalize("NFKC", text + "\ufdfa\u0301")

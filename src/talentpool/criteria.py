@@ -25,6 +25,7 @@ candidates hired in the last 30 days are on, everything else off);
 from __future__ import annotations
 
 import abc
+import reprlib
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -38,7 +39,11 @@ from talentpool.tags import Tag
 from talentpool.text import words
 
 __all__ = [
+    "CRITERION_TYPES",
     "EVERYONE",
+    "MAX_DEPTH",
+    "MAX_KEYWORDS_LENGTH",
+    "MAX_TEXT_LENGTH",
     "AllOf",
     "AnyOf",
     "AutopoolCriteria",
@@ -70,6 +75,17 @@ DEFAULT_HIRED_WINDOW_DAYS = 30
 """The window of "exclude candidates hired within the last X days", on by default."""
 MAX_WINDOW_DAYS = 36_500
 """The longest "within the last X days" window accepted: a hundred years."""
+MAX_KEYWORDS_LENGTH = 1_000
+"""The longest keywords text accepted, in characters, checked before it is folded (EN2)."""
+MAX_TEXT_LENGTH = 200
+"""The longest language code, profile-field name or value accepted, in characters (EN2).
+
+A tag label is bounded the same way (:data:`talentpool.tags.MAX_TAG_LENGTH`)."""
+MAX_DEPTH = 64
+"""The deepest tree accepted (EN2): a leaf has depth 0, a composite one more than its
+deepest child. Building a deeper tree raises :class:`CriteriaError`, and the JSON
+reader refuses a document nested deeper, so every tree that can be built round-trips
+(and no walk of it comes near the interpreter's recursion limit)."""
 
 
 _Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
@@ -104,6 +120,11 @@ class Criterion(abc.ABC):
         """Yield this node and every node below it, depth first."""
         yield self
 
+    @property
+    def depth(self) -> int:
+        """How many levels of nodes lie below this one: 0 for a leaf (EN2)."""
+        return 0
+
 
 class Leaf(Criterion):
     """A criterion with no children."""
@@ -113,6 +134,27 @@ class Leaf(Criterion):
 
 def _bad(path: str, reason: str) -> CriteriaError:
     return CriteriaError(path, reason)
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 60, 60
+SHOWN_LENGTH = 60
+"""The most characters of a refused value an error message shows (EN2)."""
+
+
+def show(value: object) -> str:
+    """Return a short ``repr`` of *value* for an error message: never long, never raising.
+
+    reprlib bounds strings and the nesting it descends into; an int too long to
+    print (the interpreter's digit limit) is shown by its size instead.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"<an integer of {value.bit_length()} bits>"
+    try:
+        text = _REPR.repr(value)
+    except (ValueError, RecursionError):
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 3] + "..."
 
 
 # --- composites -------------------------------------------------------------
@@ -133,14 +175,37 @@ EVERYONE = Everyone()
 """The match-all criterion."""
 
 
+def _require_own(node: object, path: str) -> None:
+    """Refuse a node whose class is not one of the library's own (EN1).
+
+    Every walk (the matcher, the explainer, the JSON writer, the SQL compilers)
+    knows exactly the library's node classes; a host's subclass of a leaf or its
+    own :class:`Criterion` class would pass every check and fail at every read.
+    """
+    if type(node) not in CRITERION_TYPES:
+        raise _bad(
+            path,
+            f"{type(node).__qualname__} is not one of the library's criteria; build trees "
+            "from its node classes (their subclasses and other Criterion classes are refused)",
+        )
+
+
+def _deeper(depth: int) -> int:
+    """Return *depth*, refusing a tree deeper than :data:`MAX_DEPTH` (EN2)."""
+    if depth > MAX_DEPTH:
+        raise _bad("criteria", f"criteria are nested deeper than {MAX_DEPTH} levels")
+    return depth
+
+
 def _children(value: Iterable[Criterion]) -> tuple[Criterion, ...]:
     # An empty composite would be written as ``{"all": []}``, which no reader accepts,
     # and a non-criterion child would only fail later, at evaluation.
     children = tuple(value)
     for child in children:
         if not isinstance(child, Criterion):
-            msg = f"composites hold criteria, not {type(child).__name__} ({child!r})."
+            msg = f"composites hold criteria, not {type(child).__name__} ({show(child)})."
             raise TypeError(msg)
+        _require_own(child, "criteria")
     if not children:
         msg = "a composite needs at least one child; use EVERYONE to match everyone"
         raise ValueError(msg)
@@ -159,7 +224,7 @@ def _normal(node: AllOf | AnyOf) -> None:
         raise ValueError(msg)
     for child in node.children:
         if type(child) is type(node) or isinstance(child, Everyone):
-            msg = f"{name} cannot hold {child!r} directly; {helper}() flattens it"
+            msg = f"{name} cannot hold {show(child)} directly; {helper}() flattens it"
             raise ValueError(msg)
 
 
@@ -169,9 +234,19 @@ class AllOf(Criterion):
 
     kind: ClassVar[str] = "all"
     children: tuple[Criterion, ...] = attrs.field(converter=_children)
+    _depth: int = attrs.field(init=False, eq=False, repr=False)
+
+    @_depth.default
+    def _depth_default(self) -> int:
+        return _deeper(1 + max(c.depth for c in self.children))
 
     def __attrs_post_init__(self) -> None:
         _normal(self)
+
+    @property
+    def depth(self) -> int:
+        """How many levels of nodes lie below this one (EN2)."""
+        return self._depth
 
     def describe(self) -> str:
         """Describe the node."""
@@ -190,9 +265,19 @@ class AnyOf(Criterion):
 
     kind: ClassVar[str] = "any"
     children: tuple[Criterion, ...] = attrs.field(converter=_children)
+    _depth: int = attrs.field(init=False, eq=False, repr=False)
+
+    @_depth.default
+    def _depth_default(self) -> int:
+        return _deeper(1 + max(c.depth for c in self.children))
 
     def __attrs_post_init__(self) -> None:
         _normal(self)
+
+    @property
+    def depth(self) -> int:
+        """How many levels of nodes lie below this one (EN2)."""
+        return self._depth
 
     def describe(self) -> str:
         """Describe the node."""
@@ -211,14 +296,27 @@ class Not(Criterion):
 
     kind: ClassVar[str] = "not"
     child: Criterion = attrs.field()
+    _depth: int = attrs.field(init=False, eq=False, repr=False)
+
+    @_depth.default
+    def _depth_default(self) -> int:
+        # defaults run before validators: check the child's class before asking its depth
+        self._check_child(attrs.fields(Not).child, self.child)
+        return _deeper(1 + self.child.depth)
+
+    @property
+    def depth(self) -> int:
+        """How many levels of nodes lie below this one (EN2)."""
+        return self._depth
 
     @child.validator
     def _check_child(self, attribute: attrs.Attribute[Criterion], value: object) -> None:
         if not isinstance(value, Criterion):
-            msg = f"Not holds a criterion, not {type(value).__name__} ({value!r})."
+            msg = f"Not holds a criterion, not {type(value).__name__} ({show(value)})."
             raise TypeError(msg)
+        _require_own(value, "criteria")
         if isinstance(value, Not):
-            msg = f"Not cannot hold {value!r}; not_() cancels a double negation"
+            msg = f"Not cannot hold {show(value)}; not_() cancels a double negation"
             raise ValueError(msg)
 
     def describe(self) -> str:
@@ -234,8 +332,9 @@ class Not(Criterion):
 def _require_criteria(name: str, items: tuple[object, ...]) -> tuple[Criterion, ...]:
     for item in items:
         if not isinstance(item, Criterion):
-            msg = f"{name}() takes criteria, not {type(item).__name__} ({item!r})."
+            msg = f"{name}() takes criteria, not {type(item).__name__} ({show(item)})."
             raise TypeError(msg)
+        _require_own(item, "criteria")
     return items  # type: ignore[return-value]
 
 
@@ -288,9 +387,14 @@ def not_(criterion: Criterion) -> Criterion:
 
 def _keywords(instance: Keywords, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str):
-        raise _bad("keywords.text", f"must be a string (got {value!r})")
+        raise _bad("keywords.text", f"must be a string (got {show(value)})")
+    if len(value) > MAX_KEYWORDS_LENGTH:
+        raise _bad(
+            "keywords.text",
+            f"must be at most {MAX_KEYWORDS_LENGTH} characters (got {len(value)})",
+        )
     if not words(value):
-        raise _bad("keywords.text", f"must contain at least one word (got {value!r})")
+        raise _bad("keywords.text", f"must contain at least one word (got {show(value)})")
 
 
 @attrs.frozen
@@ -316,13 +420,6 @@ class Keywords(Leaf):
         return f"keywords {self.text!r}"
 
 
-def _tag(instance: HasTag, attribute: attrs.Attribute[str], value: str) -> None:
-    try:
-        Tag(value)
-    except DomainError as e:
-        raise _bad("tag.label", f"{e.reason} (got {value!r})") from None
-
-
 @attrs.frozen
 class HasTag(Leaf):
     """The candidate carries this tag (compared by the tag's key, DM2).
@@ -332,17 +429,17 @@ class HasTag(Leaf):
     """
 
     kind: ClassVar[str] = "tag"
-    label: str = attrs.field(validator=_tag, eq=False)
+    label: str = attrs.field(eq=False)
     tag: Tag = attrs.field(init=False, repr=False)
 
     @tag.default
     def _tag_default(self) -> Tag:
-        # attrs computes this default before any validator runs, so a blank label
-        # must be reported here, as the criteria error a reader expects
+        # the one place the label is checked and normalised (once), reported as
+        # the criteria error a reader expects
         try:
             return Tag(self.label)
         except DomainError as e:
-            raise _bad("tag.label", f"{e.reason} (got {self.label!r})") from None
+            raise _bad("tag.label", f"{e.reason} (got {show(self.label)})") from None
 
     def describe(self) -> str:
         """Describe the node."""
@@ -352,7 +449,9 @@ class HasTag(Leaf):
 def _code(path: str) -> _Validator:
     def check(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
         if not isinstance(value, str) or not value.strip():
-            raise _bad(path, f"must be a non-blank string (got {value!r})")
+            raise _bad(path, f"must be a non-blank string (got {show(value)})")
+        if len(value) > MAX_TEXT_LENGTH:
+            raise _bad(path, f"must be at most {MAX_TEXT_LENGTH} characters (got {len(value)})")
 
     return check
 
@@ -438,9 +537,9 @@ class ExcludeExpiredSubmissions(Leaf):
 def _days(path: str) -> _Validator:
     def check(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
         if not isinstance(value, int) or isinstance(value, bool):
-            raise _bad(path, f"must be a whole number of days (got {value!r})")
+            raise _bad(path, f"must be a whole number of days (got {show(value)})")
         if not 1 <= value <= MAX_WINDOW_DAYS:
-            raise _bad(path, f"must be from 1 to {MAX_WINDOW_DAYS} (got {value!r})")
+            raise _bad(path, f"must be from 1 to {MAX_WINDOW_DAYS} (got {show(value)})")
 
     return check
 
@@ -481,12 +580,12 @@ def _radius_distance(instance: object, attribute: attrs.Attribute[float], value:
     try:
         Radius(value)
     except DomainError:
-        raise _bad("radius.distance", f"must be a number > 0 (got {value!r})") from None
+        raise _bad("radius.distance", f"must be a number > 0 (got {show(value)})") from None
 
 
 def _radius_unit(instance: object, attribute: attrs.Attribute[DistanceUnit], value: object) -> None:
     if not isinstance(value, DistanceUnit):
-        raise _bad("radius.unit", f"must be 'km' or 'miles' (got {value!r})")
+        raise _bad("radius.unit", f"must be 'km' or 'miles' (got {show(value)})")
 
 
 @attrs.frozen
@@ -519,7 +618,7 @@ def _nodes(value: Iterable[str]) -> frozenset[NodeId]:
     try:
         return node_ids(value, "structure")
     except DomainError as e:
-        raise _bad("structure", f"{e.reason} (got {e.value!r})") from None
+        raise _bad("structure", f"{e.reason} (got {show(e.value)})") from None
 
 
 @attrs.frozen
@@ -592,6 +691,8 @@ LEAF_TYPES: tuple[type[Leaf], ...] = (
     ConsentValid,
 )
 """Every leaf kind, in the order the docs list them."""
+CRITERION_TYPES: frozenset[type[Criterion]] = frozenset({Everyone, AllOf, AnyOf, Not, *LEAF_TYPES})
+"""The classes of every node a tree can hold; no subclass of them, nor any other (EN1)."""
 
 
 # --- one walk of the tree ---------------------------------------------------------------
@@ -660,6 +761,11 @@ class CriterionVisitor(Visitor[R], family=True):
 
     kinds = CRITERION_KINDS
 
+    def visit(self, node: Any) -> R:
+        """Return what this walk makes of *node*; refuse a node of a foreign class (EN1)."""
+        _require_own(node, "criteria")
+        return super().visit(node)
+
 
 # --- the saved autopool criteria -----------------------------------------------------
 
@@ -679,15 +785,15 @@ def _optional_days(path: str) -> _Validator:
 def _bool(path: str) -> _Validator:
     def check(instance: object, attribute: attrs.Attribute[bool], value: bool) -> None:
         if not isinstance(value, bool):
-            raise _bad(path, f"must be true or false (got {value!r})")
+            raise _bad(path, f"must be true or false (got {show(value)})")
 
     return check
 
 
 def _optional_leaf(kind: type[Leaf], path: str) -> _Validator:
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is not None and not isinstance(value, kind):
-            raise _bad(path, f"must be a {kind.__name__} or None (got {value!r})")
+        if value is not None and type(value) is not kind:
+            raise _bad(path, f"must be a {kind.__name__} or None (got {show(value)})")
 
     return check
 
@@ -695,7 +801,8 @@ def _optional_leaf(kind: type[Leaf], path: str) -> _Validator:
 def _criterion(path: str) -> _Validator:
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, Criterion):
-            raise _bad(path, f"must be a criterion (got {value!r})")
+            raise _bad(path, f"must be a criterion (got {show(value)})")
+        _require_own(value, path)
 
     return check
 
@@ -784,7 +891,7 @@ class AutopoolCriteria:
 
 def _filter_name(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise _bad("quick_filter.name", f"must be a non-blank string (got {value!r})")
+        raise _bad("quick_filter.name", f"must be a non-blank string (got {show(value)})")
 
 
 @attrs.frozen

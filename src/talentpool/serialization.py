@@ -28,13 +28,13 @@ the fault; no other exception escapes, whatever the input::
 from __future__ import annotations
 
 import math
-import reprlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from talentpool.criteria import (
     CRITERION_KINDS,
     EVERYONE,
+    MAX_DEPTH,
     AllOf,
     AutopoolCriteria,
     ConsentValid,
@@ -58,6 +58,7 @@ from talentpool.criteria import (
     all_of,
     any_of,
     not_,
+    show,
 )
 from talentpool.errors import CriteriaError, DomainError
 from talentpool.geo import DistanceUnit
@@ -65,6 +66,7 @@ from talentpool.ids import NodeId, QuickFilterId, TemplateId
 from talentpool.model import RequisitionTemplate, Workflow
 
 __all__ = [
+    "MAX_DEPTH",
     "SCHEMA_VERSION",
     "autopool_from_dict",
     "autopool_to_dict",
@@ -78,8 +80,6 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 """The version of the documents this library writes and reads."""
-MAX_DEPTH = 64
-"""Deepest nesting of criteria accepted; deeper documents are refused, not recursed into."""
 
 Json = Any
 
@@ -229,18 +229,19 @@ def _object(value: Json, path: str) -> Mapping[str, Json]:
     return value
 
 
-_REPR = reprlib.Repr()
-_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, 60, 60
-
-
 def _show(value: object) -> str:
-    # reprlib bounds the nesting it descends into; a huge int's repr still raises
-    # ValueError (the int-to-str digit limit), and no input may make *us* escape.
-    try:
-        text = _REPR.repr(value)
-    except (ValueError, RecursionError):
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= 60 else text[:57] + "..."
+    """Return a short repr of *value* for a message: bounded, and never raising (EN2)."""
+    return show(value)
+
+
+def _key(path: str, key: str) -> str:
+    """Return the path of field *key* under *path*, the key shown short (EN2).
+
+    A key that is blank, overlong or not plain printable text is shown by its
+    bounded repr, so neither a path nor a message ever copies a whole key.
+    """
+    plain = key.strip() and len(key) <= 40 and key.isprintable() and "." not in key
+    return f"{path}.{key if plain else show(key)}"
 
 
 def _fields(
@@ -250,7 +251,7 @@ def _fields(
     for key in body:
         if key not in required and key not in optional:
             allowed = ", ".join(required + optional) or "none"
-            raise CriteriaError(f"{path}.{key}", f"unknown field (allowed: {allowed})")
+            raise CriteriaError(_key(path, key), f"unknown field (allowed: {allowed})")
     for key in required:
         if key not in body:
             raise CriteriaError(f"{path}.{key}", "is required")
@@ -263,7 +264,7 @@ def _envelope(doc: Json, root: str) -> Json:
     body = _object(doc, "document")
     for key in body:
         if key not in ("schema", root):
-            where = key if key.strip() else repr(key)  # a path must show even a blank key
+            where = _key("", key)[1:]  # a path must show even a blank key, and briefly
             raise CriteriaError(where, f"unknown field (allowed: schema, {root})")
     for key in ("schema", root):
         if key not in body:
@@ -287,7 +288,8 @@ def _build(path: str, make: Callable[[], Any]) -> Any:
     except DomainError as e:
         raise CriteriaError(_join(path, e.field), f"{e.reason} (got {_show(e.value)})") from None
     except (TypeError, ValueError) as e:
-        raise CriteriaError(path, str(e)) from None
+        reason = str(e)  # a host's or a model's message: bounded all the same
+        raise CriteriaError(path, reason if len(reason) <= 200 else reason[:197] + "...") from None
 
 
 def _string(body: Mapping[str, Json], key: str, path: str) -> str:
@@ -467,7 +469,7 @@ def node_from_dict(value: Json, path: str = "criteria", depth: int = 0) -> Crite
         )
     ((kind, body),) = node.items()
     if kind not in CRITERION_KINDS:
-        raise CriteriaError(path, f"unknown criterion kind {kind!r} (known: {_KINDS})")
+        raise CriteriaError(path, f"unknown criterion kind {show(kind)} (known: {_KINDS})")
     return _Reader(body, f"{path}.{kind}", depth).read(kind)
 
 

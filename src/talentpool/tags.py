@@ -13,14 +13,19 @@ import attrs
 from talentpool.errors import DomainError
 from talentpool.text import tag_key
 
-__all__ = ["Tag"]
+__all__ = ["MAX_TAG_LENGTH", "Tag"]
+
+
+MAX_TAG_LENGTH = 200
+"""The longest tag label accepted, in characters, counted as typed (before normalising)."""
 
 
 def _tag_label(value: str) -> str:
     if not isinstance(value, str):
         raise DomainError("tag", value, "must be a string")
-    if not tag_key(value):
-        raise DomainError("tag", value, "must not be blank")
+    # checked before any normalisation: NFKC can make a character 18 times longer
+    if len(value) > MAX_TAG_LENGTH:
+        raise DomainError("tag", value[:20] + "...", f"must be at most {MAX_TAG_LENGTH} characters")
     return " ".join(value.split())
 
 
@@ -28,10 +33,17 @@ def _tag_label(value: str) -> str:
 class Tag:
     """A label on a candidate (DM2); identity is the normalised :attr:`key`.
 
+    A label is at most :data:`MAX_TAG_LENGTH` (200) characters. A label made only
+    of whitespace or invisible characters (zero width space, soft hyphen,
+    byte-order mark, Hangul filler, any format character) is blank and refused.
+
     Attributes:
-        label: What a person typed, whitespace collapsed, kept for display.
-        key: NFKC-normalised, case-folded, whitespace-collapsed form; equality and
-            hashing use only this.
+        label: What a person typed, whitespace collapsed, kept for display. It
+            keeps any invisible characters: a zero width joiner or non-joiner
+            changes how emoji and some scripts render, so the display stays as
+            typed, while identity ignores them.
+        key: Invisible characters dropped, then NFKC-normalised, case-folded,
+            whitespace-collapsed; equality and hashing use only this.
     """
 
     label: str = attrs.field(converter=_tag_label, eq=False)
@@ -39,7 +51,11 @@ class Tag:
 
     @key.default
     def _key(self) -> str:
-        return tag_key(self.label)
+        # the label is normalised once, here; a blank key is a blank tag
+        key = tag_key(self.label)
+        if not key:
+            raise DomainError("tag", self.label, "must not be blank")
+        return key
 
     def __str__(self) -> str:
         return self.label

@@ -7,6 +7,18 @@ typed is kept for display::
     >>> tag_key(" Praha ") == tag_key("PRAHA") == tag_key("praha")
     True
 
+Invisible characters never make two labels different tags: every format
+character (Unicode category Cf: zero width space and joiners, soft hyphen,
+byte-order mark, direction marks…) and the other default-ignorable characters
+that render as nothing (Hangul fillers, the combining grapheme joiner, variation
+selectors) are dropped before the key is made, so a label made only of them has
+an empty key and is blank::
+
+    >>> tag_key("Pra\u00adha") == tag_key("Pra\u200bha") == tag_key("Praha")
+    True
+    >>> tag_key("\u200b\u3164\ufeff")
+    ''
+
 **Full text** (AP4) matches whole words, ignoring case and accents. Both the
 candidate's searchable text and the keywords are cut into words the same way:
 
@@ -36,16 +48,48 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable
 
-__all__ = ["fold", "matches_keywords", "tag_key", "words"]
+__all__ = ["drop_invisible", "fold", "matches_keywords", "nfkc", "tag_key", "words"]
 
-_WHITESPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+[+#]*")
 
 
+# Default-ignorable characters outside category Cf: Hangul fillers, the combining
+# grapheme joiner, Khmer inherent vowels, Mongolian free variation selectors and the
+# variation selectors. (NFKC and case-folding turn no visible character into one.)
+_IGNORABLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u3164\ufe00-\ufe0f\uffa0"
+    "\U000e0100-\U000e01ef]"
+)
+
+
+def drop_invisible(text: str) -> str:
+    """Return *text* without its invisible characters (format characters, fillers)."""
+    text = _IGNORABLE.sub("", text)
+    if text.isprintable():  # format characters (Cf) are never printable
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def nfkc(text: str) -> str:
+    """Return the NFKC form of *text*, computed as NFC of its NFKD form.
+
+    That is NFKC's definition, and the canonical composition step, much the
+    slower one, is skipped when the decomposed text has nothing to compose: a
+    character such as U+FDFA, which NFKC writes as eighteen, then costs a tenth.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    if unicodedata.is_normalized("NFC", decomposed):
+        return decomposed
+    return unicodedata.normalize("NFC", decomposed)
+
+
 def tag_key(label: str) -> str:
-    """Return the identity key of a tag label (NFKC, case-folded, whitespace collapsed)."""
-    normal = unicodedata.normalize("NFKC", label).casefold()
-    return _WHITESPACE.sub(" ", normal).strip()
+    """Return the identity key of a tag label.
+
+    Invisible characters dropped, NFKC, case-folded, whitespace collapsed.
+    """
+    normal = nfkc(drop_invisible(label)).casefold()
+    return " ".join(normal.split())  # str.split() splits on exactly what \s matches
 
 
 # Letters whose stroke or slash is not a combining mark, so NFKD leaves them whole;
