@@ -212,7 +212,7 @@ def test_dm2_non_string_tag_is_refused() -> None:
 
 def test_dm2_blank_tag_on_a_candidate_is_refused() -> None:
     """DM2: a candidate cannot carry a blank tag either."""
-    with pytest.raises(DomainError, match="'tag'"):
+    with pytest.raises(DomainError, match="'tags'"):  # the candidate's field
         candidate(tags=["Praha", "  "])
 
 

@@ -129,8 +129,8 @@ def test_removing_an_unknown_rule_is_not_found(repooling: Repooling) -> None:
         ({"statuses": {SubmissionStatus.HIRED}}, "statuses"),
         ({"statuses": set()}, "statuses"),
         ({"statuses": SubmissionStatus.NEW}, "statuses"),
-        ({"organizations": "cz"}, "nodes"),
-        ({"organizations": {""}}, "nodes"),
+        ({"organizations": "cz"}, "organizations"),
+        ({"organizations": {""}}, "organizations"),
     ],
 )
 def test_malformed_rules_are_refused_naming_the_field(

@@ -7,10 +7,11 @@ of the account, all columns, compared before and after.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import pytest
@@ -98,6 +99,20 @@ def _submission(sid: str, cid: str, rid: str, **changes: Any) -> Submission:
 
 def _user(uid: str, role: Role = Role.HIRING_MANAGER) -> User:
     return User(UserId(uid), f"User {uid}", role)
+
+
+_E = TypeVar("_E")
+
+
+def _forged(entity: _E, **changes: Any) -> _E:
+    """A copy of *entity* with *changes* set past its own checks, as a buggy host might.
+
+    Entities refuse wrong types when built (DM1); the sync checks every field again.
+    """
+    out = copy.copy(entity)
+    for name, value in changes.items():
+        object.__setattr__(out, name, value)
+    return out
 
 
 TREE = StructureTree(Dimension.LOCATION, {NodeId("cz"): None, NodeId("brno"): NodeId("cz")})
@@ -400,11 +415,11 @@ def test_st7_an_entity_given_twice_ends_as_the_last_given(store: SqlStore) -> No
 
 _BAD_CANDIDATES = [
     ("not a candidate", "candidates[3]"),
-    (_candidate("c-x", residence="Brno"), "candidates[3].residence"),
-    (_candidate("c-x", text=5), "candidates[3].text"),
-    (_candidate("c-x", consent="yes"), "candidates[3].consent"),
-    (_candidate(""), "candidates[3].id"),
-    (_candidate(7), "candidates[3].id"),
+    (_forged(_candidate("c-x"), residence="Brno"), "candidates[3].residence"),
+    (_forged(_candidate("c-x"), text=5), "candidates[3].text"),
+    (_forged(_candidate("c-x"), consent="yes"), "candidates[3].consent"),
+    (_forged(_candidate("c-x"), id=""), "candidates[3].id"),
+    (_forged(_candidate("c-x"), id=7), "candidates[3].id"),
     (_candidate("c" * 256), "candidates[3].id"),
     (_candidate("c-x", profile_language="x" * 65), "candidates[3].profile_language"),
     (_candidate("c-x", languages={"y" * 65}), "candidates[3].languages"),
@@ -431,27 +446,36 @@ def test_st7_bad_input_names_the_field_and_writes_nothing_of_its_batch(
 def test_st7_bad_entities_of_every_kind_name_their_field(store: SqlStore) -> None:
     sync = _seeded(store)
     before = _dump(store, "acme")
+    submission = _submission("s-9", "c-1", "r-1")
     attempts: list[tuple[Any, str]] = [
-        (lambda: sync.save_submission(_submission("s-9", "c-1", "")), "submission.requisition_id"),
         (
-            lambda: sync.save_submission(_submission("s-9", "c-1", "r-1", step=2)),
-            "submission.step",
+            lambda: sync.save_submission(_forged(submission, requisition_id="")),
+            "submission.requisition_id",
         ),
+        (lambda: sync.save_submission(_forged(submission, step=2)), "submission.step"),
         (
-            lambda: sync.save_submissions([_submission("s-9", "c-1", "r-1", shared_with={""})]),
+            lambda: sync.save_submissions([_forged(submission, shared_with=frozenset({""}))]),
             "submissions[0].shared_with",
         ),
-        (lambda: sync.save_requisition(_requisition("r-9", owner_id=3)), "requisition.owner_id"),
         (
-            lambda: sync.save_requisitions([_requisition("r-9", primary_location=(50, 14))]),
+            lambda: sync.save_requisition(_forged(_requisition("r-9"), owner_id=3)),
+            "requisition.owner_id",
+        ),
+        (
+            lambda: sync.save_requisitions(
+                [_forged(_requisition("r-9"), primary_location=(50, 14))]
+            ),
             "requisitions[0].primary_location",
         ),
-        (lambda: sync.save_user(attrs.evolve(_user("u"), email=5)), "user.email"),
+        (lambda: sync.save_user(_forged(_user("u"), email=5)), "user.email"),
         (lambda: sync.save_users([_candidate("c-1")]), "users[0]"),
         (lambda: sync.save_structure(TREE.dimension), "structure"),
         (
             lambda: sync.save_attachment(
-                Attachment(AttachmentId("a"), CandidateId(""), "cv.pdf", NOW)
+                _forged(
+                    Attachment(AttachmentId("a"), CandidateId("c-1"), "cv.pdf", NOW),
+                    candidate_id="",
+                )
             ),
             "attachment.candidate_id",
         ),

@@ -577,10 +577,13 @@ class ExcludeHiredWithin(Leaf):
 
 
 def _radius_distance(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    unit = getattr(instance, "unit", DistanceUnit.KM)
+    unit = unit if isinstance(unit, DistanceUnit) else DistanceUnit.KM
     try:
-        Radius(value)
-    except DomainError:
-        raise _bad("radius.distance", f"must be a number > 0 (got {show(value)})") from None
+        Radius(value, unit)
+    except DomainError as error:
+        reason = "must be a number > 0" if "> 0" in error.reason else error.reason
+        raise _bad("radius.distance", f"{reason} (got {show(value)})") from None
 
 
 def _radius_unit(instance: object, attribute: attrs.Attribute[DistanceUnit], value: object) -> None:
@@ -889,6 +892,11 @@ class AutopoolCriteria:
         )
 
 
+def _filter_id(instance: object, attribute: attrs.Attribute[QuickFilterId], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise _bad("quick_filter.id", f"must be a non-blank id (got {value!r})")
+
+
 def _filter_name(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise _bad("quick_filter.name", f"must be a non-blank string (got {show(value)})")
@@ -904,6 +912,6 @@ class QuickFilter:
         criterion: What it keeps.
     """
 
-    id: QuickFilterId
+    id: QuickFilterId = attrs.field(validator=_filter_id)
     name: str = attrs.field(validator=_filter_name)
     criterion: Criterion = attrs.field(validator=_criterion("quick_filter.criteria"))

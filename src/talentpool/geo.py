@@ -24,6 +24,7 @@ from talentpool.errors import DomainError
 
 __all__ = [
     "EDGE_TOLERANCE_KM",
+    "MAX_RADIUS_KM",
     "BoundingBox",
     "DistanceUnit",
     "GeoPoint",
@@ -32,6 +33,13 @@ __all__ = [
 ]
 
 KM_PER_MILE = 1.609344
+MAX_RADIUS_KM = 20_037.5
+"""The largest radius accepted, in kilometres: half the Earth's equatorial circumference.
+
+No two points on the Earth are further apart, so a larger radius means nothing more;
+an unbounded one (``1.5e308`` miles) becomes infinite kilometres (AP4). In miles the
+bound is the same distance, about 12,450.7 miles.
+"""
 EDGE_TOLERANCE_KM = 1e-6
 """How far past a radius's edge (one millimetre) still counts as on it.
 
@@ -88,7 +96,9 @@ def distance_km(a: GeoPoint, b: GeoPoint) -> float:
     return float(geodesic(a.as_tuple(), b.as_tuple()).km)
 
 
-def _positive(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+def _distance(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    unit = getattr(instance, "unit", DistanceUnit.KM)
+    unit = unit if isinstance(unit, DistanceUnit) else DistanceUnit.KM
     try:
         # an int beyond the float range makes isfinite raise OverflowError
         finite = isinstance(value, int | float) and math.isfinite(value)
@@ -96,6 +106,9 @@ def _positive(instance: object, attribute: attrs.Attribute[float], value: float)
         finite = False
     if isinstance(value, bool) or not finite or value <= 0:
         raise DomainError(attribute.name, value, "must be a finite number > 0")
+    if unit.to_km(value) > MAX_RADIUS_KM:
+        limit = f"{unit.from_km(MAX_RADIUS_KM):g} {unit.value}"
+        raise DomainError(attribute.name, value, f"must be at most {limit}, half the Earth round")
 
 
 def _unit(instance: object, attribute: attrs.Attribute[DistanceUnit], value: object) -> None:
@@ -108,11 +121,12 @@ class Radius:
     """A distance around a point, in kilometres or miles.
 
     Attributes:
-        distance: How far, in :attr:`unit`; greater than zero.
+        distance: How far, in :attr:`unit`; greater than zero and at most
+            :data:`MAX_RADIUS_KM` (20,037.5 km, about 12,450.7 miles).
         unit: Kilometres or miles.
     """
 
-    distance: float = attrs.field(validator=_positive)
+    distance: float = attrs.field(validator=_distance)
     unit: DistanceUnit = attrs.field(default=DistanceUnit.KM, validator=_unit)
 
     @property

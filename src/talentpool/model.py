@@ -23,7 +23,7 @@ from typing import TypeVar
 import attrs
 
 from talentpool.clock import require_aware, utc
-from talentpool.criteria import AutopoolCriteria
+from talentpool.criteria import MAX_WINDOW_DAYS, AutopoolCriteria
 from talentpool.errors import CriteriaError, DomainError
 from talentpool.geo import GeoPoint
 from talentpool.ids import (
@@ -39,7 +39,22 @@ from talentpool.ids import (
 from talentpool.structure import Dimension, StructureTree, node_ids
 from talentpool.tags import Tag
 from talentpool.text import fold, words
-from talentpool.validators import aware, aware_or_none, boolean, non_blank
+from talentpool.validators import (
+    aware,
+    aware_or_none,
+    boolean,
+    collection,
+    identifier,
+    identifier_or_none,
+    identifiers,
+    instance_of,
+    non_blank,
+    non_blank_strings,
+    optional_instance_of,
+    string,
+    string_or_none,
+    whole_number,
+)
 
 __all__ = [
     "AccessLevel",
@@ -73,19 +88,26 @@ __all__ = [
 # --- validators -------------------------------------------------------------
 
 
-def _language(value: str | None) -> str | None:
+def _language(value: str | None, field: str = "language") -> str | None:
     """Language codes compare case-insensitively (``"DE"`` is ``"de"``)."""
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise DomainError("language", value, "must be a non-blank language code")
+        raise DomainError(field, value, "must be a non-blank language code")
     return value.strip().casefold()
 
 
+def _profile_language(value: str | None) -> str | None:
+    return _language(value, "profile_language")
+
+
 def _languages(values: Iterable[str]) -> frozenset[str]:
-    if isinstance(values, str):
-        raise DomainError("languages", values, "must be a collection of language codes")
-    return frozenset(code for code in (_language(v) for v in values) if code is not None)
+    out: set[str] = set()
+    for value in collection("languages", values, "language codes"):
+        if not isinstance(value, str) or not value.strip():
+            raise DomainError("languages", value, "must be non-blank language codes")
+        out.add(value.strip().casefold())
+    return frozenset(out)
 
 
 E = TypeVar("E", bound=enum.Enum)
@@ -130,17 +152,24 @@ def _autopool(
 
 
 def _user_ids(values: Iterable[UserId]) -> frozenset[UserId]:
-    return frozenset(values)
+    return identifiers("shared_with", values)
 
 
 def _candidate_ids(values: Iterable[CandidateId]) -> frozenset[CandidateId]:
-    return frozenset(values)
+    return identifiers("pool_exclusions", values)
 
 
 def _tags(values: Iterable[Tag | str]) -> frozenset[Tag]:
-    if isinstance(values, str):
-        raise DomainError("tags", values, "must be a collection of tags, not one string")
-    return frozenset(v if isinstance(v, Tag) else Tag(v) for v in values)
+    out: set[Tag] = set()
+    for value in collection("tags", values, "tags"):
+        if isinstance(value, Tag):
+            out.add(value)
+            continue
+        try:
+            out.add(Tag(value))
+        except DomainError as error:
+            raise DomainError("tags", value, error.reason) from None
+    return frozenset(out)
 
 
 # --- users and permissions ---------------------------------------------------
@@ -182,11 +211,11 @@ class User:
         email: Where email notifications go, if anywhere.
     """
 
-    id: UserId
+    id: UserId = attrs.field(validator=identifier)
     name: str = attrs.field(validator=non_blank)
     role: Role = attrs.field(default=Role.HIRING_MANAGER, converter=_role)
     permissions: frozenset[Permission] = attrs.field(default=frozenset(), converter=_permissions)
-    email: str | None = None
+    email: str | None = attrs.field(default=None, validator=string_or_none)
 
     @property
     def is_administrator(self) -> bool:
@@ -224,9 +253,12 @@ class Consent:
 
 
 def _fields(values: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    items = values.items() if isinstance(values, Mapping) else values
+    items = values.items() if isinstance(values, Mapping) else collection("fields", values, "pairs")
     out: dict[str, str] = {}
-    for name, value in items:
+    for item in items:
+        if not isinstance(item, tuple | list) or len(item) != 2:
+            raise DomainError("fields", item, "must be (name, value) pairs")
+        name, value = item
         if not isinstance(name, str) or not name.strip():
             raise DomainError("fields", name, "must have non-blank string names")
         if not isinstance(value, str):
@@ -255,19 +287,19 @@ class Candidate:
         consent: Their data-processing consent, if recorded (AP14).
     """
 
-    id: CandidateId
-    given_name: str
-    family_name: str
+    id: CandidateId = attrs.field(validator=identifier)
+    given_name: str = attrs.field(validator=string)
+    family_name: str = attrs.field(validator=string)
     created_at: datetime = attrs.field(validator=aware)
-    email: str | None = None
-    city: str | None = None
-    residence: GeoPoint | None = None
-    profile_language: str | None = attrs.field(default=None, converter=_language)
+    email: str | None = attrs.field(default=None, validator=string_or_none)
+    city: str | None = attrs.field(default=None, validator=string_or_none)
+    residence: GeoPoint | None = attrs.field(default=None, validator=optional_instance_of(GeoPoint))
+    profile_language: str | None = attrs.field(default=None, converter=_profile_language)
     languages: frozenset[str] = attrs.field(default=frozenset(), converter=_languages)
     tags: frozenset[Tag] = attrs.field(default=frozenset(), converter=_tags)
     fields: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_fields)
-    text: str = ""
-    consent: Consent | None = None
+    text: str = attrs.field(default="", validator=string)
+    consent: Consent | None = attrs.field(default=None, validator=optional_instance_of(Consent))
 
     @property
     def name(self) -> str:
@@ -321,6 +353,14 @@ def _steps(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _motives(values: Iterable[str]) -> tuple[str, ...]:
+    return non_blank_strings("motives", values)
+
+
+def _rejection_motives(values: Iterable[str]) -> tuple[str, ...]:
+    return non_blank_strings("rejection_motives", values)
+
+
 @attrs.frozen
 class Workflow:
     """A requisition's workflow: its steps and what a rejection needs (AP9, AP10).
@@ -335,7 +375,10 @@ class Workflow:
     steps: tuple[str, ...] = attrs.field(
         default=("New", "Screening", "Interview", "Offer"), converter=_steps
     )
-    rejection_motives: tuple[str, ...] = ("Not qualified", "Not available", "Other")
+    rejection_motives: tuple[str, ...] = attrs.field(
+        default=("Not qualified", "Not available", "Other"),
+        converter=_rejection_motives,
+    )
     motive_required: bool = attrs.field(default=False, validator=boolean)
     comment_required: bool = attrs.field(default=False, validator=boolean)
 
@@ -367,13 +410,13 @@ class RequisitionTemplate:
         autopool: The autopool criteria requisitions inherit, if any.
     """
 
-    id: TemplateId
+    id: TemplateId = attrs.field(validator=identifier)
     name: str = attrs.field(validator=non_blank)
     language: str | None = attrs.field(default=None, converter=_language)
-    organization: NodeId | None = None
-    location: NodeId | None = None
-    job_field: NodeId | None = None
-    workflow: Workflow = attrs.field(factory=Workflow)
+    organization: NodeId | None = attrs.field(default=None, validator=identifier_or_none)
+    location: NodeId | None = attrs.field(default=None, validator=identifier_or_none)
+    job_field: NodeId | None = attrs.field(default=None, validator=identifier_or_none)
+    workflow: Workflow = attrs.field(factory=Workflow, validator=instance_of(Workflow))
     autopool: AutopoolCriteria | None = attrs.field(default=None, validator=_autopool)
 
 
@@ -398,18 +441,20 @@ class Requisition:
         pool_exclusions: Candidates matched and rejected from its pool (AP10).
     """
 
-    id: RequisitionId
+    id: RequisitionId = attrs.field(validator=identifier)
     title: str = attrs.field(validator=non_blank)
     created_at: datetime = attrs.field(validator=aware)
     language: str | None = attrs.field(default=None, converter=_language)
-    primary_location: GeoPoint | None = None
-    organization: NodeId | None = None
-    location: NodeId | None = None
-    job_field: NodeId | None = None
-    owner_id: UserId | None = None
+    primary_location: GeoPoint | None = attrs.field(
+        default=None, validator=optional_instance_of(GeoPoint)
+    )
+    organization: NodeId | None = attrs.field(default=None, validator=identifier_or_none)
+    location: NodeId | None = attrs.field(default=None, validator=identifier_or_none)
+    job_field: NodeId | None = attrs.field(default=None, validator=identifier_or_none)
+    owner_id: UserId | None = attrs.field(default=None, validator=identifier_or_none)
     shared_with: frozenset[UserId] = attrs.field(default=frozenset(), converter=_user_ids)
-    template_id: TemplateId | None = None
-    workflow: Workflow = attrs.field(factory=Workflow)
+    template_id: TemplateId | None = attrs.field(default=None, validator=identifier_or_none)
+    workflow: Workflow = attrs.field(factory=Workflow, validator=instance_of(Workflow))
     autopool: AutopoolCriteria | None = attrs.field(default=None, validator=_autopool)
     pool_exclusions: frozenset[CandidateId] = attrs.field(
         default=frozenset(), converter=_candidate_ids
@@ -454,8 +499,8 @@ class Rejection:
         comment: Free text.
     """
 
-    motives: tuple[str, ...] = ()
-    comment: str = ""
+    motives: tuple[str, ...] = attrs.field(default=(), converter=_motives)
+    comment: str = attrs.field(default="", validator=string)
 
 
 @attrs.frozen
@@ -476,17 +521,19 @@ class Submission:
         rejection: The motives and comment, when rejected.
     """
 
-    id: SubmissionId
-    candidate_id: CandidateId
-    requisition_id: RequisitionId
+    id: SubmissionId = attrs.field(validator=identifier)
+    candidate_id: CandidateId = attrs.field(validator=identifier)
+    requisition_id: RequisitionId = attrs.field(validator=identifier)
     submitted_at: datetime = attrs.field(validator=aware)
     status: SubmissionStatus = attrs.field(default=SubmissionStatus.NEW, converter=_status)
     status_changed_at: datetime = attrs.field(validator=aware)
     last_activity_at: datetime = attrs.field(validator=aware)
     expires_at: datetime | None = attrs.field(default=None, validator=aware_or_none)
-    step: str | None = None
+    step: str | None = attrs.field(default=None, validator=string_or_none)
     shared_with: frozenset[UserId] = attrs.field(default=frozenset(), converter=_user_ids)
-    rejection: Rejection | None = None
+    rejection: Rejection | None = attrs.field(
+        default=None, validator=optional_instance_of(Rejection)
+    )
 
     @status_changed_at.default
     def _status_changed_default(self) -> datetime:
@@ -509,15 +556,14 @@ class Submission:
 # --- repooling (AP12) -------------------------------------------------------------
 
 
-def _rule_days(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise DomainError(attribute.name, value, "must be a whole number of days >= 1")
+_rule_days = whole_number(1, MAX_WINDOW_DAYS, "days")
+"""X of a repooling rule: 1 to :data:`~talentpool.criteria.MAX_WINDOW_DAYS` days, as windows."""
 
 
 def _open_statuses(values: Iterable[SubmissionStatus]) -> frozenset[SubmissionStatus]:
-    if isinstance(values, SubmissionStatus | str):
+    if isinstance(values, SubmissionStatus):
         raise DomainError("statuses", values, "must be a collection of statuses, not one")
-    statuses = frozenset(values)
+    statuses: frozenset[SubmissionStatus] = frozenset(collection("statuses", values, "statuses"))
     for status in statuses:
         if not isinstance(status, SubmissionStatus) or not status.is_open:
             raise DomainError("statuses", status, "must be open statuses (new, in_process)")
@@ -526,8 +572,16 @@ def _open_statuses(values: Iterable[SubmissionStatus]) -> frozenset[SubmissionSt
     return statuses
 
 
-def _node_set(values: Iterable[str]) -> frozenset[NodeId]:
-    return node_ids(values)
+def _organizations(values: Iterable[str]) -> frozenset[NodeId]:
+    return node_ids(values, "organizations")
+
+
+def _locations(values: Iterable[str]) -> frozenset[NodeId]:
+    return node_ids(values, "locations")
+
+
+def _job_fields(values: Iterable[str]) -> frozenset[NodeId]:
+    return node_ids(values, "job_fields")
 
 
 @attrs.frozen
@@ -544,7 +598,8 @@ class RepoolingRule:
         id: The rule's id.
         name: What administrators call it.
         inactive_after_days: X, the days without activity after which a submission
-            becomes inactive; a whole number of at least 1.
+            becomes inactive; a whole number from 1 to
+            :data:`~talentpool.criteria.MAX_WINDOW_DAYS` (36,500, a hundred years).
         statuses: The open statuses the rule applies to; new and in-process by default.
         organizations: Only submissions to requisitions at or below one of these
             organization nodes; every organization when empty.
@@ -552,16 +607,16 @@ class RepoolingRule:
         job_fields: The same for the job-field tree.
     """
 
-    id: RepoolingRuleId
+    id: RepoolingRuleId = attrs.field(validator=identifier)
     name: str = attrs.field(validator=non_blank)
     inactive_after_days: int = attrs.field(validator=_rule_days)
     statuses: frozenset[SubmissionStatus] = attrs.field(
         default=frozenset({SubmissionStatus.NEW, SubmissionStatus.IN_PROCESS}),
         converter=_open_statuses,
     )
-    organizations: frozenset[NodeId] = attrs.field(default=frozenset(), converter=_node_set)
-    locations: frozenset[NodeId] = attrs.field(default=frozenset(), converter=_node_set)
-    job_fields: frozenset[NodeId] = attrs.field(default=frozenset(), converter=_node_set)
+    organizations: frozenset[NodeId] = attrs.field(default=frozenset(), converter=_organizations)
+    locations: frozenset[NodeId] = attrs.field(default=frozenset(), converter=_locations)
+    job_fields: frozenset[NodeId] = attrs.field(default=frozenset(), converter=_job_fields)
 
     def selected(self, dimension: Dimension) -> frozenset[NodeId]:
         """Return the nodes the rule is restricted to in *dimension* (empty: all)."""
@@ -584,11 +639,11 @@ class Attachment:
         requisition_id: The position it came with, or ``None`` for the profile.
     """
 
-    id: AttachmentId
-    candidate_id: CandidateId
+    id: AttachmentId = attrs.field(validator=identifier)
+    candidate_id: CandidateId = attrs.field(validator=identifier)
     filename: str = attrs.field(validator=non_blank)
     uploaded_at: datetime = attrs.field(validator=aware)
-    requisition_id: RequisitionId | None = None
+    requisition_id: RequisitionId | None = attrs.field(default=None, validator=identifier_or_none)
 
 
 @attrs.frozen
@@ -647,6 +702,10 @@ class ShareKind(enum.Enum):
     """The candidate is registered on a position shared with the user."""
 
 
+def _share_kind(value: ShareKind | str) -> ShareKind:
+    return _member(ShareKind, "kind", value)
+
+
 @attrs.frozen
 class Share:
     """One reason a user owns a candidate (MP2).
@@ -657,9 +716,9 @@ class Share:
         submission_id: The response shared, for :attr:`ShareKind.RESPONSE_SHARED`.
     """
 
-    kind: ShareKind
-    requisition_id: RequisitionId | None = None
-    submission_id: SubmissionId | None = None
+    kind: ShareKind = attrs.field(converter=_share_kind)
+    requisition_id: RequisitionId | None = attrs.field(default=None, validator=identifier_or_none)
+    submission_id: SubmissionId | None = attrs.field(default=None, validator=identifier_or_none)
 
     def __str__(self) -> str:
         if self.kind is ShareKind.WHOLE_DATABASE:
@@ -704,10 +763,10 @@ class Subscription:
         created_by: The administrator who set it up.
     """
 
-    user_id: UserId
+    user_id: UserId = attrs.field(validator=identifier)
     tag: Tag = attrs.field(converter=_one_tag)
     created_at: datetime = attrs.field(validator=aware)
-    created_by: UserId | None = None
+    created_by: UserId | None = attrs.field(default=None, validator=identifier_or_none)
 
 
 # --- what the criteria read of one candidate -------------------------------------
@@ -722,12 +781,24 @@ class Application:
         requisition: Its requisition.
     """
 
-    submission: Submission
-    requisition: Requisition
+    submission: Submission = attrs.field(validator=instance_of(Submission))
+    requisition: Requisition = attrs.field(validator=instance_of(Requisition))
 
 
-def _applications(value: Iterable[Application]) -> tuple[Application, ...]:
-    return tuple(value)
+def _applications(values: Iterable[Application]) -> tuple[Application, ...]:
+    out = tuple(collection("applications", values, "applications"))
+    for value in out:
+        if not isinstance(value, Application):
+            raise DomainError("applications", value, "must be Application values")
+    return out
+
+
+def _word_set(values: Iterable[str]) -> frozenset[str]:
+    out = frozenset(collection("words", values, "words"))
+    for value in out:
+        if not isinstance(value, str):
+            raise DomainError("words", value, "must be strings")
+    return out
 
 
 @attrs.frozen
@@ -740,12 +811,14 @@ class CandidateRecord:
         words: The folded words of their searchable text.
     """
 
-    candidate: Candidate
+    candidate: Candidate = attrs.field(validator=instance_of(Candidate))
     applications: tuple[Application, ...] = attrs.field(converter=_applications)
-    words: frozenset[str] = attrs.field()
+    words: frozenset[str] = attrs.field(converter=_word_set)
 
     @words.default
     def _words(self) -> frozenset[str]:
+        if not isinstance(self.candidate, Candidate):  # the default runs before the validators
+            raise DomainError("candidate", self.candidate, "must be a Candidate")
         return self.candidate.words
 
     def elsewhere(self, requisition_id: RequisitionId | None) -> tuple[Application, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import types
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -22,8 +23,44 @@ class Dimension(enum.Enum):
     JOB_FIELD = "job_field"
 
 
-def _parents(values: Mapping[str, str | None]) -> Mapping[NodeId, NodeId | None]:
-    return {NodeId(k): (None if v is None else NodeId(v)) for k, v in dict(values).items()}
+def _is_node(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _mapping(field: str, values: object) -> Mapping[Any, Any]:
+    if not isinstance(values, Mapping):
+        raise DomainError(field, values, "must be a mapping of node ids")
+    return values
+
+
+def _parents(
+    values: Mapping[str, str | None] | Mapping[NodeId, NodeId | None],
+) -> Mapping[NodeId, NodeId | None]:
+    """A read-only copy: the caller's dict cannot add a cycle after the checks."""
+    out: dict[NodeId, NodeId | None] = {}
+    for node, parent in _mapping("parents", values).items():
+        if not _is_node(node):
+            raise DomainError("parents", node, "must have non-blank node ids")
+        if parent is not None and not _is_node(parent):
+            raise DomainError(f"parents.{node}", parent, "must be a non-blank node id or None")
+        out[NodeId(node)] = None if parent is None else NodeId(parent)
+    return types.MappingProxyType(out)
+
+
+def _names(values: Mapping[str, str] | Mapping[NodeId, str]) -> Mapping[NodeId, str]:
+    out: dict[NodeId, str] = {}
+    for node, name in _mapping("names", values).items():
+        if not _is_node(node):
+            raise DomainError("names", node, "must have non-blank node ids")
+        if not isinstance(name, str):
+            raise DomainError(f"names.{node}", name, "must be a string")
+        out[NodeId(node)] = name
+    return types.MappingProxyType(out)
+
+
+def _dimension(instance: object, attribute: attrs.Attribute[Dimension], value: object) -> None:
+    if not isinstance(value, Dimension):
+        raise DomainError(attribute.name, value, "must be a Dimension")
 
 
 @attrs.frozen
@@ -32,13 +69,14 @@ class StructureTree:
 
     Attributes:
         dimension: Which tree this is.
-        parents: Node id to parent node id, ``None`` for a root.
-        names: Display names by node id (optional).
+        parents: Node id to parent node id, ``None`` for a root; a read-only copy of
+            the mapping given, so no cycle can be added after the checks (DM1).
+        names: Display names by node id (optional); a read-only copy too.
     """
 
-    dimension: Dimension
+    dimension: Dimension = attrs.field(validator=_dimension)
     parents: Mapping[NodeId, NodeId | None] = attrs.field(converter=_parents, hash=False)
-    names: Mapping[NodeId, str] = attrs.field(factory=dict, hash=False)
+    names: Mapping[NodeId, str] = attrs.field(factory=dict, converter=_names, hash=False)
 
     def __attrs_post_init__(self) -> None:
         for node, parent in self.parents.items():

@@ -86,7 +86,7 @@ from talentpool.events import (
     TagShareGranted,
     TagShareRevoked,
 )
-from talentpool.geo import DistanceUnit, GeoPoint
+from talentpool.geo import MAX_RADIUS_KM, DistanceUnit, GeoPoint
 from talentpool.ids import (
     CandidateId,
     NodeId,
@@ -290,11 +290,17 @@ def _structure_leaves(vocabulary: bool) -> st.SearchStrategy[SubmissionsInStruct
 def _radius_leaves(vocabulary: bool) -> st.SearchStrategy[ResidenceWithin]:
     if vocabulary:
         distance: st.SearchStrategy[float] = st.sampled_from(_RADII_KM)
-    else:
+        return st.builds(ResidenceWithin, distance, st.sampled_from(DistanceUnit))
+
+    def within(unit: DistanceUnit) -> st.SearchStrategy[ResidenceWithin]:
+        # up to MAX_RADIUS_KM in the unit, the bound itself included
+        most = unit.from_km(MAX_RADIUS_KM)
         distance = st.floats(
-            min_value=0.0, max_value=40_000.0, exclude_min=True, allow_nan=False
-        ) | st.integers(1, 40_000).map(float)
-    return st.builds(ResidenceWithin, distance, st.sampled_from(DistanceUnit))
+            min_value=0.0, max_value=most, exclude_min=True, allow_nan=False
+        ) | st.integers(1, int(most)).map(float)
+        return st.builds(ResidenceWithin, distance, st.just(unit))
+
+    return st.sampled_from(DistanceUnit).flatmap(within)
 
 
 class _Drawer(Visitor[st.SearchStrategy[Criterion]]):
@@ -441,7 +447,7 @@ def quick_filters() -> st.SearchStrategy[QuickFilter]:
     """Quick filters (AP8) with arbitrary ids, names and criteria."""
     return st.builds(
         QuickFilter,
-        st.text(max_size=12).map(QuickFilterId),
+        _non_blank_text().map(QuickFilterId),
         _non_blank_text(),
         criteria(max_leaves=4),
     )
@@ -450,7 +456,7 @@ def quick_filters() -> st.SearchStrategy[QuickFilter]:
 def workflows() -> st.SearchStrategy[Workflow]:
     """Valid workflows: at least one non-blank step; a required motive has motives to choose."""
     steps = st.text(min_size=1, max_size=12).filter(lambda s: bool(s.strip()))
-    motives = st.lists(st.text(max_size=12), max_size=3).map(tuple)
+    motives = st.lists(steps, max_size=3).map(tuple)
     return st.builds(
         lambda steps, motives, motive_required, comment_required: Workflow(
             steps, motives, motive_required and bool(motives), comment_required
@@ -464,10 +470,10 @@ def workflows() -> st.SearchStrategy[Workflow]:
 
 def templates() -> st.SearchStrategy[RequisitionTemplate]:
     """Requisition templates, with autopool criteria or without (AP3)."""
-    node = st.none() | st.text(max_size=10).map(NodeId)
+    node = st.none() | _non_blank_text().map(NodeId)
     return st.builds(
         RequisitionTemplate,
-        id=st.text(max_size=12).map(TemplateId),
+        id=_non_blank_text().map(TemplateId),
         name=_non_blank_text(),
         language=st.none() | _non_blank_text(),
         organization=node,
@@ -487,9 +493,9 @@ def repooling_rules() -> st.SearchStrategy[RepoolingRule]:
     open_statuses = (SubmissionStatus.NEW, SubmissionStatus.IN_PROCESS)
     return st.builds(
         RepoolingRule,
-        id=st.text(max_size=12).map(RepoolingRuleId),
+        id=_non_blank_text().map(RepoolingRuleId),
         name=_non_blank_text(),
-        inactive_after_days=st.integers(1, 3650),
+        inactive_after_days=st.integers(1, 3650) | st.just(MAX_WINDOW_DAYS),
         statuses=st.frozensets(st.sampled_from(open_statuses), min_size=1),
         organizations=nodes,
         locations=nodes,
