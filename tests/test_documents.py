@@ -116,3 +116,8 @@ def test_st3_any_document_reads_or_raises_the_one_error(doc: object) -> None:
         assert e.path  # noqa: PT017 - the one error, naming where the fault is
         return
     assert isinstance(got, Candidate)
+
+
+def test_st3_a_type_no_document_holds_is_refused_with_the_one_error() -> None:
+    with pytest.raises(CriteriaError, match=r"^where: is of a type no stored document holds"):
+        from_document(complex, [1, 2], "where")

@@ -629,14 +629,14 @@ def domain_events(*kinds: type[DomainEvent]) -> st.SearchStrategy[DomainEvent]:
     :func:`~talentpool.audit.event_from_dict` must read back.
 
     Raises:
-        NotImplementedError: One of *kinds* has no strategy here yet.
+        ValueError: One of *kinds* is not an event type these strategies draw.
     """
     available = _event_strategies()
     chosen = kinds or EVENT_TYPES
     missing = [kind.__name__ for kind in chosen if kind not in available]
     if missing:
         msg = f"no strategy for {', '.join(missing)}; add one to talentpool.testing.strategies."
-        raise NotImplementedError(msg)
+        raise ValueError(msg)
     return st.one_of([available[kind] for kind in chosen])
 
 
