@@ -32,10 +32,7 @@ import argparse
 import os
 import platform
 import resource
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -64,6 +61,7 @@ from talentpool.demo.dataset import (
 from talentpool.geo import EDGE_TOLERANCE_KM, GeoPoint
 from talentpool.ids import CandidateId, NodeId, RequisitionId
 from talentpool.model import Dimension, Requisition, SubmissionStatus
+from talentpool.testing.postgres import PostgresUnavailableError, throwaway_postgres
 
 ACCOUNT = "acme"
 BRNO = GeoPoint(49.1951, 16.6068)
@@ -151,62 +149,14 @@ def baseline(
 # --- the stores -----------------------------------------------------------------------------
 
 
-def _bin_dir() -> Path:
-    found = shutil.which("pg_ctl")
-    if found is not None:
-        return Path(os.path.realpath(found)).parent
-    for folder in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
-        if (folder / "pg_ctl").exists():
-            return folder
-    sys.exit("PostgreSQL's initdb and pg_ctl were not found; pass --postgres-url")
-
-
 @contextmanager
 def postgres_server() -> Iterator[str]:
-    """Start a throwaway PostgreSQL on a Unix socket in a temporary folder; yield its URL."""
-    bin_dir = _bin_dir()
-    as_root = os.geteuid() == 0
-    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
-    base = Path(tempfile.mkdtemp(prefix="talentpool-scaling-pg-"))
-    data = base / "data"
-    if as_root:
-        shutil.chown(base, "postgres", "postgres")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    options = (
-        f"-k {base} -p {port} -c listen_addresses='' -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB"
-    )
-
-    def run(*command: str) -> None:
-        subprocess.run([*prefix, *command], check=True, capture_output=True)
-
+    """Start a throwaway PostgreSQL for the run (the test kit's), or exit saying what to install."""
     try:
-        run(
-            str(bin_dir / "initdb"),
-            *("-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"),
-        )
-        run(
-            str(bin_dir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-o",
-            options,
-            "-l",
-            str(base / "log"),
-            "-w",
-            "start",
-        )
-        yield f"postgresql+psycopg://postgres@/postgres?host={base}&port={port}"
-    finally:
-        if (data / "postmaster.pid").exists():
-            subprocess.run(
-                [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-                capture_output=True,
-                check=False,
-            )
-        shutil.rmtree(base, ignore_errors=True)
+        with throwaway_postgres(["shared_buffers=256MB"]) as url:
+            yield url
+    except PostgresUnavailableError as e:
+        sys.exit(f"{e}; or pass --postgres-url")
 
 
 def load_sql(store: SqlStore, data: Dataset, applicants: Sequence[Applicant]) -> None:

@@ -38,10 +38,10 @@ from talentpool.engine import (
     EvaluationContext,
     as_if_applied_nowhere,
     bind,
+    bind_pool,
     bound_all,
     bound_any,
     bound_not,
-    universe,
 )
 from talentpool.errors import CriteriaError, DomainError
 from talentpool.ids import CandidateId, RequisitionId, UserId
@@ -108,7 +108,7 @@ class CandidateQuery:
         Raises ``ConfigurationError`` when the requisition cannot evaluate the
         criterion (a radius without a primary location, say).
         """
-        return bound_all(universe(self.requisition), bind(self.criterion, self.context(trees)))
+        return bind_pool(self.criterion, self.context(trees))
 
 
 @attrs.frozen

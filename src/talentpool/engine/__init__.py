@@ -12,6 +12,7 @@ from __future__ import annotations
 from talentpool.engine.bind import (
     EvaluationContext,
     bind,
+    bind_pool,
     check_configuration,
     expand_structure,
     universe,
@@ -86,6 +87,7 @@ __all__ = [
     "active_elsewhere",
     "as_if_applied_nowhere",
     "bind",
+    "bind_pool",
     "bound_all",
     "bound_any",
     "bound_not",

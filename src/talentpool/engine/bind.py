@@ -69,15 +69,23 @@ from talentpool.engine.bound import (
     BoundUnexpired,
     BoundUniverse,
     Constant,
+    bound_all,
 )
-from talentpool.errors import ConfigurationError, CriteriaError
+from talentpool.errors import ConfigurationError, CriteriaError, DomainError
 from talentpool.geo import BoundingBox
 from talentpool.ids import NodeId, RequisitionId
 from talentpool.model import Dimension, Requisition, StructureTree
 from talentpool.text import fold
 from talentpool.validators import aware
 
-__all__ = ["EvaluationContext", "bind", "check_configuration", "expand_structure", "universe"]
+__all__ = [
+    "EvaluationContext",
+    "bind",
+    "bind_pool",
+    "check_configuration",
+    "expand_structure",
+    "universe",
+]
 
 
 @attrs.frozen
@@ -116,6 +124,13 @@ def expand_structure(
 def universe(requisition: Requisition) -> BoundUniverse:
     """Return who *requisition*'s pool considers (AP5), as a bound node."""
     return BoundUniverse(requisition.id, requisition.pool_exclusions)
+
+
+def bind_pool(criterion: Criterion, ctx: EvaluationContext) -> Bound:
+    """The pool of *ctx*'s requisition: its universe (AP5) AND *criterion*, bound."""
+    if ctx.requisition is None:
+        raise DomainError("requisition", None, "a pool is evaluated for a requisition")
+    return bound_all(universe(ctx.requisition), bind(criterion, ctx))
 
 
 def bind(criterion: Criterion, ctx: EvaluationContext) -> Bound:

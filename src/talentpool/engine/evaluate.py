@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 from talentpool.clock import utc
 from talentpool.criteria import Criterion
-from talentpool.engine.bind import EvaluationContext, bind, universe
+from talentpool.engine.bind import EvaluationContext, bind, bind_pool
 from talentpool.engine.bound import (
     Bound,
     BoundAll,
@@ -47,7 +47,6 @@ from talentpool.engine.bound import (
     bound_any,
     bound_not,
 )
-from talentpool.errors import DomainError
 from talentpool.geo import EDGE_TOLERANCE_KM, GeoPoint, distance_km
 from talentpool.ids import CandidateId, RequisitionId, UserId
 from talentpool.model import Application, Candidate, CandidateRecord
@@ -306,8 +305,6 @@ def filter_records(
     criterion: Criterion, records: Iterable[CandidateRecord], ctx: EvaluationContext
 ) -> list[CandidateRecord]:
     """Return the records in the pool of *ctx* that pass *criterion*, in input order."""
-    if ctx.requisition is None:
-        raise DomainError("requisition", None, "a pool is evaluated for a requisition")
-    tree = bound_all(universe(ctx.requisition), bind(criterion, ctx))
+    tree = bind_pool(criterion, ctx)
     matcher = Matcher()
     return [r for r in records if matcher.matches(tree, r)]

@@ -63,7 +63,7 @@ from talentpool.audit import event_from_dict, event_to_dict
 from talentpool.clock import require_aware
 from talentpool.criteria import AutopoolCriteria, QuickFilter
 from talentpool.documents import from_document, to_document
-from talentpool.engine import BoundOwnedBy, Matcher
+from talentpool.engine import Bound, BoundOwnedBy, Matcher
 from talentpool.errors import (
     ConflictError,
     DomainError,
@@ -612,6 +612,16 @@ class _DocumentRepository(_Repository):
 # --- candidates ----------------------------------------------------------------------------
 
 
+@attrs.frozen
+class _Pool:
+    """One pool query, bound once and compiled: what the pool's answers read."""
+
+    select: Select[Any]
+    compiled: Compiled
+    trees: Mapping[Dimension, StructureTree]
+    tree: Bound
+
+
 class SqlCandidates(_Repository):
     """Candidates, with their tags, languages and fields as rows the queries read."""
 
@@ -675,22 +685,25 @@ class SqlCandidates(_Repository):
 
     # --- the pool ----------------------------------------------------------------------
 
-    def _pool(self, query: CandidateQuery, c: Connection) -> tuple[Select[Any], Compiled]:
+    def _pool(self, query: CandidateQuery, c: Connection) -> _Pool:
+        """The pool bound once over the account's trees, and compiled."""
         trees = self._uow.structures._trees(c)
-        compiled = self._uow.compile(query.bound(trees))
+        tree = query.bound(trees)
+        compiled = self._uow.compile(tree)
         t = self._s.candidates
-        return select(t.c.id).where(self._mine(t), compiled.where), compiled
+        return _Pool(select(t.c.id).where(self._mine(t), compiled.where), compiled, trees, tree)
 
     def find(self, query: CandidateQuery) -> CandidatePage:
         """Answer a pool query in one statement: the ordered page and the exact total."""
 
         def answer(c: Connection) -> CandidatePage:
-            base, compiled = self._pool(query, c)
-            trees = self._uow.structures._trees(c)
-            ctx = query.context(trees)
+            pool = self._pool(query, c)
+            base, ctx = pool.select, query.context(pool.trees)
             by_distance = query.order.key is SortKey.DISTANCE
-            if not compiled.exact or (by_distance and self._uow.store.dialect.distance is None):
-                return self._decided_in_memory(c, base, query, trees)
+            if not pool.compiled.exact or (
+                by_distance and self._uow.store.dialect.distance is None
+            ):
+                return self._decided_in_memory(c, pool, query)
             total = c.execute(select(func.count()).select_from(base.subquery())).scalar_one()
             if query.limit == 0:
                 return CandidatePage((), total)
@@ -705,22 +718,20 @@ class SqlCandidates(_Repository):
 
         return self._run("read a pool", answer)
 
-    def _decided_in_memory(
-        self,
-        c: Connection,
-        base: Select[Any],
-        query: CandidateQuery,
-        trees: Mapping[Dimension, StructureTree],
-    ) -> CandidatePage:
-        """The rows the SQL condition kept, decided by the reference matcher, then ordered."""
-        ids = [CandidateId(r[0]) for r in c.execute(base)]
-        records = self._records(c, ids)
-        tree = query.bound(trees)
+    def _matching(self, c: Connection, pool: _Pool) -> list[CandidateRecord]:
+        """The records of the rows the SQL condition kept that the reference matcher accepts."""
+        ids = [CandidateId(r[0]) for r in c.execute(pool.select)]
         matcher = Matcher()
-        hits = [r for r in records.values() if matcher.matches(tree, r)]
+        return [r for r in self._records(c, ids).values() if matcher.matches(pool.tree, r)]
+
+    def _decided_in_memory(
+        self, c: Connection, pool: _Pool, query: CandidateQuery
+    ) -> CandidatePage:
+        """The pool decided on the rows the SQL condition kept, then ordered in memory."""
+        hits = self._matching(c, pool)
         if query.limit == 0:
             return CandidatePage((), len(hits))
-        ctx = query.context(trees)
+        ctx = query.context(pool.trees)
         rows = sort_rows((make_row(r, ctx) for r in hits), query.order)
         return CandidatePage(page(rows, query.offset, query.limit), len(hits))
 
@@ -754,12 +765,10 @@ class SqlCandidates(_Repository):
         unpaged = attrs.evolve(query, limit=None, offset=0)
 
         def answer(c: Connection) -> frozenset[CandidateId]:
-            base, compiled = self._pool(unpaged, c)
-            if not compiled.exact:
-                trees = self._uow.structures._trees(c)
-                rows = self._decided_in_memory(c, base, unpaged, trees).rows
-                return frozenset(r.candidate_id for r in rows)
-            return frozenset(CandidateId(r[0]) for r in c.execute(base))
+            pool = self._pool(unpaged, c)
+            if not pool.compiled.exact:
+                return frozenset(r.candidate.id for r in self._matching(c, pool))
+            return frozenset(CandidateId(r[0]) for r in c.execute(pool.select))
 
         return self._run("read a pool", answer)
 
@@ -915,21 +924,6 @@ class SqlSubmissions(_Repository):
             "doc": _dumps(s),
         }
 
-    def _check_parents(self, c: Connection, submission: Submission) -> None:
-        s = self._s
-        for table, key, noun in (
-            (s.requisitions, submission.requisition_id, "requisition"),
-            (s.candidates, submission.candidate_id, "candidate"),
-        ):
-            found = select(literal(1)).where(self._mine(table), table.c.id == key)
-            if table is s.candidates:
-                # Writers of one candidate's submissions take turns, so the facts each
-                # recomputes see the other's submission (SQLite's BEGIN IMMEDIATE already
-                # serialises every writer; PostgreSQL locks the candidate's row).
-                found = found.with_for_update()
-            if c.execute(found).first() is None:
-                raise NotFoundError(noun, key)
-
     def _shares(self, c: Connection, submission: Submission) -> None:
         self._replace_rows(
             c,
@@ -952,7 +946,7 @@ class SqlSubmissions(_Repository):
         t = self._s.submissions
 
         def write(c: Connection) -> None:
-            self._check_parents(c, submission)
+            self._require_parents(c, [submission])
             try:
                 with c.begin_nested():
                     c.execute(
@@ -1072,6 +1066,33 @@ class SqlSubmissions(_Repository):
         """
         self._run(f"save {len(submissions)} submissions", lambda c: self._write_all(c, submissions))
 
+    def _require_parents(
+        self, c: Connection, submissions: Sequence[Submission], moved: Collection[str] = ()
+    ) -> None:
+        """Raise ``NotFoundError`` for a submission whose requisition or candidate is not stored.
+
+        The candidates are locked, with *moved* (those the submissions leave), so writers
+        of one candidate's submissions take turns and the facts each recomputes see the
+        other's submissions (PostgreSQL locks the rows, in id order so two writers cannot
+        deadlock; SQLite's BEGIN IMMEDIATE already serialises every writer).
+        """
+        s, latest = self._s, submissions
+        for table, noun, key in (
+            (s.requisitions, "requisition", "requisition_id"),
+            (s.candidates, "candidate", "candidate_id"),
+        ):
+            wanted = {getattr(x, key) for x in latest}
+            locking = table is s.candidates
+            stored: set[str] = set()
+            for chunk in _chunks(sorted(wanted | set(moved) if locking else wanted)):
+                found = select(table.c.id).where(self._mine(table), table.c.id.in_(chunk))
+                if locking:
+                    found = found.order_by(table.c.id).with_for_update()
+                stored.update(r[0] for r in c.execute(found))
+            for x in latest:
+                if getattr(x, key) not in stored:
+                    raise NotFoundError(noun, getattr(x, key))
+
     def _write_all(self, c: Connection, submissions: Sequence[Submission]) -> None:
         s, t = self._s, self._s.submissions
         latest = list({submission.id: submission for submission in submissions}.values())
@@ -1080,25 +1101,7 @@ class SqlSubmissions(_Repository):
         for chunk in _chunks([x.id for x in latest]):
             found = select(t.c.candidate_id).where(self._mine(t), t.c.id.in_(chunk))
             moved.update(r[0] for r in c.execute(found))
-        for table, noun, key in (
-            (s.requisitions, "requisition", "requisition_id"),
-            (s.candidates, "candidate", "candidate_id"),
-        ):
-            wanted = {getattr(x, key) for x in latest}
-            locking = table is s.candidates
-            stored: set[str] = set()
-            for chunk in _chunks(sorted(wanted | moved if locking else wanted)):
-                found = select(table.c.id).where(self._mine(table), table.c.id.in_(chunk))
-                if locking:
-                    # Writers of one candidate's submissions take turns, so the facts each
-                    # recomputes see the other's submissions (PostgreSQL locks the rows, in
-                    # id order so two writers cannot deadlock; SQLite's BEGIN IMMEDIATE
-                    # already serialises every writer).
-                    found = found.order_by(table.c.id).with_for_update()
-                stored.update(r[0] for r in c.execute(found))
-            for x in latest:
-                if getattr(x, key) not in stored:
-                    raise NotFoundError(noun, getattr(x, key))
+        self._require_parents(c, latest, moved)
         try:
             with c.begin_nested():
                 rows = [{"id": x.id, **self._values(x)} for x in latest]
