@@ -212,3 +212,14 @@ def test_ap6_a_box_over_a_pole_or_the_antimeridian_spans_every_longitude() -> No
     wrap = BoundingBox.around(GeoPoint(0, 179.9), 50)
     assert (wrap.west, wrap.east) == (-180.0, 180.0)
     assert wrap.contains(GeoPoint(0, -179.9))
+
+
+@given(
+    st.tuples(st.floats(-90, 90), st.floats(-180, 180)),
+    st.tuples(st.floats(-90, 90), st.floats(-180, 180)),
+)
+def test_distance_is_geopys_geodesic_to_the_last_bit(
+    a: tuple[float, float], b: tuple[float, float]
+) -> None:
+    """AP6, PF1: the faster call is the same geodesic the baseline measures with."""
+    assert distance_km(GeoPoint(*a), GeoPoint(*b)) == geodesic(a, b).km

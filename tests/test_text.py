@@ -248,3 +248,16 @@ def test_dm2_nfkc_is_unicode_nfkc(text: str) -> None:
     """DM2: the faster NFKC (NFC of NFKD) is exactly Unicode NFKC."""
     assert nfkc(text) == unicodedata.normalize("NFKC", text)
     assert nfkc(text + "\ufdfa\u0301") == unicodedata.normalize("NFKC", text + "\ufdfa\u0301")
+
+
+def _fold_char_by_char(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stroked = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ı": "i"})
+    return unicodedata.normalize("NFKC", stripped.casefold().translate(stroked))
+
+
+@given(st.text() | st.sampled_from(["Žluťoučký kůň", "Straße", "Łódź", "ﬁ", "\u0301a", "Å\u034f"]))
+def test_ap4_folding_fast_path_is_the_rule_char_by_char(text: str) -> None:
+    """PF1: the one-pass folding of Latin accents gives what the rule says, for any text."""
+    assert fold(text) == _fold_char_by_char(text)

@@ -1,6 +1,6 @@
 """Places and distances: WGS-84 points and geodesic distances, typed.
 
-geopy ships no type hints, so this small module is the only place that calls it.
+geopy and geographiclib ship no type hints, so this small module is the only place that calls them.
 Distances are geodesic on the WGS-84 ellipsoid (geopy's ``geodesic``), in
 kilometres or miles::
 
@@ -18,7 +18,8 @@ import enum
 import math
 
 import attrs
-from geopy.distance import geodesic
+from geographiclib.geodesic import Geodesic
+from geopy.distance import ELLIPSOIDS
 
 from talentpool.errors import DomainError
 
@@ -26,10 +27,13 @@ __all__ = [
     "EDGE_TOLERANCE_KM",
     "MAX_RADIUS_KM",
     "BoundingBox",
+    "ChordBand",
     "DistanceUnit",
     "GeoPoint",
     "Radius",
     "distance_km",
+    "ecef",
+    "ecef_degrees",
 ]
 
 KM_PER_MILE = 1.609344
@@ -91,9 +95,22 @@ class GeoPoint:
         return (self.latitude, self.longitude)
 
 
+_AXIS_KM, _, _FLATTENING = ELLIPSOIDS["WGS-84"]
+_WGS84_KM = Geodesic(_AXIS_KM, _FLATTENING)
+"""WGS-84 in kilometres, set up once: what ``geopy.distance.geodesic`` builds on every call."""
+
+
 def distance_km(a: GeoPoint, b: GeoPoint) -> float:
-    """Return the geodesic distance between *a* and *b* in kilometres."""
-    return float(geodesic(a.as_tuple(), b.as_tuple()).km)
+    """Return the geodesic distance between *a* and *b* in kilometres.
+
+    It is geopy's ``geodesic(a, b).km`` to the last bit (the same solver on the
+    same ellipsoid), without building the ellipsoid again for each pair.
+    """
+    return float(
+        _WGS84_KM.Inverse(a.latitude, a.longitude, b.latitude, b.longitude, Geodesic.DISTANCE)[
+            "s12"
+        ]
+    )
 
 
 def _distance(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -197,3 +214,78 @@ class BoundingBox:
         return (
             self.south <= point.latitude <= self.north and self.west <= point.longitude <= self.east
         )
+
+
+_E2 = _FLATTENING * (2 - _FLATTENING)
+_RHO_KM = 6335.0
+"""Slightly less than WGS-84's smallest radius of curvature (6,335.44 km, north-south at the
+equator): no geodesic on the ellipsoid bends more sharply than a circle of this radius."""
+_ROUNDING_KM = 1e-9
+"""More than the floating-point error of a chord between two points of the ellipsoid."""
+
+
+def ecef(point: GeoPoint) -> tuple[float, float, float]:
+    """Return *point* in Earth-centred Cartesian coordinates on the WGS-84 ellipsoid, in km."""
+    return ecef_degrees(point.latitude, point.longitude)
+
+
+def ecef_degrees(latitude: float, longitude: float) -> tuple[float, float, float]:
+    """Return the Earth-centred coordinates (km) of a latitude and longitude on the ellipsoid."""
+    lat, lon = math.radians(latitude), math.radians(longitude)
+    sin_lat, cos_lat = math.sin(lat), math.cos(lat)
+    normal = _AXIS_KM / math.sqrt(1.0 - _E2 * sin_lat * sin_lat)
+    return (
+        normal * cos_lat * math.cos(lon),
+        normal * cos_lat * math.sin(lon),
+        normal * (1.0 - _E2) * sin_lat,
+    )
+
+
+@attrs.frozen
+class ChordBand:
+    """Most points of a radius decided from the straight line; the geodesic decides the rest.
+
+    Between two points of the ellipsoid the straight line through the Earth (the
+    chord, from :func:`ecef`) is never longer than the geodesic, and because no
+    geodesic bends more sharply than a circle of 6,335 km, the geodesic is never
+    longer than that circle's arc over the same chord. So a point whose chord
+    is at most the chord of an arc as long as the radius is inside, a point
+    whose chord is longer than the radius is outside, and only the points in the
+    band between (a few centimetres wide at 25 km, about a metre at 100 km) need
+    the geodesic itself::
+
+        >>> band = ChordBand.around(25.0)
+        >>> brno = ecef(GeoPoint(49.1951, 16.6068))
+        >>> band.decide(brno, ecef(GeoPoint(49.2951, 16.6068)))
+        True
+        >>> band.decide(brno, ecef(GeoPoint(49.4200, 16.6068)))
+        False
+
+    Attributes:
+        inside: At or below this squared chord (km²) a point is within the radius.
+        outside: Above this squared chord a point is outside it.
+    """
+
+    inside: float
+    outside: float
+
+    @classmethod
+    def around(cls, km: float) -> ChordBand:
+        """Return the band of a radius of *km* kilometres, the edge inside."""
+        if km >= math.pi * _RHO_KM:  # longer than any arc the bound holds for
+            inside = -1.0
+        else:
+            inside = max(0.0, 2.0 * _RHO_KM * math.sin(km / (2.0 * _RHO_KM)) - _ROUNDING_KM) ** 2
+        return cls(inside, (km + EDGE_TOLERANCE_KM + _ROUNDING_KM) ** 2)
+
+    def decide(
+        self, centre: tuple[float, float, float], point: tuple[float, float, float]
+    ) -> bool | None:
+        """Return whether *point* is within the radius, or ``None`` when the geodesic must say."""
+        dx, dy, dz = point[0] - centre[0], point[1] - centre[1], point[2] - centre[2]
+        chord = dx * dx + dy * dy + dz * dz
+        if chord <= self.inside:
+            return True
+        if chord > self.outside:
+            return False
+        return None

@@ -16,6 +16,7 @@ person typed::
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TypeVar
@@ -793,14 +794,6 @@ def _applications(values: Iterable[Application]) -> tuple[Application, ...]:
     return out
 
 
-def _word_set(values: Iterable[str]) -> frozenset[str]:
-    out = frozenset(collection("words", values, "words"))
-    for value in out:
-        if not isinstance(value, str):
-            raise DomainError("words", value, "must be strings")
-    return out
-
-
 @attrs.frozen
 class CandidateRecord:
     """Everything the criteria look at for one candidate: the profile and every application.
@@ -808,17 +801,14 @@ class CandidateRecord:
     Attributes:
         candidate: The candidate.
         applications: All their submissions, each with its requisition.
-        words: The folded words of their searchable text.
     """
 
     candidate: Candidate = attrs.field(validator=instance_of(Candidate))
     applications: tuple[Application, ...] = attrs.field(converter=_applications)
-    words: frozenset[str] = attrs.field(converter=_word_set)
 
-    @words.default
-    def _words(self) -> frozenset[str]:
-        if not isinstance(self.candidate, Candidate):  # the default runs before the validators
-            raise DomainError("candidate", self.candidate, "must be a Candidate")
+    @functools.cached_property
+    def words(self) -> frozenset[str]:
+        """The folded words of the searchable text, cut when first asked for (PF1)."""
         return self.candidate.words
 
     def elsewhere(self, requisition_id: RequisitionId | None) -> tuple[Application, ...]:

@@ -97,11 +97,20 @@ def tag_key(label: str) -> str:
 _STROKED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ı": "i"})
 
 
+# The combining marks of the block Latin accents decompose into, dropped in one pass;
+# any other combining character is found by the slower test of each character.
+_LATIN_MARKS = re.compile(
+    "[" + "".join(chr(cp) for cp in range(0x300, 0x370) if unicodedata.combining(chr(cp))) + "]+"
+)
+
+
 def fold(text: str) -> str:
     """Return *text* without accents and case-folded, the form full-text compares."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFKC", stripped.casefold().translate(_STROKED))
+    stripped = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
+    if not stripped.isascii():
+        stripped = "".join(ch for ch in stripped if not unicodedata.combining(ch))
+    folded = stripped.casefold().translate(_STROKED)
+    return folded if folded.isascii() else unicodedata.normalize("NFKC", folded)
 
 
 def words(text: str) -> tuple[str, ...]:

@@ -41,6 +41,8 @@ from typing import Self, TypeVar
 
 import attrs
 
+from talentpool.adapters.memory_bits import slots_of
+from talentpool.adapters.memory_index import CandidateIndex
 from talentpool.adapters.memory_micropools import (
     AccessTables,
     MemoryNotifications,
@@ -49,10 +51,8 @@ from talentpool.adapters.memory_micropools import (
     MemoryVisibilityIndex,
 )
 from talentpool.adapters.reference import (
-    listing_matches,
-    listing_page,
-    pool_matches,
-    pool_page,
+    listing_order,
+    pool_rows,
     responses_page,
 )
 from talentpool.clock import require_aware, utc
@@ -90,6 +90,7 @@ from talentpool.queries import (
     ResponsesPage,
     ResponsesQuery,
 )
+from talentpool.results import SortKey, make_row
 
 __all__ = ["MemoryIds", "MemoryUnitOfWork"]
 
@@ -168,6 +169,8 @@ class _Tables:
         self.attachments_by_candidate: dict[CandidateId, dict[str, None]] = {}
         # micro-pools: subscriptions, notifications and the visibility index (MP2, PF3)
         self.access = AccessTables()
+        # the candidate index pools and listings are answered from (PF1, PF3)
+        self.index = CandidateIndex(self)
 
     def record(self, candidate: Candidate) -> CandidateRecord:
         """Return *candidate* with every submission and its requisition."""
@@ -187,10 +190,14 @@ class MemoryCandidates:
         return _get(self._t.candidates, candidate_id, "candidate")
 
     def save(self, candidate: Candidate) -> None:
-        """Insert or replace the candidate, keeping the tag index current."""
-        old = self._t.candidates.get(candidate.id)
-        self._j.put(self._t.candidates, candidate.id, candidate)
-        self._t.access.candidate_saved(old, candidate, self._j)
+        """Insert or replace the candidate, keeping the indexes current."""
+        t = self._t
+        old = t.candidates.get(candidate.id)
+        # journalled before the write, so a rollback re-indexes after restoring the row
+        self._j.record(lambda: t.index.candidate_saved(candidate, old))
+        self._j.put(t.candidates, candidate.id, candidate)
+        t.index.candidate_saved(old, candidate)
+        t.access.candidate_saved(old, candidate, self._j)
 
     def record(self, candidate_id: CandidateId) -> CandidateRecord:
         """Return the candidate with every submission and its requisition."""
@@ -199,51 +206,61 @@ class MemoryCandidates:
     def _record(self, candidate: Candidate) -> CandidateRecord:
         return self._t.record(candidate)
 
-    def _records(self, ids: Iterable[CandidateId] | None = None) -> Iterator[CandidateRecord]:
-        t = self._t
-        chosen = t.candidates.values() if ids is None else (t.candidates[i] for i in ids)
-        return (self._record(c) for c in chosen)
+    def _index(self) -> CandidateIndex:
+        index = self._t.index
+        if not index.built:
+            index.build()
+        return index
 
     def find(self, query: CandidateQuery) -> CandidatePage:
-        """Answer a pool query with the reference pipeline, over every candidate."""
-        return pool_page(query, self._t.structures, self._records())
+        """Answer a pool query from the candidate index (the reference's answer, PF1)."""
+        t = self._t
+        with self._j.lock:
+            index = self._index()
+            tree = query.bound(t.structures)
+            hits = index.matching(tree, clean=query.requisition.id)
+            total = hits.bit_count()
+            if query.limit == 0:
+                return CandidatePage((), total)
+            ctx = query.context(t.structures)
+            order = query.order
+            if order.key is SortKey.LATEST_SUBMISSION and order.descending:
+                end = total if query.limit is None else query.offset + query.limit
+                chosen = index.newest_first(hits, end)[query.offset :]
+                rows = tuple(
+                    make_row(t.record(t.candidates[c]), ctx) for c in index.candidate_ids(chosen)
+                )
+                return CandidatePage(rows, total)
+            records = (t.record(t.candidates[c]) for c in index.candidate_ids(slots_of(hits)))
+            return CandidatePage(pool_rows(query, ctx, records), total)
 
     def find_ids(self, query: CandidateQuery) -> frozenset[CandidateId]:
         """Return the ids of every candidate in the pool."""
-        hits = pool_matches(query, self._t.structures, self._records())
-        return frozenset(r.candidate.id for r in hits)
-
-    def _reach(self, query: CandidateDatabaseQuery) -> Iterable[CandidateId] | None:
-        """The candidates a listing can hold at most, from the indexes; ``None`` for all.
-
-        A micro-pool holds only its tag's candidates, and a viewer who does not see
-        the whole database sees only what they own and their micro-pools' candidates;
-        the bound query still decides each of them.
-        """
-        access = self._t.access
-        if query.micro_pool is not None:
-            return tuple(access.tagged.get(query.micro_pool.key, {}))
-        viewer = query.viewer
-        if viewer.whole_database:
-            return None
-        reach = dict.fromkeys(access.shares.get(viewer.user_id, {}))
-        for key in sorted(viewer.tracked):
-            reach.update(access.tagged.get(key, {}))
-        return tuple(reach)
+        with self._j.lock:
+            index = self._index()
+            hits = index.matching(query.bound(self._t.structures), clean=query.requisition.id)
+            return frozenset(index.candidate_ids(slots_of(hits)))
 
     def _owned(self, user_id: UserId) -> Collection[CandidateId]:
         return self._t.access.shares.get(user_id, {}).keys()
 
+    def _listing(self, query: CandidateDatabaseQuery) -> list[Candidate]:
+        index = self._index()
+        hits = index.matching(query.bound(self._t.structures), clean=None, owned=self._owned)
+        cands = self._t.candidates
+        return listing_order(query, (cands[c] for c in index.candidate_ids(slots_of(hits))))
+
     def search(self, query: CandidateDatabaseQuery) -> ListingPage:
-        """Answer a candidate-database query with the reference pipeline."""
-        records = self._records(self._reach(query))
-        return listing_page(query, self._t.structures, records, self._owned)
+        """Answer a candidate-database query from the candidate index (PF3)."""
+        with self._j.lock:
+            hits = self._listing(query)
+        end = None if query.limit is None else query.offset + query.limit
+        return ListingPage(tuple(hits[query.offset : end]), len(hits))
 
     def search_ids(self, query: CandidateDatabaseQuery) -> frozenset[CandidateId]:
         """Return the ids of every candidate the listing holds."""
-        records = self._records(self._reach(query))
-        hits = listing_matches(query, self._t.structures, records, self._owned)
-        return frozenset(c.id for c in hits)
+        with self._j.lock:
+            return frozenset(c.id for c in self._listing(query))
 
     def __iter__(self) -> Iterator[Candidate]:
         """Iterate over every candidate, in id order."""
@@ -275,11 +292,14 @@ class MemorySubmissions:
         if submission.candidate_id not in t.candidates:
             raise NotFoundError("candidate", submission.candidate_id)
         old = t.submissions.get(submission.id)
+        touched = {submission.candidate_id} | ({old.candidate_id} if old is not None else set())
+        self._j.record(lambda: t.index.submissions_changed(touched))
         if old is not None:
             self._unindex(old)
         self._j.put(t.submissions, submission.id, submission)
         self._index(submission)
         self._j.record(lambda: self._reindex(submission, old))
+        t.index.submissions_changed(touched)
         t.access.submission_saved(old, submission, t.requisitions, self._j)
 
     def _index(self, s: Submission) -> None:
@@ -372,8 +392,12 @@ class MemoryRequisitions:
         """Insert or replace the requisition, moving the shares it grants (MP2)."""
         t = self._t
         old = t.requisitions.get(requisition.id)
-        self._j.put(t.requisitions, requisition.id, requisition)
         on_it = [t.submissions[s] for s in t.subs_by_requisition.get(requisition.id, {})]
+        moved = old is not None and _place(old) != _place(requisition)
+        touched = {s.candidate_id for s in on_it} if moved else set()
+        self._j.record(lambda: t.index.submissions_changed(touched))
+        self._j.put(t.requisitions, requisition.id, requisition)
+        t.index.submissions_changed(touched)
         t.access.requisition_saved(old, requisition, on_it, self._j)
 
     def add(self, requisition: Requisition) -> None:
@@ -404,6 +428,10 @@ class MemoryRequisitions:
     def __iter__(self) -> Iterator[Requisition]:
         """Iterate over every requisition, in id order."""
         return iter(sorted(self._t.requisitions.values(), key=lambda r: r.id))
+
+
+def _place(requisition: Requisition) -> tuple[object, ...]:
+    return (requisition.organization, requisition.location, requisition.job_field)
 
 
 class MemoryTemplates:

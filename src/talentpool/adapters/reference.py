@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 
 from talentpool.clock import utc
 from talentpool.engine import Matcher
+from talentpool.engine.bind import EvaluationContext
 from talentpool.engine.evaluate import Owned
 from talentpool.ids import CandidateId
 from talentpool.model import Candidate, CandidateRecord, Dimension, StructureTree
@@ -23,13 +24,15 @@ from talentpool.queries import (
     ResponsesPage,
     ResponsesQuery,
 )
-from talentpool.results import make_row, page, sort_rows
+from talentpool.results import PoolRow, make_row, page, sort_rows
 
 __all__ = [
     "listing_matches",
+    "listing_order",
     "listing_page",
     "pool_matches",
     "pool_page",
+    "pool_rows",
     "responses_page",
 ]
 
@@ -52,9 +55,15 @@ def pool_page(
     hits = pool_matches(query, trees, records)
     if query.limit == 0:
         return CandidatePage((), len(hits))
-    ctx = query.context(trees)
+    return CandidatePage(pool_rows(query, query.context(trees), hits), len(hits))
+
+
+def pool_rows(
+    query: CandidateQuery, ctx: EvaluationContext, hits: Iterable[CandidateRecord]
+) -> tuple[PoolRow, ...]:
+    """Return the page of *query* among the records *hits* of its pool, in its order."""
     rows = sort_rows((make_row(r, ctx) for r in hits), query.order)
-    return CandidatePage(page(rows, query.offset, query.limit), len(hits))
+    return page(rows, query.offset, query.limit)
 
 
 def listing_matches(
@@ -69,10 +78,15 @@ def listing_matches(
     """
     tree = query.bound(trees)
     matcher = Matcher(owned)
-    hits = sorted((r.candidate for r in records if matcher.matches(tree, r)), key=_id)
+    return listing_order(query, (r.candidate for r in records if matcher.matches(tree, r)))
+
+
+def listing_order(query: CandidateDatabaseQuery, hits: Iterable[Candidate]) -> list[Candidate]:
+    """Return the candidates *hits* in the order of *query*, ties by id."""
+    ordered = sorted(hits, key=_id)
     # sorted() is stable, also in reverse, so equal values keep id order.
-    hits.sort(key=query.order.sort_key, reverse=query.order.descending)  # type: ignore[arg-type]
-    return hits
+    ordered.sort(key=query.order.sort_key, reverse=query.order.descending)  # type: ignore[arg-type]
+    return ordered
 
 
 def listing_page(

@@ -151,7 +151,7 @@ def universe_evidence(record: CandidateRecord, leaf: BoundUniverse) -> tuple[boo
 
 
 _NOBODY = Candidate(CandidateId("talentpool:nobody"), "", "", datetime(1970, 1, 1, tzinfo=UTC))
-_NO_RECORD = CandidateRecord(_NOBODY, (), frozenset())
+_NO_RECORD = CandidateRecord(_NOBODY, ())
 """A candidate who applied nowhere."""
 
 

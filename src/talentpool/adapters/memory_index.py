@@ -1,0 +1,832 @@
+"""The in-memory store's candidate index: pools and listings at page speed (PF1, PF3–PF5).
+
+The reference pipeline (:mod:`talentpool.adapters.reference`) judges every
+candidate with the :class:`~talentpool.engine.Matcher`; at a million candidates
+that takes a minute. This index answers the same bound tree with set
+arithmetic instead, and the contract suite checks that it gives the reference's
+answer on every query it generates.
+
+**Slots.** Every candidate has a slot, and a set of candidates is an integer
+with one bit per slot (:mod:`talentpool.adapters.memory_bits`). When the index
+is built, slots are handed out in the order of a quadtree over residences (a
+Morton code), so the candidates of any grid cell hold consecutive slots; a
+candidate added later, or who moves, takes the next free slot, and the queries
+check those few one by one.
+
+**What each bound leaf reads.**
+
+* Tags, languages, the profile language, profile fields and the words of the
+  searchable text: postings, one set of slots per value.
+* The universe (AP5): who applied at all, less the candidates on the
+  requisition and its exclusions.
+* "In a selection process", "has an unexpired submission", "hired or rejected
+  within X days", a valid consent: per candidate one instant each (the latest
+  expiry of an open submission, of any submission, the latest hire, the latest
+  rejection, the end of the consent) in a :class:`_Threshold`, which answers
+  "whose instant is at or after *t*" from day-aligned cuts kept current by every
+  write, and for the day *t* falls in from that day's instants in order.
+* A structure selection: the same, per combination of organization, location
+  and job field a requisition has.
+* A radius: the quadtree's cells well inside the circle are taken whole, those
+  well outside dropped, and each candidate in a cell on the edge is decided by
+  the straight line to the job (:class:`~talentpool.geo.ChordBand`), with the
+  geodesic only for the rare candidate within centimetres of the edge.
+
+A leaf that reads "submissions elsewhere" is answered from these facts over
+all submissions when the query's universe already dropped every candidate with
+a submission on the requisition itself, which is what every pool does; any
+other leaf, and any leaf in a shape the index has no facts for, is decided by
+the reference :class:`~talentpool.engine.Matcher` on the candidates still in
+play, so the answer is always the reference's.
+
+**Order.** The default order, latest submission first, is read from a list of
+slots sorted at build time (later changes are merged in from a small tail),
+stopping after the page; a small pool is sorted directly. Any other order sorts
+the pool's rows as the reference does.
+
+Every write keeps the index current (a candidate's facts are recomputed from
+the store's tables) and the unit of work's journal undoes it with the write.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from array import array
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from talentpool.adapters.memory_bits import Bits, Ranges, from_slots, slots_of
+from talentpool.engine import Matcher
+from talentpool.engine.bound import (
+    Bound,
+    BoundAll,
+    BoundAny,
+    BoundConsent,
+    BoundField,
+    BoundHiredWithin,
+    BoundInSelectionProcess,
+    BoundKeywords,
+    BoundLanguage,
+    BoundNot,
+    BoundOwnedBy,
+    BoundProfileLanguage,
+    BoundRadius,
+    BoundRejectedWithin,
+    BoundStructure,
+    BoundTag,
+    BoundTracked,
+    BoundUnexpired,
+    BoundUniverse,
+    BoundVisitor,
+    Constant,
+)
+from talentpool.engine.evaluate import within_radius
+from talentpool.geo import ChordBand, GeoPoint, ecef, ecef_degrees
+from talentpool.ids import CandidateId, NodeId, RequisitionId, UserId
+from talentpool.model import Candidate, Dimension, SubmissionStatus
+from talentpool.text import fold
+
+if TYPE_CHECKING:
+    from talentpool.adapters.memory import _Tables
+
+__all__ = ["CandidateIndex"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+_DAY = 86_400_000_000
+NEVER = -(2**62 // _DAY) * _DAY
+"""No instant: before every other (a candidate never hired, say)."""
+ALWAYS = (2**62 // _DAY) * _DAY
+"""After every instant: a submission that never expires."""
+_CUTS_KEPT = 6
+"""How many day-aligned cuts each threshold keeps current (a few days' queries)."""
+
+
+def micros(moment: datetime) -> int:
+    """Return an aware instant as whole microseconds since 1970 (exact, unlike floats)."""
+    return (moment - _EPOCH) // _MICRO
+
+
+Triple = tuple[NodeId | None, NodeId | None, NodeId | None]
+"""A requisition's place in the structure: organization, location, job field."""
+_DIMENSIONS = (Dimension.ORGANIZATION, Dimension.LOCATION, Dimension.JOB_FIELD)
+
+
+# --- building blocks ------------------------------------------------------------------------
+
+
+class _Postings:
+    """The slots that carry one value (a tag, a word…): a set while small, then bits."""
+
+    __slots__ = ("_bits", "_set", "_value")
+    _LIMIT = 2048
+
+    def __init__(self) -> None:
+        self._set: set[int] | None = set()
+        self._bits: Bits | None = None
+        self._value: int | None = 0
+
+    def add(self, slot: int) -> None:
+        if self._set is not None:
+            self._set.add(slot)
+            self._value = None
+            if len(self._set) > self._LIMIT:
+                bits = Bits()
+                for s in self._set:
+                    bits.add(s)
+                self._bits, self._set = bits, None
+        else:
+            assert self._bits is not None
+            self._bits.add(slot)
+
+    def discard(self, slot: int) -> None:
+        if self._set is not None:
+            self._set.discard(slot)
+            self._value = None
+        else:
+            assert self._bits is not None
+            self._bits.discard(slot)
+
+    @property
+    def value(self) -> int:
+        if self._bits is not None:
+            return self._bits.value
+        if self._value is None:
+            assert self._set is not None
+            self._value = from_slots(self._set)
+        return self._value
+
+
+class _Index(dict[object, _Postings]):
+    """Postings by value."""
+
+    def put(self, value: object, slot: int) -> None:
+        postings = self.get(value)
+        if postings is None:
+            postings = self[value] = _Postings()
+        postings.add(slot)
+
+    def drop(self, value: object, slot: int) -> None:
+        postings = self.get(value)
+        if postings is not None:
+            postings.discard(slot)
+
+    def bits(self, value: object) -> int:
+        postings = self.get(value)
+        return 0 if postings is None else postings.value
+
+
+class _Threshold:
+    """Per slot one instant (or :data:`NEVER`); answers "whose instant is at or after *t*".
+
+    The answer is a day-aligned cut (a set of the slots at or after midnight
+    UTC) kept current by every write, with the slots of the day of *t* from that
+    day's instants in order. A cut and a day are made the first time a query
+    needs them, from one pass over the instants, and the last few are kept. The
+    instants of the few slots that have one are held in a dictionary.
+    """
+
+    __slots__ = ("_cuts", "_days", "_values")
+
+    def __init__(self) -> None:
+        self._values: dict[int, int] = {}
+        self._cuts: dict[int, Bits] = {}
+        self._days: dict[int, list[tuple[int, int]]] = {}  # (instant, slot) of a day, sorted
+
+    def get(self, slot: int) -> int:
+        return self._values.get(slot, NEVER)
+
+    def _put(self, slot: int, value: int) -> None:
+        if value == NEVER:
+            del self._values[slot]
+        else:
+            self._values[slot] = value
+
+    def _scan(self, bound: int) -> list[int]:
+        return [s for s, v in self._values.items() if v >= bound]
+
+    def set(self, slot: int, value: int) -> None:
+        old = self.get(slot)
+        if old == value:
+            return
+        self._put(slot, value)
+        for bound, bits in self._cuts.items():
+            if value >= bound:
+                bits.add(slot)
+            elif old >= bound:
+                bits.discard(slot)
+        for day, within in self._days.items():
+            if day <= old < day + _DAY:
+                del within[bisect.bisect_left(within, (old, slot))]
+            if day <= value < day + _DAY:
+                bisect.insort(within, (value, slot))
+
+    def _cut(self, bound: int) -> int:
+        bits = self._cuts.pop(bound, None)
+        if bits is None:
+            bits = Bits.of(from_slots(self._scan(bound)))
+            if len(self._cuts) >= _CUTS_KEPT:
+                del self._cuts[next(iter(self._cuts))]
+        self._cuts[bound] = bits  # most recently used last
+        return bits.value
+
+    def at_least(self, moment: int) -> int:
+        """The slots whose instant is at or after *moment*."""
+        day = moment // _DAY * _DAY
+        if day == moment:
+            return self._cut(day)
+        later = self._cut(day + _DAY)
+        within = self._day(day)
+        start = bisect.bisect_left(within, (moment, -1))
+        return later | from_slots([s for _, s in within[start:]])
+
+    def _day(self, day: int) -> list[tuple[int, int]]:
+        """The slots whose instant falls on the day from *day*, by instant."""
+        within = self._days.pop(day, None)
+        if within is None:
+            get = self.get
+            on_the_day = self._cut(day) & ~self._cut(day + _DAY)
+            within = sorted((get(s), s) for s in slots_of(on_the_day))
+            if len(self._days) >= _CUTS_KEPT:
+                del self._days[next(iter(self._days))]
+        self._days[day] = within  # most recently used last
+        return within
+
+    def after(self, moment: int) -> int:
+        """The slots whose instant is strictly after *moment*."""
+        return self.at_least(moment + 1)
+
+
+class _DenseThreshold(_Threshold):
+    """A threshold most slots have an instant in: the instants in an array, 8 bytes a slot."""
+
+    __slots__ = ("_array",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._array = array("q")
+
+    def get(self, slot: int) -> int:
+        return self._array[slot] if slot < len(self._array) else NEVER
+
+    def _put(self, slot: int, value: int) -> None:
+        values = self._array
+        if slot >= len(values):
+            values.extend([NEVER] * (slot + 1 - len(values)))
+        values[slot] = value
+
+    def _scan(self, bound: int) -> list[int]:
+        return [s for s, v in enumerate(self._array) if v >= bound]
+
+
+# --- the quadtree over residences ---------------------------------------------------------
+
+_LEVELS = 16
+_SIDE = 1 << _LEVELS
+_SPREAD = tuple(sum(((i >> b) & 1) << (2 * b) for b in range(8)) for i in range(256))
+_FEW = 48
+"""An edge cell with at most this many candidates is not divided further: checking each
+of them costs less than looking at four smaller cells."""
+_CLASSIFIED = 5
+"""Cells above this level are too large to judge against a circle; they are divided."""
+
+
+def _cell(point: GeoPoint) -> tuple[int, int]:
+    i = min(_SIDE - 1, int((point.latitude + 90.0) / 180.0 * _SIDE))
+    j = min(_SIDE - 1, int((point.longitude + 180.0) / 360.0 * _SIDE))
+    return i, j
+
+
+def _morton(i: int, j: int) -> int:
+    spread = _SPREAD
+    return spread[i & 0xFF] | spread[i >> 8] << 16 | (spread[j & 0xFF] | spread[j >> 8] << 16) << 1
+
+
+class CandidateIndex:
+    """The index of one in-memory store's candidates (see the module docs)."""
+
+    def __init__(self, tables: _Tables) -> None:
+        self._t = tables
+        self.built = False
+        self._reset()
+
+    def _reset(self) -> None:
+        self._slot: dict[CandidateId, int] = {}
+        self._ids: list[CandidateId | None] = []
+        self._alive = Bits()
+        self._tags = _Index()
+        self._languages = _Index()
+        self._profile = _Index()
+        self._fields = _Index()
+        self._words = _Index()
+        self._applied = Bits()
+        self._active = _DenseThreshold()  # latest expiry of an open submission
+        self._unexpired = _DenseThreshold()  # latest expiry of any submission
+        self._hired = _Threshold()  # latest move to hired
+        self._rejected = _DenseThreshold()  # latest move to rejected
+        self._consent = _DenseThreshold()  # when the consent stops being valid
+        self._places: dict[tuple[Triple, ...], tuple[Triple, ...]] = {}  # shared tuples
+        self._structure: dict[Triple, _Threshold] = {}
+        self._latest = array("q")  # latest submission per slot
+        self._where: list[tuple[Triple, ...]] = []  # the structure a slot applied in
+        self._x = array("d")
+        self._y = array("d")
+        self._z = array("d")
+        self._codes = array("Q")  # Morton codes of the slots laid out at build, in order
+        self._tail: dict[int, None] = {}  # slots with a residence taken after the build
+        self._order = array("q")  # slots by latest submission, newest first, at build
+        self._order_latest = array("q")
+        self._moved: dict[int, None] = {}  # slots whose latest submission changed since
+
+    # --- building and keeping current -----------------------------------------------------
+
+    def build(self) -> None:
+        """Lay out every candidate of the tables and index them (done once, on first use)."""
+        self._reset()
+        candidates = self._t.candidates.values()
+        placed = sorted(
+            (_morton(*_cell(c.residence)), c.id) for c in candidates if c.residence is not None
+        )
+        homeless = sorted(c.id for c in candidates if c.residence is None)
+        for code, cid in placed:
+            self._codes.append(code)
+            self._add(cid, tail=False)
+        for cid in homeless:
+            self._add(cid, tail=False)
+        ids = self._ids
+        by_latest = sorted(
+            (-latest, ids[slot] or "", slot) for slot, latest in enumerate(self._latest)
+        )
+        self._order = array("q", [slot for _, _, slot in by_latest])
+        self._order_latest = array("q", [-latest for latest, _, _ in by_latest])
+        self.built = True
+
+    def _new_slot(self, cid: CandidateId) -> int:
+        slot = len(self._ids)
+        self._ids.append(cid)
+        self._slot[cid] = slot
+        self._alive.add(slot)
+        self._x.append(math.nan)
+        self._y.append(math.nan)
+        self._z.append(math.nan)
+        self._latest.append(NEVER)
+        self._where.append(())
+        return slot
+
+    def _add(self, cid: CandidateId, *, tail: bool = True) -> None:
+        candidate = self._t.candidates[cid]
+        slot = self._new_slot(cid)
+        if candidate.residence is not None:
+            self._x[slot], self._y[slot], self._z[slot] = ecef(candidate.residence)
+            if tail:
+                self._tail[slot] = None
+        self._profile_facts(slot, None, candidate)
+        self._submission_facts(slot, cid)
+        if tail:
+            self._moved[slot] = None
+
+    def _remove(self, slot: int, candidate: Candidate) -> None:
+        self._profile_facts(slot, candidate, None)
+        for threshold in (self._active, self._unexpired, self._hired, self._rejected):
+            threshold.set(slot, NEVER)
+        self._set_facts(slot, False, NEVER, {})
+        self._alive.discard(slot)
+        self._tail.pop(slot, None)
+        self._moved.pop(slot, None)
+        del self._slot[candidate.id]
+        self._ids[slot] = None
+
+    def candidate_saved(self, old: Candidate | None, new: Candidate | None) -> None:
+        """Follow a candidate from *old* to *new* (``None``: not in the store)."""
+        if not self.built:
+            return
+        if old is None or old.id not in self._slot:
+            if new is not None and new.id not in self._slot:
+                self._add(new.id)
+            return
+        slot = self._slot[old.id]
+        if new is None or new.residence != old.residence:
+            self._remove(slot, old)
+            if new is not None:
+                self._add(new.id)
+            return
+        self._profile_facts(slot, old, new)
+
+    def submissions_changed(self, candidate_ids: Iterable[CandidateId]) -> None:
+        """Recompute the submission facts of *candidate_ids* from the tables."""
+        if not self.built:
+            return
+        for cid in candidate_ids:
+            slot = self._slot.get(cid)
+            if slot is not None:
+                self._submission_facts(slot, cid)
+
+    def _profile_facts(self, slot: int, old: Candidate | None, new: Candidate | None) -> None:
+        for index, values in (
+            (self._tags, _tag_keys),
+            (self._languages, _languages),
+            (self._profile, _profile_language),
+            (self._fields, _field_values),
+            (self._words, _words),
+        ):
+            before = values(old)
+            after = values(new)
+            if before == after:
+                continue
+            for value in before - after:
+                index.drop(value, slot)
+            for value in after - before:
+                index.put(value, slot)
+        self._consent.set(slot, _consent_end(new))
+
+    def _submission_facts(self, slot: int, cid: CandidateId) -> None:
+        t = self._t
+        active = unexpired = hired = rejected = latest = NEVER
+        triples: dict[Triple, int] = {}
+        subs = t.subs_by_candidate.get(cid, {})
+        for sid in subs:
+            s = t.submissions[sid]
+            expires = ALWAYS if s.expires_at is None else micros(s.expires_at)
+            unexpired = max(unexpired, expires)
+            if s.status.is_open:
+                active = max(active, expires)
+            elif s.status is SubmissionStatus.HIRED:
+                hired = max(hired, micros(s.status_changed_at))
+            elif s.status is SubmissionStatus.REJECTED:
+                rejected = max(rejected, micros(s.status_changed_at))
+            latest = max(latest, micros(s.submitted_at))
+            r = t.requisitions[s.requisition_id]
+            where = (r.organization, r.location, r.job_field)
+            triples[where] = max(triples.get(where, NEVER), expires)
+        self._active.set(slot, active)
+        self._unexpired.set(slot, unexpired)
+        self._hired.set(slot, hired)
+        self._rejected.set(slot, rejected)
+        self._set_facts(slot, bool(subs), latest, triples)
+
+    def _set_facts(self, slot: int, applied: bool, latest: int, triples: dict[Triple, int]) -> None:
+        if self._latest[slot] != latest:
+            self._latest[slot] = latest
+            if self.built:
+                self._moved[slot] = None
+        if applied:
+            self._applied.add(slot)
+        else:
+            self._applied.discard(slot)
+        for where in self._where[slot]:
+            if where not in triples:
+                self._structure[where].set(slot, NEVER)
+        for where, expires in triples.items():
+            threshold = self._structure.get(where)
+            if threshold is None:
+                threshold = self._structure[where] = _Threshold()
+            threshold.set(slot, expires)
+        places = tuple(triples)
+        self._where[slot] = self._places.setdefault(places, places)
+
+    # --- answering -----------------------------------------------------------------------
+
+    def matching(
+        self, tree: Bound, *, clean: RequisitionId | None, owned: _Owned | None = None
+    ) -> int:
+        """Return the slots of the candidates who pass *tree*.
+
+        *clean* names the requisition whose submissions no candidate still in play
+        has, once the universe of its pool is applied first.
+        """
+        planner = _Planner(self, clean, owned or _no_one)
+        return planner.run(tree)
+
+    def candidate_ids(self, slots: Iterable[int]) -> Iterator[CandidateId]:
+        """Return the candidates of *slots*."""
+        ids = self._ids
+        for slot in slots:
+            cid = ids[slot]
+            assert cid is not None
+            yield cid
+
+    def newest_first(self, hits: int, count: int) -> list[int]:
+        """Return the first *count* slots of *hits*, latest submission first, ties by id."""
+        total = hits.bit_count()
+        latest, ids = self._latest, self._ids
+
+        def key(slot: int) -> tuple[int, str]:
+            return (-latest[slot], ids[slot] or "")
+
+        if total * total <= 300 * max(len(self._ids), 1) or count >= total:
+            return sorted(slots_of(hits), key=key)[:count]
+        data = hits.to_bytes((hits.bit_length() + 7) // 8, "little")
+        size = len(data)
+        moved = self._moved
+        taken: list[int] = []
+        last = NEVER
+        order, order_latest = self._order, self._order_latest
+        for position in range(len(order)):
+            slot = order[position]
+            i = slot >> 3
+            if i < size and data[i] >> (slot & 7) & 1 and slot not in moved:
+                taken.append(slot)
+                if len(taken) >= count:
+                    last = order_latest[position]
+                    break
+        extra = [
+            s
+            for s in moved
+            if (s >> 3) < size and data[s >> 3] >> (s & 7) & 1 and latest[s] >= last
+        ]
+        return sorted(taken + extra, key=key)[:count]
+
+
+_Owned = Callable[[UserId], Collection[CandidateId]]
+
+
+def _no_one(user_id: UserId) -> Collection[CandidateId]:
+    return ()
+
+
+def _tag_keys(c: Candidate | None) -> frozenset[object]:
+    return frozenset() if c is None else frozenset(t.key for t in c.tags)
+
+
+def _languages(c: Candidate | None) -> frozenset[object]:
+    return frozenset() if c is None else frozenset(c.languages)
+
+
+def _profile_language(c: Candidate | None) -> frozenset[object]:
+    return (
+        frozenset() if c is None or c.profile_language is None else frozenset({c.profile_language})
+    )
+
+
+def _field_values(c: Candidate | None) -> frozenset[object]:
+    if c is None:
+        return frozenset()
+    return frozenset((name, fold(value).strip()) for name, value in c.fields)
+
+
+def _words(c: Candidate | None) -> frozenset[object]:
+    return frozenset() if c is None else frozenset(c.words)
+
+
+def _consent_end(c: Candidate | None) -> int:
+    consent = None if c is None else c.consent
+    if consent is None:
+        return NEVER
+    ends = [micros(m) for m in (consent.withdrawn_at, consent.expires_at) if m is not None]
+    return min(ends, default=ALWAYS)
+
+
+# --- the planner ------------------------------------------------------------------------------
+
+_COST: Mapping[str, int] = {
+    "constant": 0,
+    "universe": 1,
+    "tag": 1,
+    "language": 1,
+    "profile_language_matches_requisition": 1,
+    "field": 1,
+    "keywords": 1,
+    "tracked": 1,
+    "owned_by": 2,
+    "exclude_in_selection_process": 3,
+    "exclude_expired_submissions": 3,
+    "exclude_rejected_within": 3,
+    "exclude_hired_within": 3,
+    "consent_valid": 3,
+    "structure": 4,
+    "radius": 5,
+    "all": 6,
+    "any": 6,
+    "not": 6,
+}
+
+
+class _Planner(BoundVisitor[int]):
+    """Answers a bound tree over a domain of slots: ``visit`` returns its subset that passes."""
+
+    def __init__(self, index: CandidateIndex, clean: RequisitionId | None, owned: _Owned) -> None:
+        self._x = index
+        self._clean = clean
+        self._owned = owned
+        self._matcher = Matcher(owned)
+        self._domain = 0
+
+    def run(self, tree: Bound) -> int:
+        return self._within(tree, self._x._alive.value)
+
+    def _within(self, node: Bound, domain: int) -> int:
+        if not domain:
+            return 0
+        saved, self._domain = self._domain, domain
+        try:
+            return self.visit(node)
+        finally:
+            self._domain = saved
+
+    def _judge(self, node: Bound) -> int:
+        """Decide *node* with the reference matcher, one candidate in play at a time."""
+        t, ids = self._x._t, self._x._ids
+        passed = []
+        for slot in slots_of(self._domain):
+            cid = ids[slot]
+            assert cid is not None
+            if self._matcher.matches(node, t.record(t.candidates[cid])):
+                passed.append(slot)
+        return from_slots(passed)
+
+    def _clean_for(self, elsewhere: RequisitionId | None) -> bool:
+        return elsewhere is None or elsewhere == self._clean
+
+    # composites
+
+    def visit_constant(self, node: Constant) -> int:
+        return self._domain if node.value else 0
+
+    def visit_all(self, node: BoundAll) -> int:
+        domain = self._domain
+        for child in sorted(node.children, key=lambda c: _COST[c.kind]):
+            domain = self._within(child, domain)
+            if not domain:
+                break
+        return domain
+
+    def visit_any(self, node: BoundAny) -> int:
+        rest, passed = self._domain, 0
+        for child in sorted(node.children, key=lambda c: _COST[c.kind]):
+            hits = self._within(child, rest)
+            passed |= hits
+            rest &= ~hits
+            if not rest:
+                break
+        return passed
+
+    def visit_not(self, node: BoundNot) -> int:
+        return self._domain & ~self._within(node.child, self._domain)
+
+    # the profile
+
+    def visit_keywords(self, node: BoundKeywords) -> int:
+        hits = self._domain
+        for word in node.words:
+            hits &= self._x._words.bits(word)
+        return hits
+
+    def visit_tag(self, node: BoundTag) -> int:
+        return self._domain & self._x._tags.bits(node.key)
+
+    def visit_tracked(self, node: BoundTracked) -> int:
+        tags = self._x._tags
+        shared = 0
+        for key in node.keys:
+            shared |= tags.bits(key)
+        return self._domain & shared
+
+    def visit_language(self, node: BoundLanguage) -> int:
+        return self._domain & self._x._languages.bits(node.code)
+
+    def visit_profile_language_matches_requisition(self, node: BoundProfileLanguage) -> int:
+        return self._domain & self._x._profile.bits(node.language)
+
+    def visit_field(self, node: BoundField) -> int:
+        return self._domain & self._x._fields.bits((node.name.strip().casefold(), node.value))
+
+    def visit_consent_valid(self, node: BoundConsent) -> int:
+        return self._domain & self._x._consent.after(micros(node.now))
+
+    def visit_owned_by(self, node: BoundOwnedBy) -> int:
+        slot = self._x._slot
+        owned = (slot[c] for c in self._owned(node.user_id) if c in slot)
+        return self._domain & from_slots(owned)
+
+    # submissions
+
+    def visit_universe(self, node: BoundUniverse) -> int:
+        t, slot = self._x._t, self._x._slot
+        on_it = {
+            t.submissions[s].candidate_id
+            for s in t.subs_by_requisition.get(node.requisition_id, {})
+        }
+        out = from_slots(slot[c] for c in on_it | node.exclusions if c in slot)
+        return self._domain & self._x._applied.value & ~out
+
+    def visit_exclude_in_selection_process(self, node: BoundInSelectionProcess) -> int:
+        if not self._clean_for(node.elsewhere):
+            return self._judge(node)
+        return self._domain & ~self._x._active.after(micros(node.now))
+
+    def visit_exclude_expired_submissions(self, node: BoundUnexpired) -> int:
+        if not self._clean_for(node.elsewhere):
+            return self._judge(node)
+        return self._domain & self._x._unexpired.after(micros(node.now))
+
+    def visit_exclude_rejected_within(self, node: BoundRejectedWithin) -> int:
+        return self._domain & ~self._x._rejected.at_least(micros(node.opens_at))
+
+    def visit_exclude_hired_within(self, node: BoundHiredWithin) -> int:
+        return self._domain & ~self._x._hired.at_least(micros(node.opens_at))
+
+    def visit_structure(self, node: BoundStructure) -> int:
+        if not self._clean_for(node.elsewhere):
+            return self._judge(node)
+        wanted = dict(node.nodes)
+        moment = NEVER + 1 if node.include_expired else micros(node.now) + 1
+        hits = 0
+        for where, threshold in self._x._structure.items():
+            if all(where[i] in wanted[dim] for i, dim in enumerate(_DIMENSIONS) if dim in wanted):
+                hits |= threshold.at_least(moment)
+        return self._domain & hits
+
+    def visit_radius(self, node: BoundRadius) -> int:
+        x = self._x
+        inside, edge = Ranges(), Ranges()
+        _cover(x._codes, node, inside, edge)
+        edge.add_slots(list(x._tail))
+        hits = self._domain & inside.value
+        doubtful = self._domain & edge.value
+        if not doubtful:
+            return hits
+        band = ChordBand.around(node.km)
+        centre = ecef(node.centre)
+        xs, ys, zs, ids, cands = x._x, x._y, x._z, x._ids, x._t.candidates
+        passed = []
+        for slot in slots_of(doubtful):
+            verdict = band.decide(centre, (xs[slot], ys[slot], zs[slot]))
+            if verdict is None:
+                cid = ids[slot]
+                assert cid is not None
+                verdict = within_radius(cands[cid], node)
+            if verdict:
+                passed.append(slot)
+        return hits | from_slots(passed)
+
+
+def _cover(codes: array[int], node: BoundRadius, inside: Ranges, edge: Ranges) -> None:
+    """Sort the laid-out slots near *node*'s circle into cells well inside and on the edge."""
+    if not codes:
+        return
+    box = node.box
+    centre = ecef(node.centre)
+    band = ChordBand.around(node.km)
+    inner = math.sqrt(band.inside) if band.inside > 0 else -1.0
+    outer = math.sqrt(band.outside)
+    stack = [(0, 0, 0)]
+    while stack:
+        level, ci, cj = stack.pop()
+        span = 1 << (_LEVELS - level)
+        south = ci * span * 180.0 / _SIDE - 90.0
+        north = (ci + 1) * span * 180.0 / _SIDE - 90.0
+        west = cj * span * 360.0 / _SIDE - 180.0
+        east = (cj + 1) * span * 360.0 / _SIDE - 180.0
+        if north < box.south or south > box.north or east < box.west or west > box.east:
+            continue
+        shift = 2 * (_LEVELS - level)
+        prefix = _morton(ci, cj) if level else 0
+        lo = bisect.bisect_left(codes, prefix << shift)
+        hi = bisect.bisect_left(codes, (prefix + 1) << shift, lo)
+        if lo == hi:
+            continue
+        if level >= _CLASSIFIED:
+            verdict = _classify(centre, inner, outer, (south, north, west, east))
+            if verdict is True:
+                inside.add(lo, hi)
+                continue
+            if verdict is False:
+                continue
+        if level == _LEVELS or hi - lo <= _FEW:
+            edge.add(lo, hi)
+            continue
+        for a in (0, 1):
+            for b in (0, 1):
+                stack.append((level + 1, 2 * ci + a, 2 * cj + b))
+
+
+def _classify(
+    centre: tuple[float, float, float],
+    inner: float,
+    outer: float,
+    cell: tuple[float, float, float, float],
+) -> bool | None:
+    """Whether a cell lies well inside (``True``), well outside (``False``) or on the edge.
+
+    *cell* is its south, north, west and east edge; *inner* and *outer* are the
+    chords (km) from the centre within which a point is surely inside, beyond
+    which surely outside. The straight line from the centre to any point of the
+    cell is within the cell's reach (the farthest corner from its middle, with
+    a margin) of the line to its middle.
+    """
+    south, north, west, east = cell
+    mx, my, mz = ecef_degrees((south + north) / 2, (west + east) / 2)
+    reach = 0.0
+    for lat in (south, north):
+        for lon in (west, east):
+            x, y, z = ecef_degrees(lat, lon)
+            reach = max(reach, (x - mx) ** 2 + (y - my) ** 2 + (z - mz) ** 2)
+    reach = math.sqrt(reach) * 1.05 + 1e-6
+    to_middle = math.sqrt((centre[0] - mx) ** 2 + (centre[1] - my) ** 2 + (centre[2] - mz) ** 2)
+    if to_middle + reach <= inner:
+        return True
+    if to_middle - reach > outer:
+        return False
+    return None
