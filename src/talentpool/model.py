@@ -102,13 +102,20 @@ def _profile_language(value: str | None) -> str | None:
     return _language(value, "profile_language")
 
 
+_SHARED_LANGUAGES: dict[frozenset[str], frozenset[str]] = {}
+"""One set per combination of languages: a million candidates speak a few dozen (PF4)."""
+
+
 def _languages(values: Iterable[str]) -> frozenset[str]:
     out: set[str] = set()
     for value in collection("languages", values, "language codes"):
         if not isinstance(value, str) or not value.strip():
             raise DomainError("languages", value, "must be non-blank language codes")
         out.add(value.strip().casefold())
-    return frozenset(out)
+    codes = frozenset(out)
+    if len(_SHARED_LANGUAGES) < 4096:
+        return _SHARED_LANGUAGES.setdefault(codes, codes)
+    return _SHARED_LANGUAGES.get(codes, codes)
 
 
 E = TypeVar("E", bound=enum.Enum)

@@ -164,7 +164,7 @@ class _Tables:
         self.attachments: dict[str, Attachment] = {}
         self.repooling_rules: dict[RepoolingRuleId, RepoolingRule] = {}
         # secondary indexes: parent id -> {child id: None}, insertion-ordered sets
-        self.subs_by_candidate: dict[CandidateId, dict[SubmissionId, None]] = {}
+        self.subs_by_candidate: dict[CandidateId, tuple[SubmissionId, ...]] = {}  # small: tuples
         self.subs_by_requisition: dict[RequisitionId, dict[SubmissionId, None]] = {}
         self.attachments_by_candidate: dict[CandidateId, dict[str, None]] = {}
         # micro-pools: subscriptions, notifications and the visibility index (MP2, PF3)
@@ -303,11 +303,17 @@ class MemorySubmissions:
         t.access.submission_saved(old, submission, t.requisitions, self._j)
 
     def _index(self, s: Submission) -> None:
-        self._t.subs_by_candidate.setdefault(s.candidate_id, {})[s.id] = None
+        by_candidate = self._t.subs_by_candidate
+        by_candidate[s.candidate_id] = (*by_candidate.get(s.candidate_id, ()), s.id)
         self._t.subs_by_requisition.setdefault(s.requisition_id, {})[s.id] = None
 
     def _unindex(self, s: Submission) -> None:
-        self._t.subs_by_candidate.get(s.candidate_id, {}).pop(s.id, None)
+        by_candidate = self._t.subs_by_candidate
+        kept = tuple(sid for sid in by_candidate.get(s.candidate_id, ()) if sid != s.id)
+        if kept:
+            by_candidate[s.candidate_id] = kept
+        else:
+            by_candidate.pop(s.candidate_id, None)
         self._t.subs_by_requisition.get(s.requisition_id, {}).pop(s.id, None)
 
     def _reindex(self, new: Submission, old: Submission | None) -> None:
@@ -324,7 +330,7 @@ class MemorySubmissions:
         with self._j.lock:
             if submission.id in self._t.submissions:
                 raise ConflictError(f"submission {submission.id!r} already exists; nothing written")
-            for sid in self._t.subs_by_candidate.get(submission.candidate_id, {}):
+            for sid in self._t.subs_by_candidate.get(submission.candidate_id, ()):
                 if self._t.submissions[sid].requisition_id == submission.requisition_id:
                     msg = (
                         f"candidate {submission.candidate_id!r} is already on requisition "
@@ -335,7 +341,7 @@ class MemorySubmissions:
 
     def for_candidate(self, candidate_id: CandidateId) -> Sequence[Submission]:
         """Return the candidate's submissions, oldest first."""
-        ids = self._t.subs_by_candidate.get(candidate_id, {})
+        ids = self._t.subs_by_candidate.get(candidate_id, ())
         return sorted(
             (self._t.submissions[i] for i in ids), key=lambda s: (utc(s.submitted_at), s.id)
         )

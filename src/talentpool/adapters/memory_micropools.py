@@ -88,6 +88,7 @@ class AccessTables:
         self.notification_settings: dict[UserId, NotificationSettings] = {}
         self.notifications: dict[NotificationId, Notification] = {}
         self.notifications_by_user: dict[UserId, dict[NotificationId, None]] = {}
+        self._one_share: dict[Share, Share] = {}  # one object per share, however many hold it
 
     # --- keeping the visibility index current -------------------------------------
 
@@ -159,7 +160,8 @@ class AccessTables:
                         del self.shares[user]
         for user, cid, share in came:
             counts = self.shares.setdefault(user, {}).setdefault(cid, {})
-            counts[share] = counts.get(share, 0) + 1
+            held = self._one_share.setdefault(share, share)
+            counts[held] = counts.get(held, 0) + 1
 
 
 def _grants(submission: Submission, requisition: Requisition) -> _Grants:
