@@ -417,7 +417,10 @@ class SizeRun:
         return [p.key for p in self.pools] + [FOLDERS, DECISION, LISTING]
 
     def _record(self, query: str, path: str, times: list[float], result: object) -> None:
-        reference = self.reads.get((query, "baseline")) or self.reads.get((query, "memory"))
+        # The baseline where there is one (not for a single decision), else the first path.
+        reference = next(
+            (m for (q, _), m in self.reads.items() if q == query and m.same is None), None
+        )
         same = None if reference is None else result == reference.result
         self.reads[(query, path)] = Measured(times, result, same)
         if same is False:
@@ -612,6 +615,7 @@ def run_size(run: SizeRun, stores: Sequence[str], args: argparse.Namespace) -> N
                     build()
                     costs.index = time.perf_counter() - start
                 costs.held = max(0.0, rss_mb() - before)
+                costs.note = f"{run.generated_mb + costs.held:,.0f} MB with the entities"
                 run.measure(path, uow)
                 del uow
                 continue

@@ -120,3 +120,23 @@ def test_the_scaling_command_runs_the_same_benchmark(capsys: pytest.CaptureFixtu
     assert "| memory | 50 |" in out
     assert "skipped above 10" in out
     assert "PostgreSQL" not in out
+
+
+def test_perf_times_the_memory_stores_index_build_when_it_has_one(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PF4: a store with ``build_indexes()`` has it called once after the load, and timed."""
+    perf = _load("perf")
+    built: list[int] = []
+
+    class Indexed(perf.MemoryUnitOfWork):  # type: ignore[name-defined,misc]
+        def build_indexes(self) -> None:
+            built.append(len(self.candidates))
+
+    monkeypatch.setattr(perf, "MemoryUnitOfWork", Indexed)
+    code = perf.main(["--size", "300", "--runs", "1", "--stores", "memory"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert built == [300]
+    row = next(line for line in out.splitlines() if line.startswith("| memory | 300 |"))
+    assert row.split(" | ")[3] != "–"
