@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from pathlib import Path
 
 import attrs
@@ -13,13 +14,17 @@ from talentpool.demo import dataset
 from talentpool.demo.dataset import (
     BRNO_TAG,
     CZECHIA,
+    LANGUAGES,
     PRAHA_TAG,
     DatasetSpec,
     generate,
     generate_applicants,
+    geonames_country,
+    performance_spec,
 )
 from talentpool.demo.story import save_dataset
-from talentpool.errors import DomainError
+from talentpool.errors import ConfigurationError, DomainError
+from talentpool.model import Dimension
 
 # The layers the generator may build on: values, criteria and the model, nothing that stores.
 DOMAIN = {
@@ -156,3 +161,75 @@ def test_the_generator_imports_only_the_domain() -> None:
         if alias.name.startswith("talentpool")
     }
     assert imported <= DOMAIN
+
+
+def test_the_performance_datasets_have_the_specs_shape() -> None:
+    """PF: real towns, five languages, ~3 submissions a candidate, ~25% active, 50 Zipf tags."""
+    spec = performance_spec(3000, seed=4, country="DE")
+    data = generate(spec)
+    assert spec.country.name == "Germany"
+    assert spec.country.towns[0].name == "Berlin"
+    assert len(spec.country.towns) > 500
+    subs = data.submissions
+    assert 2.8 < len(subs) / len(data.candidates) < 3.2
+    active = sum(s.is_active(spec.now) for s in subs) / len(subs)
+    assert 0.2 < active < 0.3
+    assert {c.profile_language for c in data.candidates} == set(LANGUAGES)
+    assert Counter(c.profile_language for c in data.candidates).most_common(1)[0][0] == "de"
+    popularity = Counter(t.label for c in data.candidates for t in c.tags).most_common()
+    assert len(popularity) == 50
+    assert popularity[0][1] > 10 * popularity[-1][1]
+    # Every position hangs in the generated trees, and every submission is on one.
+    trees = {t.dimension: t for t in data.structures}
+    for requisition in data.requisitions:
+        for dimension, node in (
+            (Dimension.ORGANIZATION, requisition.organization),
+            (Dimension.LOCATION, requisition.location),
+            (Dimension.JOB_FIELD, requisition.job_field),
+        ):
+            assert node is None or node in trees[dimension].parents
+    assert len(data.requisitions) == 61
+    assert {s.requisition_id for s in subs} <= {r.id for r in data.requisitions}
+    assert all(r.language == "de" for r in data.requisitions)
+    pairs = [(s.candidate_id, s.requisition_id) for s in subs]
+    assert len(pairs) == len(set(pairs))
+    assert generate(performance_spec(3000, seed=4, country="DE")) == data
+
+
+def test_the_performance_datasets_cluster_around_real_towns_or_spread() -> None:
+    """PF: 70% of residences near the country's towns, or every one anywhere in its box."""
+    clustered = generate(performance_spec(2000, country="CZ")).candidates
+    homes = [c for c in clustered if c.residence is not None]
+    near_town = sum(c.city is not None for c in homes) / len(homes)
+    assert 0.6 < near_town < 0.8
+    assert Counter(c.city for c in homes if c.city).most_common(1)[0][0] == "Prague"
+
+    spec = performance_spec(500, country="CZ", clustered=0.0)
+    spread = generate(spec).candidates
+    assert {c.city for c in spread} == {None}
+    assert all(spec.country.contains(c.residence) for c in spread if c.residence)
+
+
+def test_an_unknown_country_is_a_configuration_error() -> None:
+    """PF: a country GeoNames does not know is refused, naming the code."""
+    with pytest.raises(ConfigurationError, match="'XX'"):
+        geonames_country("XX")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("languages", (("xx", 1),)),
+        ("languages", (("cs", 0),)),
+        ("languages", "cs"),
+        ("submissions", 0.5),
+        ("submissions", 11),
+        ("positions", -1),
+        ("tags", 2.5),
+    ],
+)
+def test_a_bad_shape_is_refused_naming_the_field(field: str, value: object) -> None:
+    """PF: a language outside the five, a mean below one, a negative count are refused."""
+    with pytest.raises(DomainError) as refused:
+        DatasetSpec(**{field: value})  # type: ignore[arg-type]
+    assert refused.value.field == field
