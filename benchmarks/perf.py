@@ -616,6 +616,12 @@ def run_size(run: SizeRun, stores: Sequence[str], args: argparse.Namespace) -> N
                     costs.index = time.perf_counter() - start
                 costs.held = max(0.0, rss_mb() - before)
                 costs.note = f"{run.generated_mb + costs.held:,.0f} MB with the entities"
+                sizes = getattr(uow, "index_sizes", None)
+                if callable(sizes):
+                    parts = sizes()
+                    total = sum(parts.values()) / 1e6
+                    shown = ", ".join(f"{k} {v / 1e6:,.0f}" for k, v in parts.items())
+                    costs.note += f"; index {total:,.0f} MB ({shown})"
                 run.measure(path, uow)
                 del uow
                 continue

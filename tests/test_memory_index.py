@@ -35,7 +35,13 @@ from talentpool.demo.dataset import DEMO_NOW, DatasetSpec, generate
 from talentpool.geo import ChordBand, GeoPoint, distance_km, ecef
 from talentpool.ids import CandidateId, RequisitionId, UserId
 from talentpool.model import Requisition, SubmissionStatus
-from talentpool.queries import CandidateDatabaseQuery, CandidateQuery, Viewer
+from talentpool.queries import (
+    CandidateDatabaseQuery,
+    CandidateQuery,
+    ListingOrder,
+    ListingSortKey,
+    Viewer,
+)
 from talentpool.results import Ordering, SortKey
 
 BRNO = GeoPoint(49.1951, 16.6068)
@@ -56,6 +62,7 @@ def store() -> MemoryUnitOfWork:
         uow.candidates.save(applicant.candidate.with_tags(_tags(applicant.candidate.id)))
         for submission in applicant.submissions:
             uow.submissions.save(submission)
+    uow.build_indexes()  # as a host does at start-up; the other tests build on first use
     return uow
 
 
@@ -74,7 +81,7 @@ def _pool(uow: MemoryUnitOfWork, query: CandidateQuery) -> None:
     assert uow.candidates.find_ids(query) == {
         r.candidate_id
         for r in pool_page(
-            attrs.evolve(query, limit=None), uow.structures.trees(), _records(uow)
+            attrs.evolve(query, limit=None, offset=0), uow.structures.trees(), _records(uow)
         ).rows  # type: ignore[arg-type]
     }
 
@@ -116,7 +123,14 @@ _CRITERIA = st.sampled_from(
     ),
     hours=st.integers(-24 * 200, 24 * 30),
     page=st.tuples(
-        st.sampled_from([Ordering(), Ordering(SortKey.DISTANCE, False), Ordering(SortKey.NAME)]),
+        st.sampled_from(
+            [
+                Ordering(),
+                Ordering(SortKey.LATEST_SUBMISSION, False),
+                Ordering(SortKey.DISTANCE, False),
+                Ordering(SortKey.NAME),
+            ]
+        ),
         st.sampled_from([0, 5, 300, None]),
     ),
 )
@@ -143,28 +157,43 @@ def test_pools_agree_with_the_reference(
 
 @settings(max_examples=15, deadline=None)
 @given(
-    word=st.sampled_from(["pokladna", "kasse", "skladnik", "brno", "nothing-here"]),
-    tag=st.sampled_from([None, "tag 0", "tag 3"]),
+    pool=st.tuples(
+        st.sampled_from(["", "pokladna", "kasse", "skladnik", "brno", "nothing-here"]),
+        st.sampled_from([None, "tag 0", "tag 3"]),
+    ),
     whole=st.booleans(),
     tracked=st.sets(st.sampled_from(["tag 1", "tag 2", "tag 4"]), max_size=2),
+    page=st.tuples(
+        st.sampled_from([ListingOrder(), ListingOrder(ListingSortKey.CREATED, False)])
+        | st.builds(ListingOrder, st.just(ListingSortKey.NAME), st.booleans()),
+        st.sampled_from([0, 1, 20, 400, None]),
+        st.sampled_from([0, 7]),
+    ),
 )
 def test_listings_agree_with_the_reference(
-    store: MemoryUnitOfWork, word: str, tag: str | None, whole: bool, tracked: set[str]
+    store: MemoryUnitOfWork,
+    pool: tuple[str, str | None],
+    whole: bool,
+    tracked: set[str],
+    page: tuple[ListingOrder, int | None, int],
 ) -> None:
+    (word, tag), (order, limit, offset) = pool, page
     query = CandidateDatabaseQuery(
         Viewer(UserId("roman"), whole_database=whole, tracked=frozenset(tracked)),
         DEMO_NOW,
         criterion=ExcludeHiredWithin(30) | SpeaksLanguage("de"),
         micro_pool=tag,
-        text=word,
-        limit=20,
+        text=None if word == "" else word,
+        order=order,
+        limit=limit,
+        offset=offset,
     )
     owned = store.candidates._owned
     expected = listing_page(query, store.structures.trees(), _records(store), owned)  # type: ignore[arg-type]
     assert store.candidates.search(query) == expected
-    assert store.candidates.search_ids(attrs.evolve(query, limit=None)) == set(
+    assert store.candidates.search_ids(attrs.evolve(query, limit=None, offset=0)) == set(
         listing_page(
-            attrs.evolve(query, limit=None),
+            attrs.evolve(query, limit=None, offset=0),
             store.structures.trees(),
             _records(store),
             owned,  # type: ignore[arg-type]
@@ -188,7 +217,11 @@ def test_writes_after_the_build_and_their_rollback_reach_the_index() -> None:
         structure=SubmissionsInStructure(organizations={"moravia"}),
     ).criterion() & ~HasTag("moved")
     query = CandidateQuery(_requisition(30), DEMO_NOW, criteria, limit=None)
+    assert uow.index_sizes() == {}
     _pool(uow, query)  # builds the index
+    sizes = uow.index_sizes()
+    assert set(sizes) >= {"slots", "profile postings", "quadtree", "orders"}
+    assert all(size > 0 for size in sizes.values())
     before = uow.candidates.find(query)
     rng = random.Random(3)
     candidates = list(uow.candidates)
@@ -199,6 +232,11 @@ def test_writes_after_the_build_and_their_rollback_reach_the_index() -> None:
                 c, residence=GeoPoint(lat, BRNO.longitude + rng.uniform(-0.5, 0.5))
             )
             uow.candidates.save(moved if rng.random() < 0.7 else moved.with_tags(["moved"]))
+        for c in rng.sample(candidates, 60):
+            renamed = attrs.evolve(
+                uow.candidates.get(c.id), family_name="Aaronová", created_at=DEMO_NOW
+            )
+            uow.candidates.save(renamed)
         for s in rng.sample(list(uow.submissions), 80):
             status = rng.choice(list(SubmissionStatus))
             uow.submissions.save(attrs.evolve(s, status=status, status_changed_at=DEMO_NOW))
@@ -217,10 +255,29 @@ def test_writes_after_the_build_and_their_rollback_reach_the_index() -> None:
         uow.requisitions.save(attrs.evolve(brno, organization="bohemia"))
         _pool(uow, query)
         _pool(uow, attrs.evolve(query, limit=300))
+        _pool(uow, attrs.evolve(query, limit=40, order=Ordering(SortKey.LATEST_SUBMISSION, False)))
+        _listings(uow)
         assert uow.candidates.find(query) != before
         # no commit: everything above is undone, in the index too
     assert uow.candidates.find(query) == before
     _pool(uow, query)
+    _listings(uow)
+
+
+def _listings(uow: MemoryUnitOfWork) -> None:
+    """Every listing order's first pages agree with the reference."""
+    owned = uow.candidates._owned
+    for key in ListingSortKey:
+        for descending in (True, False):
+            query = CandidateDatabaseQuery(
+                Viewer(UserId("roman"), whole_database=True),
+                DEMO_NOW,
+                order=ListingOrder(key, descending),
+                limit=25,
+                offset=3,
+            )
+            expected = listing_page(query, uow.structures.trees(), _records(uow), owned)  # type: ignore[arg-type]
+            assert uow.candidates.search(query) == expected
 
 
 def _save(uow: MemoryUnitOfWork, item: object) -> None:

@@ -49,6 +49,7 @@ from talentpool.model import (
     Workflow,
 )
 from talentpool.ports import CandidateQuery
+from talentpool.tags import MAX_TAG_LENGTH
 from talentpool.testing import World
 from talentpool.text import tag_key
 
@@ -231,7 +232,10 @@ def test_dm2_key_is_a_fixed_point(label: str) -> None:
     assert Tag(tag.label) == tag
 
 
-@given(st.text().filter(lambda s: bool(tag_key(s))), st.sampled_from([" ", "\t", "\n", "  "]))
+@given(
+    st.text(max_size=MAX_TAG_LENGTH).filter(lambda s: bool(tag_key(s))),
+    st.sampled_from([" ", "\t", "\n", "  "]),
+)
 def test_dm2_surrounding_whitespace_never_matters(label: str, pad: str) -> None:
     """DM2: padding a label with whitespace never changes the tag."""
     assert Tag(pad + label + pad) == Tag(label)
@@ -639,3 +643,11 @@ def test_ap10_a_workflow_requiring_a_motive_must_offer_one() -> None:
         Workflow(motive_required=True, rejection_motives=())
     assert caught.value.field == "rejection_motives"
     assert Workflow(motive_required=True, rejection_motives=("Other",)).motive_required
+
+
+def test_dm2_a_label_at_the_limit_may_be_padded() -> None:
+    """DM2: the length limit counts the label with its surrounding whitespace trimmed."""
+    label = "x" * MAX_TAG_LENGTH
+    assert Tag(f"  {label}\n") == Tag(label)
+    with pytest.raises(DomainError, match="at most"):
+        Tag(label + "y")

@@ -17,16 +17,19 @@ __all__ = ["MAX_TAG_LENGTH", "Tag"]
 
 
 MAX_TAG_LENGTH = 200
-"""The longest tag label accepted, in characters, counted as typed (before normalising)."""
+"""The longest tag label accepted, in characters, counted as typed with its whitespace
+collapsed (before any Unicode normalisation)."""
 
 
 def _tag_label(value: str) -> str:
     if not isinstance(value, str):
         raise DomainError("tag", value, "must be a string")
+    collapsed = " ".join(value.split())
     # checked before any normalisation: NFKC can make a character 18 times longer
-    if len(value) > MAX_TAG_LENGTH:
-        raise DomainError("tag", value[:20] + "...", f"must be at most {MAX_TAG_LENGTH} characters")
-    return " ".join(value.split())
+    if len(collapsed) > MAX_TAG_LENGTH:
+        shown = collapsed[:20] + "..."
+        raise DomainError("tag", shown, f"must be at most {MAX_TAG_LENGTH} characters")
+    return collapsed
 
 
 @attrs.frozen

@@ -87,6 +87,7 @@ from talentpool.queries import (
     CandidatePage,
     CandidateQuery,
     ListingPage,
+    ListingSortKey,
     ResponsesPage,
     ResponsesQuery,
 )
@@ -224,9 +225,10 @@ class MemoryCandidates:
                 return CandidatePage((), total)
             ctx = query.context(t.structures)
             order = query.order
-            if order.key is SortKey.LATEST_SUBMISSION and order.descending:
+            if order.key is SortKey.LATEST_SUBMISSION:
                 end = total if query.limit is None else query.offset + query.limit
-                chosen = index.newest_first(hits, end)[query.offset :]
+                chosen = index.first(hits, end, "latest", descending=order.descending)
+                chosen = chosen[query.offset :]
                 rows = tuple(
                     make_row(t.record(t.candidates[c]), ctx) for c in index.candidate_ids(chosen)
                 )
@@ -244,23 +246,32 @@ class MemoryCandidates:
     def _owned(self, user_id: UserId) -> Collection[CandidateId]:
         return self._t.access.shares.get(user_id, {}).keys()
 
-    def _listing(self, query: CandidateDatabaseQuery) -> list[Candidate]:
+    def _hits(self, query: CandidateDatabaseQuery) -> tuple[CandidateIndex, int]:
         index = self._index()
-        hits = index.matching(query.bound(self._t.structures), clean=None, owned=self._owned)
-        cands = self._t.candidates
-        return listing_order(query, (cands[c] for c in index.candidate_ids(slots_of(hits))))
+        tree = query.bound(self._t.structures)
+        return index, index.matching(tree, clean=None, owned=self._owned)
 
     def search(self, query: CandidateDatabaseQuery) -> ListingPage:
         """Answer a candidate-database query from the candidate index (PF3)."""
+        cands = self._t.candidates
         with self._j.lock:
-            hits = self._listing(query)
-        end = None if query.limit is None else query.offset + query.limit
-        return ListingPage(tuple(hits[query.offset : end]), len(hits))
+            index, hits = self._hits(query)
+            total = hits.bit_count()
+            if query.limit is None:
+                found = (cands[c] for c in index.candidate_ids(slots_of(hits)))
+                ordered = listing_order(query, found)[query.offset :]
+            else:
+                by = "name" if query.order.key is ListingSortKey.NAME else "created"
+                end = query.offset + query.limit
+                chosen = index.first(hits, end, by, descending=query.order.descending)
+                ordered = [cands[c] for c in index.candidate_ids(chosen[query.offset :])]
+        return ListingPage(tuple(ordered), total)
 
     def search_ids(self, query: CandidateDatabaseQuery) -> frozenset[CandidateId]:
         """Return the ids of every candidate the listing holds."""
         with self._j.lock:
-            return frozenset(c.id for c in self._listing(query))
+            index, hits = self._hits(query)
+            return frozenset(index.candidate_ids(slots_of(hits)))
 
     def __iter__(self) -> Iterator[Candidate]:
         """Iterate over every candidate, in id order."""
@@ -641,6 +652,22 @@ class MemoryUnitOfWork:
         self.notification_settings = MemoryNotificationSettings(t.access, j)
         self.notifications = MemoryNotifications(t.access, j)
         self.events = MemoryEvents(j)
+
+    def build_indexes(self) -> None:
+        """Build the candidate index now rather than on the first pool or listing (PF1).
+
+        A host that loads a large account at start-up calls this once, so no
+        manager's first query waits for it; every later write keeps the index
+        current. Building again starts it afresh from the stored rows.
+        """
+        with self._lock:
+            self._tables.index.build()
+
+    def index_sizes(self) -> dict[str, int]:
+        """Roughly how many bytes each part of the candidate index holds (PF4); empty if unbuilt."""
+        with self._lock:
+            index = self._tables.index
+            return index.sizes() if index.built else {}
 
     def __enter__(self) -> Self:
         """Begin an action; nested blocks join the outer one."""

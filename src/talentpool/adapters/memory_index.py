@@ -39,10 +39,10 @@ other leaf, and any leaf in a shape the index has no facts for, is decided by
 the reference :class:`~talentpool.engine.Matcher` on the candidates still in
 play, so the answer is always the reference's.
 
-**Order.** The default order, latest submission first, is read from a list of
-slots sorted at build time (later changes are merged in from a small tail),
-stopping after the page; a small pool is sorted directly. Any other order sorts
-the pool's rows as the reference does.
+**Order.** A pool by latest submission and a listing by creation or by name
+read the first page from a list of slots sorted once (later changes are merged
+in from a small tail), stopping after the page; a small result is sorted
+directly. Any other order sorts the pool's rows as the reference does.
 
 Every write keeps the index current (a candidate's facts are recomputed from
 the store's tables) and the unit of work's journal undoes it with the write.
@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import sys
 from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
@@ -162,6 +163,13 @@ class _Postings:
             assert self._bits is not None
             self._bits.discard(slot)
 
+    def memory(self) -> int:
+        if self._bits is not None:
+            return self._bits.memory()
+        assert self._set is not None
+        cached = 0 if self._value is None else self._value.bit_length() // 8
+        return sys.getsizeof(self._set) + cached
+
     @property
     def value(self) -> int:
         if self._bits is not None:
@@ -201,12 +209,14 @@ class _Threshold:
     instants of the few slots that have one are held in a dictionary.
     """
 
-    __slots__ = ("_cuts", "_days", "_values")
+    __slots__ = ("_cuts", "_days", "_values", "version")
 
     def __init__(self) -> None:
         self._values: dict[int, int] = {}
         self._cuts: dict[int, Bits] = {}
         self._days: dict[int, list[tuple[int, int]]] = {}  # (instant, slot) of a day, sorted
+        self.version = 0
+        """Counts the changes, so a union of cuts can be kept until one of them changes."""
 
     @classmethod
     def of(cls, values: dict[int, int]) -> _Threshold:
@@ -216,6 +226,13 @@ class _Threshold:
 
     def get(self, slot: int) -> int:
         return self._values.get(slot, NEVER)
+
+    def memory(self) -> int:
+        # the instants (an int object each), the cuts and the days' sorted instants
+        held = sys.getsizeof(self._values) + 32 * len(self._values)
+        cuts = sum(b.memory() for b in self._cuts.values())
+        days = sum(sys.getsizeof(d) + 120 * len(d) for d in self._days.values())
+        return held + cuts + days
 
     def _put(self, slot: int, value: int) -> None:
         if value == NEVER:
@@ -230,6 +247,7 @@ class _Threshold:
         old = self.get(slot)
         if old == value:
             return
+        self.version += 1
         self._put(slot, value)
         for bound, bits in self._cuts.items():
             if value >= bound:
@@ -253,13 +271,21 @@ class _Threshold:
 
     def at_least(self, moment: int) -> int:
         """The slots whose instant is at or after *moment*."""
+        bound, extra = self.parts(moment)
+        return self._cut(bound) | from_slots(extra)
+
+    def parts(self, moment: int) -> tuple[int, list[int]]:
+        """The answer of :meth:`at_least` in two parts: a cut's bound and a few more slots."""
         day = moment // _DAY * _DAY
         if day == moment:
-            return self._cut(day)
-        later = self._cut(day + _DAY)
+            return day, []
         within = self._day(day)
         start = bisect.bisect_left(within, (moment, -1))
-        return later | from_slots([s for _, s in within[start:]])
+        return day + _DAY, [s for _, s in within[start:]]
+
+    def cut(self, bound: int) -> int:
+        """The slots whose instant is at or after *bound*, a midnight (UTC)."""
+        return self._cut(bound)
 
     def _day(self, day: int) -> list[tuple[int, int]]:
         """The slots whose instant falls on the day from *day*, by instant."""
@@ -295,6 +321,9 @@ class _DenseThreshold(_Threshold):
 
     def get(self, slot: int) -> int:
         return self._array[slot] if slot < len(self._array) else NEVER
+
+    def memory(self) -> int:
+        return super().memory() - sys.getsizeof(self._values) + sys.getsizeof(self._array)
 
     def _put(self, slot: int, value: int) -> None:
         values = self._array
@@ -353,6 +382,7 @@ class CandidateIndex:
         self._rejected = _DenseThreshold()  # latest move to rejected
         self._consent = _DenseThreshold()  # when the consent stops being valid
         self._places: dict[tuple[Triple, ...], tuple[Triple, ...]] = {}  # shared tuples
+        self._unions: dict[object, tuple[tuple[int, ...], int]] = {}
         self._structure: dict[Triple, _Threshold] = {}
         self._latest = array("q")  # latest submission per slot
         self._where: list[tuple[Triple, ...]] = []  # the structure a slot applied in
@@ -361,9 +391,11 @@ class CandidateIndex:
         self._z = array("d")
         self._codes = array("Q")  # Morton codes of the slots laid out at build, in order
         self._tail: dict[int, None] = {}  # slots with a residence taken after the build
-        self._order = array("q")  # slots by latest submission, newest first, at build
-        self._order_latest = array("q")
-        self._moved: dict[int, None] = {}  # slots whose latest submission changed since
+        self._orders = {
+            "latest": _Order(self._latest_key, self._cid),
+            "created": _Order(self._created_key, self._cid),
+            "name": _Order(self._name_key, self._cid),
+        }
 
     # --- building and keeping current -----------------------------------------------------
 
@@ -425,11 +457,8 @@ class CandidateIndex:
         self._applied = Bits.of(from_slots(applied))
         self._latest = array("q", latest)
         self._where = where
-        ids = self._ids
-        by_latest = sorted((-value, ids[slot] or "", slot) for slot, value in enumerate(latest))
-        self._order = array("q", [slot for _, _, slot in by_latest])
-        self._order_latest = array("q", [-value for value, _, _ in by_latest])
         self.built = True
+        self._orders["latest"].build(count, self._alive.value)
 
     def _profile_indexes(self) -> tuple[_Index, ...]:
         """The postings of the profile, in the order of :func:`_profile_values`."""
@@ -456,8 +485,8 @@ class CandidateIndex:
                 self._tail[slot] = None
         self._profile_facts(slot, None, candidate)
         self._submission_facts(slot, cid)
-        if tail:
-            self._moved[slot] = None
+        for order in self._orders.values():
+            order.moved(slot)
 
     def _remove(self, slot: int, candidate: Candidate) -> None:
         self._profile_facts(slot, candidate, None)
@@ -466,7 +495,6 @@ class CandidateIndex:
         self._set_facts(slot, False, NEVER, {})
         self._alive.discard(slot)
         self._tail.pop(slot, None)
-        self._moved.pop(slot, None)
         del self._slot[candidate.id]
         self._ids[slot] = None
 
@@ -485,6 +513,10 @@ class CandidateIndex:
                 self._add(new.id)
             return
         self._profile_facts(slot, old, new)
+        if new.created_at != old.created_at:
+            self._orders["created"].moved(slot)
+        if new.sort_name != old.sort_name:
+            self._orders["name"].moved(slot)
 
     def submissions_changed(self, candidate_ids: Iterable[CandidateId]) -> None:
         """Recompute the submission facts of *candidate_ids* from the tables."""
@@ -539,8 +571,7 @@ class CandidateIndex:
     def _set_facts(self, slot: int, applied: bool, latest: int, triples: dict[Triple, int]) -> None:
         if self._latest[slot] != latest:
             self._latest[slot] = latest
-            if self.built:
-                self._moved[slot] = None
+            self._orders["latest"].moved(slot)
         if applied:
             self._applied.add(slot)
         else:
@@ -577,36 +608,152 @@ class CandidateIndex:
             assert cid is not None
             yield cid
 
-    def newest_first(self, hits: int, count: int) -> list[int]:
-        """Return the first *count* slots of *hits*, latest submission first, ties by id."""
+    def union_of_cuts(
+        self, places: tuple[tuple[Triple, _Threshold], ...], bounds: list[int]
+    ) -> int:
+        """The union of the cuts of several places' thresholds, kept until one changes.
+
+        A structure selection covers many places (every organization, location and
+        job field below the ones selected); their union is the same for every query
+        of the day until a write changes one of them.
+        """
+        key = (tuple(where for where, _ in places), tuple(bounds))
+        versions = tuple(threshold.version for _, threshold in places)
+        kept = self._unions.get(key)
+        if kept is not None and kept[0] == versions:
+            return kept[1]
+        union = 0
+        for (_, threshold), bound in zip(places, bounds, strict=True):
+            union |= threshold.cut(bound)
+        if len(self._unions) >= 16:
+            del self._unions[next(iter(self._unions))]
+        self._unions[key] = (versions, union)
+        return union
+
+    def sizes(self) -> dict[str, int]:
+        """Roughly how many bytes each part of the index holds, for capacity planning (PF4)."""
+        ids = sys.getsizeof(self._ids) + sys.getsizeof(self._slot) + self._alive.memory()
+        postings = sum(
+            sys.getsizeof(index) + sum(p.memory() for p in index.values())
+            for index in self._profile_indexes()
+        )
+        thresholds = [self._active, self._unexpired, self._hired, self._rejected, self._consent]
+        instants = sum(t.memory() for t in thresholds) + self._applied.memory()
+        structure = (
+            sum(t.memory() for t in self._structure.values())
+            + sum(sys.getsizeof(w) for w in self._places)
+            + sum(union.bit_length() // 8 for _, union in self._unions.values())
+        )
+        grid = sum(sys.getsizeof(a) for a in (self._codes, self._x, self._y, self._z))
+        orders = sum(o.memory() for o in self._orders.values()) + sys.getsizeof(self._latest)
+        return {
+            "slots": ids,
+            "profile postings": postings,
+            "instants and cuts": instants,
+            "structure": structure + sys.getsizeof(self._where),
+            "quadtree": grid + sys.getsizeof(self._tail),
+            "orders": orders,
+        }
+
+    def first(self, hits: int, count: int, by: str, *, descending: bool) -> list[int]:
+        """Return the first *count* slots of *hits* by *by* (ties by candidate id ascending).
+
+        *by* is ``"latest"`` (the latest submission), ``"created"`` or ``"name"``.
+        """
+        order = self._orders[by]
+        if not order.built:
+            order.build(len(self._ids), self._alive.value)
+        return order.first(hits, count, descending=descending)
+
+    def _latest_key(self, slot: int) -> object:
+        return self._latest[slot]
+
+    def _created_key(self, slot: int) -> object:
+        return micros(self._t.candidates[self._cid(slot)].created_at)
+
+    def _name_key(self, slot: int) -> object:
+        return self._t.candidates[self._cid(slot)].sort_name
+
+    def _cid(self, slot: int) -> CandidateId:
+        cid = self._ids[slot]
+        assert cid is not None
+        return cid
+
+
+class _Order:
+    """The candidates in one order, for the first page of a large pool or listing (PF1, PF3).
+
+    The slots are sorted once, by the key and then the candidate id, on first
+    use; a slot whose key changed since, or that is new, is *moved* and merged
+    in when a page is cut. Reading the sorted slots from either end until the
+    page is full touches about ``count × candidates ÷ hits`` of them, so a small
+    result is sorted directly instead.
+    """
+
+    __slots__ = ("_key", "_moved", "_slots", "_tie", "built")
+
+    def __init__(self, key: Callable[[int], object], tie: Callable[[int], str]) -> None:
+        self._key, self._tie = key, tie
+        self._slots = array("q")
+        self._moved: dict[int, None] = {}
+        self.built = False
+
+    def build(self, count: int, alive: int) -> None:
+        key, tie = self._key, self._tie
+        live = slots_of(alive)
+        live.sort(key=tie)
+        live.sort(key=key)  # type: ignore[arg-type]
+        self._slots = array("q", live)
+        self._moved.clear()
+        self.built = True
+
+    def memory(self) -> int:
+        return sys.getsizeof(self._slots) + sys.getsizeof(self._moved)
+
+    def moved(self, slot: int) -> None:
+        """Note that *slot*'s key changed, or that it is new."""
+        if self.built:
+            self._moved[slot] = None
+
+    def _sorted(self, slots: list[int], descending: bool) -> list[int]:
+        slots.sort(key=self._tie)
+        slots.sort(key=self._key, reverse=descending)  # type: ignore[arg-type]
+        return slots
+
+    def first(self, hits: int, count: int, *, descending: bool) -> list[int]:
         total = hits.bit_count()
-        latest, ids = self._latest, self._ids
-
-        def key(slot: int) -> tuple[int, str]:
-            return (-latest[slot], ids[slot] or "")
-
-        if total * total <= 300 * max(len(self._ids), 1) or count >= total:
-            return sorted(slots_of(hits), key=key)[:count]
+        if count >= total or total * total <= count * len(self._slots):
+            return self._sorted(slots_of(hits), descending)[:count]
         data = hits.to_bytes((hits.bit_length() + 7) // 8, "little")
         size = len(data)
-        moved = self._moved
-        taken: list[int] = []
-        last = NEVER
-        order, order_latest = self._order, self._order_latest
-        for position in range(len(order)):
-            slot = order[position]
+        moved, key = self._moved, self._key
+
+        def holds(slot: int) -> bool:
             i = slot >> 3
-            if i < size and data[i] >> (slot & 7) & 1 and slot not in moved:
-                taken.append(slot)
-                if len(taken) >= count:
-                    last = order_latest[position]
-                    break
-        extra = [
-            s
-            for s in moved
-            if (s >> 3) < size and data[s >> 3] >> (s & 7) & 1 and latest[s] >= last
-        ]
-        return sorted(taken + extra, key=key)[:count]
+            return i < size and bool(data[i] >> (slot & 7) & 1)
+
+        ordered = self._slots
+        positions = range(len(ordered) - 1, -1, -1) if descending else range(len(ordered))
+        taken: list[int] = []
+        last: object = None
+        for position in positions:
+            slot = ordered[position]
+            if not holds(slot) or slot in moved:
+                continue
+            if last is not None and key(slot) != last:
+                break  # past the ties of the last slot the page needs
+            taken.append(slot)
+            if last is None and len(taken) >= count:
+                last = key(slot)
+        extra = [s for s in moved if holds(s)]
+        if last is not None:
+            limit = last
+            extra = [
+                s
+                for s in extra
+                if (key(s) >= limit if descending else key(s) <= limit)  # type: ignore[operator]
+            ]
+        return self._sorted(taken + extra, descending)[:count]
 
 
 _Owned = Callable[[UserId], Collection[CandidateId]]
@@ -796,11 +943,18 @@ class _Planner(BoundVisitor[int]):
             return self._judge(node)
         wanted = dict(node.nodes)
         moment = NEVER + 1 if node.include_expired else micros(node.now) + 1
-        hits = 0
-        for where, threshold in self._x._structure.items():
-            if all(where[i] in wanted[dim] for i, dim in enumerate(_DIMENSIONS) if dim in wanted):
-                hits |= threshold.at_least(moment)
-        return self._domain & hits
+        places = tuple(
+            (where, threshold)
+            for where, threshold in self._x._structure.items()
+            if all(where[i] in wanted[dim] for i, dim in enumerate(_DIMENSIONS) if dim in wanted)
+        )
+        extra: list[int] = []
+        bounds = []
+        for _, threshold in places:
+            bound, more = threshold.parts(moment)
+            bounds.append(bound)
+            extra.extend(more)
+        return self._domain & (self._x.union_of_cuts(places, bounds) | from_slots(extra))
 
     def visit_radius(self, node: BoundRadius) -> int:
         x = self._x

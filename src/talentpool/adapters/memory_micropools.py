@@ -60,7 +60,7 @@ W = TypeVar("W")
 
 _EMPTY_TAGS: Mapping[str, Tag] = {}
 _EMPTY_SHARES: Mapping[Share, int] = {}
-_EMPTY_OWNED: Mapping[CandidateId, Mapping[Share, int]] = {}
+_EMPTY_OWNED: Mapping[CandidateId, Share | Mapping[Share, int]] = {}
 _EMPTY_IDS: Mapping[CandidateId, None] = {}
 _EMPTY_USERS: Mapping[UserId, None] = {}
 
@@ -81,7 +81,9 @@ class AccessTables:
 
     def __init__(self) -> None:
         self.tagged: dict[str, dict[CandidateId, None]] = {}
-        self.shares: dict[UserId, dict[CandidateId, dict[Share, int]]] = {}
+        # one share held once is kept as itself, not as a dictionary: most candidates are
+        # owned through exactly one position (PF4)
+        self.shares: dict[UserId, dict[CandidateId, Share | dict[Share, int]]] = {}
         self.subscriptions: dict[UserId, dict[str, Subscription]] = {}
         self.tracked: dict[UserId, dict[str, Tag]] = {}
         self.trackers: dict[str, dict[UserId, None]] = {}
@@ -150,18 +152,39 @@ class AccessTables:
     def _move(self, gone: _Grants, came: _Grants) -> None:
         for user, cid, share in gone:
             by_candidate = self.shares[user]
-            counts = by_candidate[cid]
+            counts = _counts(by_candidate[cid])
             counts[share] -= 1
             if not counts[share]:
                 del counts[share]
-                if not counts:
-                    del by_candidate[cid]
-                    if not by_candidate:
-                        del self.shares[user]
+            if counts:
+                by_candidate[cid] = _compact(counts)
+            else:
+                del by_candidate[cid]
+                if not by_candidate:
+                    del self.shares[user]
         for user, cid, share in came:
-            counts = self.shares.setdefault(user, {}).setdefault(cid, {})
+            by_candidate = self.shares.setdefault(user, {})
             held = self._one_share.setdefault(share, share)
-            counts[held] = counts.get(held, 0) + 1
+            found = by_candidate.get(cid)
+            if found is None:
+                by_candidate[cid] = held
+            else:
+                counts = _counts(found)
+                counts[held] = counts.get(held, 0) + 1
+                by_candidate[cid] = counts
+
+
+def _counts(held: Share | dict[Share, int]) -> dict[Share, int]:
+    """How many grants give each share (a share kept as itself is granted once)."""
+    return {held: 1} if isinstance(held, Share) else held
+
+
+def _compact(counts: dict[Share, int]) -> Share | dict[Share, int]:
+    if len(counts) == 1:
+        ((share, count),) = counts.items()
+        if count == 1:
+            return share
+    return counts
 
 
 def _grants(submission: Submission, requisition: Requisition) -> _Grants:
@@ -178,7 +201,8 @@ class MemoryVisibilityIndex:
 
     def shares(self, user_id: UserId, candidate_id: CandidateId) -> Collection[Share]:
         """Return the positions and responses through which the user owns the candidate."""
-        return self._a.shares.get(user_id, _EMPTY_OWNED).get(candidate_id, _EMPTY_SHARES).keys()
+        held = self._a.shares.get(user_id, _EMPTY_OWNED).get(candidate_id, _EMPTY_SHARES)
+        return (held,) if isinstance(held, Share) else held.keys()
 
     def owned(self, user_id: UserId) -> Collection[CandidateId]:
         """Return the candidates the user owns through positions and responses."""
