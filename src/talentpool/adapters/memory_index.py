@@ -392,9 +392,9 @@ class CandidateIndex:
         self._codes = array("Q")  # Morton codes of the slots laid out at build, in order
         self._tail: dict[int, None] = {}  # slots with a residence taken after the build
         self._orders = {
-            "latest": _Order(self._latest_key, self._cid),
-            "created": _Order(self._created_key, self._cid),
-            "name": _Order(self._name_key, self._cid),
+            "latest": _Order(self._latest_keys, self._ids_keys),
+            "created": _Order(lambda: self._created_key, self._ids_keys),
+            "name": _Order(lambda: self._name_key, self._ids_keys),
         }
 
     # --- building and keeping current -----------------------------------------------------
@@ -665,8 +665,11 @@ class CandidateIndex:
             order.build(len(self._ids), self._alive.value)
         return order.first(hits, count, descending=descending)
 
-    def _latest_key(self, slot: int) -> object:
-        return self._latest[slot]
+    def _latest_keys(self) -> Callable[[int], object]:
+        return self._latest.__getitem__  # a C call per slot: the arrays are replaced on build
+
+    def _ids_keys(self) -> Callable[[int], str]:
+        return self._ids.__getitem__  # type: ignore[return-value]
 
     def _created_key(self, slot: int) -> object:
         return micros(self._t.candidates[self._cid(slot)].created_at)
@@ -692,14 +695,17 @@ class _Order:
 
     __slots__ = ("_key", "_moved", "_slots", "_tie", "built")
 
-    def __init__(self, key: Callable[[int], object], tie: Callable[[int], str]) -> None:
+    def __init__(
+        self, key: Callable[[], Callable[[int], object]], tie: Callable[[], Callable[[int], str]]
+    ) -> None:
+        # each gives the function of the moment: a slot's key, its candidate id
         self._key, self._tie = key, tie
         self._slots = array("q")
         self._moved: dict[int, None] = {}
         self.built = False
 
     def build(self, count: int, alive: int) -> None:
-        key, tie = self._key, self._tie
+        key, tie = self._key(), self._tie()
         live = slots_of(alive)
         live.sort(key=tie)
         live.sort(key=key)  # type: ignore[arg-type]
@@ -716,8 +722,8 @@ class _Order:
             self._moved[slot] = None
 
     def _sorted(self, slots: list[int], descending: bool) -> list[int]:
-        slots.sort(key=self._tie)
-        slots.sort(key=self._key, reverse=descending)  # type: ignore[arg-type]
+        slots.sort(key=self._tie())
+        slots.sort(key=self._key(), reverse=descending)  # type: ignore[arg-type]
         return slots
 
     def first(self, hits: int, count: int, *, descending: bool) -> list[int]:
@@ -726,7 +732,7 @@ class _Order:
             return self._sorted(slots_of(hits), descending)[:count]
         data = hits.to_bytes((hits.bit_length() + 7) // 8, "little")
         size = len(data)
-        moved, key = self._moved, self._key
+        moved, key = self._moved, self._key()
 
         def holds(slot: int) -> bool:
             i = slot >> 3
