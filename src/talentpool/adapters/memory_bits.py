@@ -21,10 +21,11 @@ from collections.abc import Iterable, Sequence
 
 __all__ = ["Bits", "Ranges", "from_slots", "slots_of"]
 
-_NONZERO = re.compile(rb"[^\x00]+")
+_NONZERO = re.compile(rb"[^\x00]")
 _OFFSETS: tuple[tuple[int, ...], ...] = tuple(
     tuple(i for i in range(8) if byte >> i & 1) for byte in range(256)
 )
+_LOWEST = tuple((byte & -byte).bit_length() - 1 for byte in range(256))
 
 
 def slots_of(bits: int) -> list[int]:
@@ -33,12 +34,14 @@ def slots_of(bits: int) -> list[int]:
         return []
     data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
     out: list[int] = []
-    offsets = _OFFSETS
-    for run in _NONZERO.finditer(data):
-        base = run.start() * 8
-        for byte in run.group():
-            out.extend([base + i for i in offsets[byte]])
-            base += 8
+    append, offsets, lowest = out.append, _OFFSETS, _LOWEST
+    for found in _NONZERO.finditer(data):
+        i = found.start()
+        byte, base = data[i], i << 3
+        if byte & (byte - 1):  # more than one slot in this byte
+            out.extend([base + o for o in offsets[byte]])
+        else:
+            append(base + lowest[byte])
     return out
 
 
