@@ -7,25 +7,36 @@ box), so the compiler only compares columns with them. Submissions are reached
 with correlated ``EXISTS`` subqueries, which read "on another requisition" as
 the bound leaf says.
 
-A dialect changes only what it must (:class:`Dialect`): how a distance is
-computed. Where a database has no exact geodesic, a radius compiles to its
-bounding box, which holds every candidate inside the circle and maybe some
-outside it; the compiler then reports the tree as *inexact*, and the store
-evaluates the bound tree on the rows that remain, so the answer is never wrong.
+A radius reads the indexed bounding box first, then the spherical distance
+(computed in SQL): inside the leaf's :class:`~talentpool.geo.EdgeBand` it is
+decided there, and only a candidate near the edge needs the exact geodesic. The
+store finds those few first (:meth:`Compiler.compile` with ``ring``, the band's
+candidates), measures them in Python, and compiles the query again with the
+ones inside (``edges``), so the whole query, its order and its page, runs in SQL.
+
+A dialect changes only what it must (:class:`Dialect`): how a geodesic is
+computed, if it can be. Where a database has none and the edge is not given, a
+radius compiles to its box and band, which hold every candidate inside the circle
+and maybe some just outside it; the compiler then reports the tree as *inexact*,
+and the store evaluates the bound tree on the rows that remain, so the answer is
+never wrong.
 Under a ``NOT`` an inexact leaf would drop candidates, so there it compiles to
 ``TRUE`` (everyone), again leaving the decision to the rows that remain.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Collection, Mapping
 
 import attrs
 from sqlalchemy import (
     ColumnElement,
     and_,
+    case,
     exists,
     false,
+    func,
     literal,
     not_,
     or_,
@@ -58,11 +69,11 @@ from talentpool.engine import (
     BoundVisitor,
     Constant,
 )
-from talentpool.geo import EDGE_TOLERANCE_KM
+from talentpool.geo import EDGE_TOLERANCE_KM, SPHERE_KM
 from talentpool.ids import RequisitionId
 from talentpool.model import Dimension, SubmissionStatus
 
-__all__ = ["Compiled", "Compiler", "Dialect"]
+__all__ = ["Compiled", "Compiler", "Dialect", "Edges"]
 
 
 def _pool_of(node: Bound) -> RequisitionId | None:
@@ -105,6 +116,10 @@ class Dialect:
     distance: Distance | None = None
 
 
+Edges = Mapping[BoundRadius, Collection[str]]
+"""For a radius leaf, the candidates of its edge band that the geodesic puts inside."""
+
+
 @attrs.frozen
 class Compiled:
     """A bound tree as one SQL condition.
@@ -136,13 +151,43 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         self._exact = True
         self._negated = 0
         self._pool: RequisitionId | None = None
+        self._edges: Edges = {}
+        self._ring: BoundRadius | None = None
 
-    def compile(self, node: Bound) -> Compiled:
-        """Return the condition for *node* and whether it is exact."""
+    def compile(
+        self, node: Bound, *, edges: Edges | None = None, ring: BoundRadius | None = None
+    ) -> Compiled:
+        """Return the condition for *node* and whether it is exact.
+
+        Args:
+            node: The bound tree.
+            edges: For radius leaves whose edge band was measured, the candidates
+                of the band inside the radius: the leaf is then decided in SQL.
+            ring: A radius leaf to compile as its edge band alone (inside the box,
+                spherically between ``band.inner`` and ``band.outer``): the
+                candidates whose geodesic the store must measure.
+        """
         self._exact, self._negated = True, 0
         self._pool = _pool_of(node)
+        self._edges, self._ring = edges or {}, ring
         where = self.visit(node)
         return Compiled(where, self._exact)
+
+    def spherical(self, centre_latitude: float, centre_longitude: float) -> ColumnElement[float]:
+        """The haversine distance in km from the residence to a centre.
+
+        The same as :func:`~talentpool.geo.spherical_km`, to rounding.
+        """
+        c, rad = self._c, math.pi / 180
+        dlat = func.sin((c.latitude - centre_latitude) * (rad / 2))
+        dlon = func.sin((c.longitude - centre_longitude) * (rad / 2))
+        half = (
+            dlat * dlat + func.cos(c.latitude * rad) * math.cos(centre_latitude * rad) * dlon * dlon
+        )
+        # rounding may put two antipodes a hair beyond 1, where asin is undefined
+        clamped = case((half > 1.0, literal(1.0)), else_=half)
+        result: ColumnElement[float] = func.asin(func.sqrt(clamped)) * (2 * SPHERE_KM)
+        return result
 
     def _facts(self, elsewhere: RequisitionId | None) -> bool:
         """Whether "on another requisition" may be read from the facts, which say "on any".
@@ -255,19 +300,28 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         )
 
     def visit_radius(self, node: BoundRadius) -> ColumnElement[bool]:
-        c, box = self._c, node.box
+        c, box, band = self._c, node.box, node.band
         inside_box = and_(
             c.latitude.is_not(None),
             c.longitude.is_not(None),
             c.latitude.between(box.south, box.north),
             c.longitude.between(box.west, box.east),
         )
+        spherical = self.spherical(node.centre.latitude, node.centre.longitude)
+        if node is self._ring:
+            return and_(inside_box, spherical > band.inner, spherical <= band.outer)
+        inner = spherical <= band.inner
+        near = spherical <= band.outer
+        if node in self._edges:
+            edge = sorted(self._edges[node])
+            inside = c.id.in_(edge) if edge else false()
+            return and_(inside_box, or_(inner, and_(near, inside)))
         distance = self._dialect.distance
         if distance is None:
             self._exact = False
-            return inside_box
+            return and_(inside_box, near)
         exact = distance(c.latitude, c.longitude, node.centre.latitude, node.centre.longitude)
-        return and_(inside_box, exact <= node.km + EDGE_TOLERANCE_KM)
+        return and_(inside_box, or_(inner, and_(near, exact <= node.km + EDGE_TOLERANCE_KM)))
 
     # --- submissions ------------------------------------------------------------------
 

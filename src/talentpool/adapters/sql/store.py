@@ -24,6 +24,8 @@ what is stored is :class:`~talentpool.errors.ConflictError`, anything else
 from __future__ import annotations
 
 import json
+import math
+import sqlite3
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -55,7 +57,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from talentpool.adapters.reference import responses_page
-from talentpool.adapters.sql.compiler import Compiled, Compiler, Dialect
+from talentpool.adapters.sql.compiler import Compiled, Compiler, Dialect, Edges
 from talentpool.adapters.sql.facts import refresh, write_words
 from talentpool.adapters.sql.migrations import migrate
 from talentpool.adapters.sql.schema import DEFAULT_PREFIX, Schema, micros
@@ -63,7 +65,15 @@ from talentpool.audit import event_from_dict, event_to_dict
 from talentpool.clock import require_aware
 from talentpool.criteria import AutopoolCriteria, QuickFilter
 from talentpool.documents import from_document, to_document
-from talentpool.engine import Bound, BoundOwnedBy, Matcher
+from talentpool.engine import (
+    Bound,
+    BoundAll,
+    BoundAny,
+    BoundNot,
+    BoundOwnedBy,
+    BoundRadius,
+    Matcher,
+)
 from talentpool.errors import (
     ConflictError,
     DomainError,
@@ -146,11 +156,36 @@ def _dialect(name: str) -> Dialect:
     return Dialect(name)
 
 
+_MATH = {
+    "sin": (1, math.sin),
+    "cos": (1, math.cos),
+    "asin": (1, math.asin),
+    "sqrt": (1, math.sqrt),
+}
+"""SQLite's math functions the compiler's spherical distance uses, for a build without them."""
+
+
+def _register_math(dbapi_connection: Any) -> None:
+    try:
+        dbapi_connection.execute("SELECT sin(0), cos(0), asin(0), sqrt(0)").fetchall()
+    except sqlite3.OperationalError:
+        for name, (arity, function) in _MATH.items():
+            dbapi_connection.create_function(name, arity, _nullable(function), deterministic=True)
+
+
+def _nullable(function: Callable[[float], float]) -> Callable[[float | None], float | None]:
+    def call(x: float | None) -> float | None:
+        return None if x is None else function(x)
+
+    return call
+
+
 def _prepare_sqlite(dbapi_connection: Any, busy_timeout: float, *, wal: bool) -> None:
     # The standard driver begins transactions itself, late and DEFERRED; talentpool
     # begins its own (BEGIN IMMEDIATE, below), so the driver must not.
     dbapi_connection.isolation_level = None
     dbapi_connection.create_function(_DISTANCE_FUNCTION, 4, _geodesic, deterministic=True)
+    _register_math(dbapi_connection)
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
     cursor.execute("PRAGMA foreign_keys = OFF")
@@ -442,15 +477,19 @@ class SqlUnitOfWork:
         """The tables."""
         return self.store.schema
 
-    def compile(self, node: Any) -> Compiled:
-        """Compile a bound tree for this account."""
-        return Compiler(self.schema, self.account, self.store.dialect).compile(node)
+    def compile(
+        self, node: Any, *, edges: Edges | None = None, ring: BoundRadius | None = None
+    ) -> Compiled:
+        """Compile a bound tree for this account (see :meth:`Compiler.compile`)."""
+        compiler = Compiler(self.schema, self.account, self.store.dialect)
+        return compiler.compile(node, edges=edges, ring=ring)
 
 
 def _register_functions(connection: Connection) -> None:
     raw = connection.connection.driver_connection
     if raw is not None:
         raw.create_function(_DISTANCE_FUNCTION, 4, _geodesic, deterministic=True)
+        _register_math(raw)
 
 
 # --- shared pieces -------------------------------------------------------------------------
@@ -611,6 +650,35 @@ class _DocumentRepository(_Repository):
 
 # --- candidates ----------------------------------------------------------------------------
 
+_MAX_EDGE = 10_000
+"""The most edge candidates a radius leaf lists as bound parameters; beyond, the
+database's own geodesic (SQLite) or the rows that remain (PostgreSQL) decide."""
+
+
+def _radii(tree: Bound) -> list[tuple[BoundRadius, bool]]:
+    """Every radius leaf of *tree*, each with whether it is one of the tree's top-level conditions.
+
+    A leaf met once (no equal leaf elsewhere), as the tree itself or a child of its
+    top ``AllOf``, filters the whole tree: every candidate who passes the tree passes
+    the leaf, so its edge band may be read with the tree's other conditions.
+    """
+    found: list[BoundRadius] = []
+
+    def walk(node: Bound) -> None:
+        if isinstance(node, BoundRadius):
+            found.append(node)
+        elif isinstance(node, BoundAll | BoundAny):
+            for child in node.children:
+                walk(child)
+        elif isinstance(node, BoundNot):
+            walk(node.child)
+
+    walk(tree)
+    top = [tree] if not isinstance(tree, BoundAll) else list(tree.children)
+    return [
+        (leaf, sum(x == leaf for x in found) == 1 and any(x is leaf for x in top)) for leaf in found
+    ]
+
 
 @attrs.frozen
 class _Pool:
@@ -685,11 +753,33 @@ class SqlCandidates(_Repository):
 
     # --- the pool ----------------------------------------------------------------------
 
+    def _compiled(self, c: Connection, tree: Bound) -> Compiled:
+        """*tree* compiled with the edge band of each radius measured first (ST3).
+
+        For each radius leaf the candidates in its edge band are read (with the rest
+        of the tree as a filter where the leaf is one of its top-level conditions),
+        and the exact geodesic decides each; the tree is then compiled with them,
+        so the database decides the whole tree, with its order and page.
+        """
+        t = self._s.candidates
+        edges: dict[BoundRadius, list[str]] = {}
+        for leaf, on_top in _radii(tree):
+            if leaf in edges:
+                continue
+            ring = self._uow.compile(tree if on_top else leaf, edges=edges, ring=leaf)
+            rows = c.execute(
+                select(t.c.id, t.c.latitude, t.c.longitude).where(self._mine(t), ring.where)
+            )
+            inside = [r.id for r in rows if leaf.includes(GeoPoint(r.latitude, r.longitude))]
+            if len(inside) <= _MAX_EDGE:
+                edges[leaf] = inside
+        return self._uow.compile(tree, edges=edges)
+
     def _pool(self, query: CandidateQuery, c: Connection) -> _Pool:
         """The pool bound once over the account's trees, and compiled."""
         trees = self._uow.structures._trees(c)
         tree = query.bound(trees)
-        compiled = self._uow.compile(tree)
+        compiled = self._compiled(c, tree)
         t = self._s.candidates
         return _Pool(select(t.c.id).where(self._mine(t), compiled.where), compiled, trees, tree)
 
@@ -778,7 +868,7 @@ class SqlCandidates(_Repository):
         self, query: CandidateDatabaseQuery, c: Connection
     ) -> tuple[Select[Any], Compiled]:
         trees = self._uow.structures._trees(c)
-        compiled = self._uow.compile(query.bound(trees))
+        compiled = self._compiled(c, query.bound(trees))
         t = self._s.candidates
         return select(t.c.id).where(self._mine(t), compiled.where), compiled
 
