@@ -32,6 +32,7 @@ from collections.abc import Callable, Collection, Mapping
 import attrs
 from sqlalchemy import (
     ColumnElement,
+    Table,
     and_,
     case,
     exists,
@@ -244,44 +245,32 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         indexed = full_text_matches(self._s, self._dialect.name, self._account, node.words)
         return whole if indexed is None else and_(indexed, whole)
 
+    def _holding(self, table: Table, *where: ColumnElement[bool]) -> ColumnElement[bool]:
+        """The candidate has a row of *table* (tags, languages, fields) meeting *where*.
+
+        An ``IN`` over the table's index rather than a probe per candidate, so the
+        database may read the few holders first and the candidates by key (PF3).
+        """
+        t = table.c
+        return self._c.id.in_(select(t.candidate_id).where(t.account == self._account, *where))
+
     def visit_tag(self, node: BoundTag) -> ColumnElement[bool]:
-        t = self._s.candidate_tags.c
-        return exists(
-            select(literal(1)).where(
-                t.account == self._account, t.candidate_id == self._c.id, t.key == node.key
-            )
-        )
+        t = self._s.candidate_tags
+        return self._holding(t, t.c.key == node.key)
 
     def visit_tracked(self, node: BoundTracked) -> ColumnElement[bool]:
         if not node.keys:
             return false()
-        t = self._s.candidate_tags.c
-        return exists(
-            select(literal(1)).where(
-                t.account == self._account,
-                t.candidate_id == self._c.id,
-                t.key.in_(sorted(node.keys)),
-            )
-        )
+        t = self._s.candidate_tags
+        return self._holding(t, t.c.key.in_(sorted(node.keys)))
 
     def visit_language(self, node: BoundLanguage) -> ColumnElement[bool]:
-        t = self._s.candidate_languages.c
-        return exists(
-            select(literal(1)).where(
-                t.account == self._account, t.candidate_id == self._c.id, t.code == node.code
-            )
-        )
+        t = self._s.candidate_languages
+        return self._holding(t, t.c.code == node.code)
 
     def visit_field(self, node: BoundField) -> ColumnElement[bool]:
-        t = self._s.candidate_fields.c
-        return exists(
-            select(literal(1)).where(
-                t.account == self._account,
-                t.candidate_id == self._c.id,
-                t.name == node.name,
-                t.value_key == node.value,
-            )
-        )
+        t = self._s.candidate_fields
+        return self._holding(t, t.c.name == node.name, t.c.value_key == node.value)
 
     def visit_profile_language_matches_requisition(
         self, node: BoundProfileLanguage
@@ -374,11 +363,15 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
 
     def visit_universe(self, node: BoundUniverse) -> ColumnElement[bool]:
         s = self._s.submissions.c
-        here = self._submissions(None, s.requisition_id == node.requisition_id)
-        elsewhere = self._submissions(node.requisition_id)
+        here = select(s.candidate_id).where(
+            s.account == self._account, s.requisition_id == node.requisition_id
+        )
         # The exclusions are the query's requisition's, as given (a preview may change them).
         kept = self._c.id.not_in(sorted(node.exclusions)) if node.exclusions else true()
-        return and_(kept, not_(here), elsewhere)
+        # With no submission here, a candidate who applied at all (the facts' latest
+        # submission) applied elsewhere. The requisition's own candidates are one
+        # small set, read once rather than probed per candidate.
+        return and_(kept, self._c.id.not_in(here), self._c.submitted_at.is_not(None))
 
     def visit_owned_by(self, node: BoundOwnedBy) -> ColumnElement[bool]:
         s, r = self._s.submissions.c, self._s.requisitions.c
