@@ -158,27 +158,34 @@ def create_full_text(connection: Connection, schema: Schema) -> None:
     )
 
 
-def write_words(
-    connection: Connection, schema: Schema, account: str, rows: Sequence[tuple[str, str]]
-) -> None:
-    """Replace the indexed words of the candidates in *rows* (``(id, words)`` pairs)."""
-    if connection.dialect.name != "sqlite" or not rows:
+def write_words(connection: Connection, schema: Schema, account: str, ids: Sequence[str]) -> None:
+    """Index again the words of the candidates *ids*, as their rows now hold them.
+
+    Two statements per slice of ids, whatever their number: the old entries go by
+    the rows' own rowids, and the new ones are copied from the rows (a bulk load
+    fills the index as it goes).
+    """
+    if connection.dialect.name != "sqlite" or not ids:
         return
     table = _words_table(schema)
     candidates = _quote_name(schema, schema.candidates.name)
-    own = f"SELECT rowid FROM {candidates} WHERE account = :account AND id = :cid"
-    params = [
-        {"account": escape(account), "cid": escape(cid), "words": words} for cid, words in rows
-    ]
-    connection.execute(text(f"DELETE FROM {table} WHERE rowid IN ({own})"), params)
-    connection.execute(
-        text(
-            f"INSERT INTO {table} (rowid, account, candidate_id, words) "
-            f"SELECT rowid, account, id, :words FROM {candidates} "
-            "WHERE account = :account AND id = :cid"
-        ),
-        params,
-    )
+    for start in range(0, len(ids), 500):
+        chunk = [escape(cid) for cid in ids[start : start + 500]]
+        own = f"account = :account AND id IN ({', '.join(f':c{i}' for i in range(len(chunk)))})"
+        params = {"account": escape(account), **{f"c{i}": cid for i, cid in enumerate(chunk)}}
+        connection.execute(
+            text(
+                f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {candidates} WHERE {own})"
+            ),
+            params,
+        )
+        connection.execute(
+            text(
+                f"INSERT INTO {table} (rowid, account, candidate_id, words) "
+                f"SELECT rowid, account, id, words FROM {candidates} WHERE {own}"
+            ),
+            params,
+        )
 
 
 def _quoted(connection: Connection, schema: Schema) -> str:

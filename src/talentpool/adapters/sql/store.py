@@ -984,12 +984,13 @@ class SqlCandidates(_Repository):
         for candidate in latest.values():
             consent = candidate.consent
             home = candidate.residence
+            family_key, given_key = candidate.sort_name
             rows.append(
                 {
                     "id": candidate.id,
                     "created_at": micros(candidate.created_at),
-                    "family_key": candidate.sort_name[0],
-                    "given_key": candidate.sort_name[1],
+                    "family_key": family_key,
+                    "given_key": given_key,
                     "city_key": None if candidate.city is None else fold(candidate.city),
                     "latitude": None if home is None else home.latitude,
                     "longitude": None if home is None else home.longitude,
@@ -1028,7 +1029,7 @@ class SqlCandidates(_Repository):
                 for p in people
             },
         )
-        write_words(c, s, self._account, [(str(r["id"]), str(r["words"])) for r in rows])
+        write_words(c, s, self._account, [str(r["id"]) for r in rows])
 
 
 # --- submissions ----------------------------------------------------------------------------
