@@ -34,7 +34,6 @@ from sqlalchemy import (
     ColumnElement,
     Table,
     and_,
-    case,
     exists,
     false,
     func,
@@ -94,6 +93,20 @@ _DIMENSION_COLUMN = {
     Dimension.LOCATION: "location",
     Dimension.JOB_FIELD: "job_field",
 }
+
+
+def _haversine_of(km: float) -> float:
+    """The haversine at which the spherical distance is *km*: above it, the distance is more.
+
+    Past half the Earth's circumference every point is nearer, so the bound is above
+    any haversine (at most 1, rounding aside).
+    """
+    angle = km / (2 * SPHERE_KM)
+    return 2.0 if angle >= math.pi / 2 else math.sin(angle) ** 2
+
+
+_PROBED = (BoundStructure, BoundOwnedBy)
+"""The leaves compiled to a subquery probed for each candidate."""
 
 
 Distance = Callable[
@@ -174,21 +187,20 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         where = self.visit(node)
         return Compiled(where, self._exact)
 
-    def spherical(self, centre_latitude: float, centre_longitude: float) -> ColumnElement[float]:
-        """The haversine distance in km from the residence to a centre.
+    def haversine(self, centre_latitude: float, centre_longitude: float) -> ColumnElement[float]:
+        """The haversine of the angle from the residence to a centre, in SQL.
 
-        The same as :func:`~talentpool.geo.spherical_km`, to rounding.
+        :func:`~talentpool.geo.spherical_km` is ``2 R asin(sqrt(h))`` of it, which grows
+        with *h*; so a spherical distance is compared through :func:`_haversine_of`,
+        with no inverse function per row.
         """
         c, rad = self._c, math.pi / 180
         dlat = func.sin((c.latitude - centre_latitude) * (rad / 2))
         dlon = func.sin((c.longitude - centre_longitude) * (rad / 2))
-        half = (
+        half: ColumnElement[float] = (
             dlat * dlat + func.cos(c.latitude * rad) * math.cos(centre_latitude * rad) * dlon * dlon
         )
-        # rounding may put two antipodes a hair beyond 1, where asin is undefined
-        clamped = case((half > 1.0, literal(1.0)), else_=half)
-        result: ColumnElement[float] = func.asin(func.sqrt(clamped)) * (2 * SPHERE_KM)
-        return result
+        return half
 
     def _facts(self, elsewhere: RequisitionId | None) -> bool:
         """Whether "on another requisition" may be read from the facts, which say "on any".
@@ -219,7 +231,10 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         return true() if node.value else false()
 
     def visit_all(self, node: BoundAll) -> ColumnElement[bool]:
-        return and_(*(self.visit(c) for c in node.children))
+        # The candidate's own columns first, the subqueries probed per candidate last, so
+        # a database that tests conditions in order probes only for the few left.
+        children = sorted(node.children, key=lambda c: isinstance(c, _PROBED))
+        return and_(*(self.visit(c) for c in children))
 
     def visit_any(self, node: BoundAny) -> ColumnElement[bool]:
         return or_(*(self.visit(c) for c in node.children))
@@ -296,11 +311,13 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
             c.latitude.between(box.south, box.north),
             c.longitude.between(box.west, box.east),
         )
-        spherical = self.spherical(node.centre.latitude, node.centre.longitude)
+        half = self.haversine(node.centre.latitude, node.centre.longitude)
         if node is self._ring:
-            return and_(inside_box, spherical > band.inner, spherical <= band.outer)
-        inner = spherical <= band.inner
-        near = spherical <= band.outer
+            return and_(
+                inside_box, half > _haversine_of(band.inner), half <= _haversine_of(band.outer)
+            )
+        inner = half <= _haversine_of(band.inner)
+        near = half <= _haversine_of(band.outer)
         if node in self._edges:
             edge = sorted(self._edges[node])
             inside = c.id.in_(edge) if edge else false()

@@ -73,7 +73,7 @@ def _pool_indexes(connection: Connection, schema: Schema) -> None:
             index.create(connection)
 
 
-POOL_INDEXES = ("candidates_place", "submissions_requisition")
+POOL_INDEXES = ("candidates_place", "submissions_reach", "submissions_requisition")
 """The indexes (without the prefix) version 3 creates or redefines."""
 
 UPGRADES: Sequence[Step] = (_facts_and_full_text, _pool_indexes)

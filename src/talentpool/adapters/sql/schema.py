@@ -255,6 +255,11 @@ class Schema:
             # a requisition's candidates, read from the index alone (the pool's universe)
             Index(f"{p}submissions_requisition", "account", "requisition_id", "candidate_id"),
             Index(f"{p}submissions_idle", "account", "status", "last_activity_at"),
+            # whether a candidate has an unexpired submission on given requisitions (the
+            # structure criterion), read from the index alone
+            Index(
+                f"{p}submissions_reach", "account", "candidate_id", "requisition_id", "expires_at"
+            ),
             # what the facts of one candidate are recomputed from, by status (facts.refresh)
             Index(f"{p}submissions_candidate", "account", "candidate_id", "status"),
         )
