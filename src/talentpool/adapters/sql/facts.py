@@ -33,6 +33,7 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     Connection,
+    Integer,
     and_,
     bindparam,
     func,
@@ -212,11 +213,14 @@ def full_text_matches(
         return None
     phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
     table = _words_table(schema)
-    indexed = text(
-        f"SELECT candidate_id FROM {table} WHERE {table} MATCH :phrase AND account = :account"
-    ).bindparams(
+    # Each entry sits under its candidate row's own rowid (create_full_text), so the
+    # matches are read from the index alone, with no lookup of their stored columns;
+    # the candidate rows are the account's by the query's own condition (ST6).
+    indexed = text(f"SELECT rowid FROM {table} WHERE {table} MATCH :phrase").bindparams(
         # unique: a statement may hold several of these (two keyword criteria, say)
-        bindparam("phrase", phrase, unique=True),
-        bindparam("account", escape(account), unique=True),
+        bindparam("phrase", phrase, unique=True)
     )
-    return schema.candidates.c.id.in_(indexed.columns(candidate_id=schema.candidates.c.id.type))
+    rowid: ColumnElement[int] = literal_column(
+        f"{_quote_name(schema, schema.candidates.name)}.rowid", Integer
+    )
+    return rowid.in_(indexed.columns(rowid=Integer))
