@@ -21,9 +21,11 @@ from talentpool.geo import (
     EDGE_TOLERANCE_KM,
     BoundingBox,
     DistanceUnit,
+    EdgeBand,
     GeoPoint,
     Radius,
     distance_km,
+    spherical_km,
 )
 
 PRAGUE = GeoPoint(50.0755, 14.4378)
@@ -223,3 +225,48 @@ def test_distance_is_geopys_geodesic_to_the_last_bit(
 ) -> None:
     """AP6, PF1: the faster call is the same geodesic the baseline measures with."""
     assert distance_km(GeoPoint(*a), GeoPoint(*b)) == geodesic(a, b).km
+
+
+# --- the spherical edge band the SQL store decides most candidates with (ST3, PF2) ---------
+
+
+@given(points, points)
+def test_pf2_the_spherical_distance_is_the_haversine_on_the_mean_radius(
+    a: GeoPoint, b: GeoPoint
+) -> None:
+    assert spherical_km(a, b) == pytest.approx(haversine_km(a, b), rel=1e-9, abs=1e-9)
+
+
+@given(points, points)
+def test_pf2_the_geodesic_stays_within_the_band_of_the_spherical_distance(
+    a: GeoPoint, b: GeoPoint
+) -> None:
+    sphere, geodesic_km = spherical_km(a, b), distance_km(a, b)
+    assert 0.9944 * sphere - 1e-9 <= geodesic_km <= 1.0045 * sphere + 1e-9
+
+
+@given(
+    st.floats(0.001, 20_000),
+    st.floats(-89.9, 89.9),
+    st.floats(-180, 180),
+    st.floats(0, 360),
+    st.floats(0.98, 1.02),
+)
+def test_pf2_the_edge_band_never_decides_against_the_geodesic(
+    km: float, lat: float, lon: float, bearing: float, stretch: float
+) -> None:
+    centre = GeoPoint(lat, lon)
+    there = geodesic(kilometers=min(km * stretch, 20_000)).destination(centre.as_tuple(), bearing)
+    point = GeoPoint(there.latitude, there.longitude)
+    decided = EdgeBand.around(km).decides(spherical_km(centre, point))
+    if decided is not None:
+        assert decided == (distance_km(centre, point) <= km + EDGE_TOLERANCE_KM)
+
+
+def test_pf2_the_edge_band_is_about_one_per_cent_of_the_radius() -> None:
+    band = EdgeBand.around(100)
+    assert 99.4 < band.inner < 99.6
+    assert 100.5 < band.outer < 100.7
+    assert band.decides(0.0) is True
+    assert band.decides(100.0) is None
+    assert band.decides(101.0) is False

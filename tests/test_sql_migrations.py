@@ -16,7 +16,7 @@ import pytest
 
 from talentpool import AutopoolCriteria, Autopooling, Keywords
 from talentpool.adapters.sql import SCHEMA_VERSION, SqlStore
-from talentpool.adapters.sql.migrations import current_version
+from talentpool.adapters.sql.migrations import UPGRADES, current_version
 from talentpool.clock import FixedClock
 from talentpool.errors import SchemaVersionError
 from talentpool.model import AccountSettings
@@ -105,3 +105,49 @@ def test_st3_a_fresh_database_gets_the_newest_schema_under_its_prefix(tmp_path: 
     assert not {n for n in names if n.startswith("talentpool_")}
     first.dispose()
     second.dispose()
+
+
+def _second_version(path: Path) -> SqlStore:
+    """A database as the second schema version left it: the first's, upgraded by its step."""
+    store = SqlStore(_database(path), migrate=False)
+    with store.engine.begin() as connection:
+        UPGRADES[0](connection, store.schema)
+        connection.execute(
+            store.schema.meta.update()
+            .where(store.schema.meta.c.key == "schema_version")
+            .values(value="2")
+        )
+    return store
+
+
+def _indexes(path: Path, table: str) -> dict[str, list[str]]:
+    with sqlite3.connect(path) as raw:
+        names = [r[1] for r in raw.execute(f"PRAGMA index_list({table})")]
+        return {n: [r[2] for r in raw.execute(f"PRAGMA index_info({n})")] for n in names}
+
+
+def test_st3_pf2_a_database_of_the_second_version_gets_the_pool_indexes(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    store = _second_version(path)
+    assert _version(store) == 2
+    before = _indexes(path, "talentpool_submissions")
+    assert before["talentpool_submissions_requisition"] == ["account", "requisition_id"]
+    assert store.migrate() == 2
+    assert _version(store) == SCHEMA_VERSION
+    after = _indexes(path, "talentpool_submissions")
+    assert after["talentpool_submissions_requisition"] == [
+        "account",
+        "requisition_id",
+        "candidate_id",
+    ]
+    # the same indexes as a database created at the newest version
+    fresh = tmp_path / "fresh.db"
+    SqlStore(f"sqlite:///{fresh}").dispose()
+    for table in ("talentpool_submissions", "talentpool_candidates"):
+        assert _indexes(path, table) == _indexes(fresh, table)
+    # and the pools read the upgraded rows as before
+    uow = store.unit_of_work("acme")
+    uow.settings.save(AccountSettings(autopool_enabled=True))
+    uow.requisitions.set_autopool("r-new", AutopoolCriteria())
+    assert Autopooling(uow, FixedClock(NOW)).results("r-new").candidate_ids == ("eva",)
+    store.dispose()

@@ -71,8 +71,13 @@ def _instant(moment: datetime) -> str:
     return f"{text}[{zone.key}]" if isinstance(zone, ZoneInfo) else text
 
 
+_PLAIN = frozenset({str, int, float, bool})
+
+
 def to_document(value: object) -> Json:
     """Return *value* as a JSON-ready document (see the module docs)."""
+    if value is None or type(value) in _PLAIN:  # the commonest, as they are
+        return value
     if isinstance(value, AutopoolCriteria):
         return autopool_to_dict(value)
     if isinstance(value, QuickFilter):
@@ -174,9 +179,27 @@ def _pair(value: Json, path: str) -> tuple[Json, Json]:
     return value[0], value[1]
 
 
+_SHAPES: dict[Any, tuple[Any, tuple[Any, ...]]] = {}
+
+
+def _shape(kind: Any) -> tuple[Any, tuple[Any, ...]]:
+    # A type hint's origin and arguments: the few hints of the entities, once each.
+    try:
+        return _SHAPES[kind]
+    except KeyError:
+        shape = _SHAPES[kind] = (typing.get_origin(kind), typing.get_args(kind))
+        return shape
+    except TypeError:  # an unhashable hint
+        return typing.get_origin(kind), typing.get_args(kind)
+
+
 def from_document(kind: Any, value: Json, path: str = "") -> Any:
     """Read *value*, found at *path*, as a value of the type *kind* (a class or type hint)."""
-    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if kind is str:  # the commonest, first
+        if not isinstance(value, str):
+            raise CriteriaError(path, f"must be a string (got {_show(value)})")
+        return value
+    origin, args = _shape(kind)
     if origin is typing.Union or origin is types.UnionType:
         options = [a for a in args if a is not type(None)]
         if value is None and len(options) < len(args):

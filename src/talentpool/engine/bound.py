@@ -23,7 +23,7 @@ from typing import ClassVar, TypeVar
 import attrs
 
 from talentpool.criteria import CRITERION_KINDS, Criterion, ResidenceWithin, Visitor
-from talentpool.geo import BoundingBox, GeoPoint
+from talentpool.geo import EDGE_TOLERANCE_KM, BoundingBox, EdgeBand, GeoPoint, distance_km
 from talentpool.ids import CandidateId, NodeId, RequisitionId, UserId
 from talentpool.model import Dimension, SubmissionStatus, Tag
 from talentpool.validators import aware
@@ -244,6 +244,9 @@ class BoundRadius(Bound):
         centre: The requisition's primary location.
         km: The radius in kilometres.
         box: A box holding the whole circle: outside it, certainly outside the circle.
+        band: The spherical distances that decide without a geodesic: inside the
+            box, a point at most ``band.inner`` spherical km away is inside, one
+            beyond ``band.outer`` outside; between them :meth:`includes` decides.
     """
 
     kind: ClassVar[str] = "radius"
@@ -251,6 +254,15 @@ class BoundRadius(Bound):
     km: float
     box: BoundingBox
     source: ResidenceWithin
+    band: EdgeBand = attrs.field(init=False)
+
+    @band.default
+    def _band(self) -> EdgeBand:
+        return EdgeBand.around(self.km)
+
+    def includes(self, point: GeoPoint) -> bool:
+        """Return whether *point* is within the radius by the exact geodesic, the edge inside."""
+        return distance_km(self.centre, point) <= self.km + EDGE_TOLERANCE_KM
 
 
 @attrs.frozen

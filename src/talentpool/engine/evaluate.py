@@ -47,7 +47,7 @@ from talentpool.engine.bound import (
     bound_any,
     bound_not,
 )
-from talentpool.geo import EDGE_TOLERANCE_KM, GeoPoint, distance_km
+from talentpool.geo import GeoPoint, distance_km
 from talentpool.ids import CandidateId, RequisitionId, UserId
 from talentpool.model import Application, Candidate, CandidateRecord
 from talentpool.text import fold, matches_keywords
@@ -119,9 +119,7 @@ def residence_distance_km(candidate: Candidate, centre: GeoPoint | None) -> floa
 def within_radius(candidate: Candidate, leaf: BoundRadius) -> bool:
     """Whether the residence is known and within the radius, the edge inside (AP6)."""
     home = candidate.residence
-    if home is None or not leaf.box.contains(home):
-        return False
-    return distance_km(leaf.centre, home) <= leaf.km + EDGE_TOLERANCE_KM
+    return home is not None and leaf.box.contains(home) and leaf.includes(home)
 
 
 def structure_match(apps: Iterable[Application], leaf: BoundStructure) -> Application | None:

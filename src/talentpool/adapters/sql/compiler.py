@@ -7,25 +7,36 @@ box), so the compiler only compares columns with them. Submissions are reached
 with correlated ``EXISTS`` subqueries, which read "on another requisition" as
 the bound leaf says.
 
-A dialect changes only what it must (:class:`Dialect`): how a distance is
-computed. Where a database has no exact geodesic, a radius compiles to its
-bounding box, which holds every candidate inside the circle and maybe some
-outside it; the compiler then reports the tree as *inexact*, and the store
-evaluates the bound tree on the rows that remain, so the answer is never wrong.
+A radius reads the indexed bounding box first, then the spherical distance
+(computed in SQL): inside the leaf's :class:`~talentpool.geo.EdgeBand` it is
+decided there, and only a candidate near the edge needs the exact geodesic. The
+store finds those few first (:meth:`Compiler.compile` with ``ring``, the band's
+candidates), measures them in Python, and compiles the query again with the
+ones inside (``edges``), so the whole query, its order and its page, runs in SQL.
+
+A dialect changes only what it must (:class:`Dialect`): how a geodesic is
+computed, if it can be. Where a database has none and the edge is not given, a
+radius compiles to its box and band, which hold every candidate inside the circle
+and maybe some just outside it; the compiler then reports the tree as *inexact*,
+and the store evaluates the bound tree on the rows that remain, so the answer is
+never wrong.
 Under a ``NOT`` an inexact leaf would drop candidates, so there it compiles to
 ``TRUE`` (everyone), again leaving the decision to the rows that remain.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Collection, Mapping
 
 import attrs
 from sqlalchemy import (
     ColumnElement,
+    Table,
     and_,
     exists,
     false,
+    func,
     literal,
     not_,
     or_,
@@ -58,11 +69,11 @@ from talentpool.engine import (
     BoundVisitor,
     Constant,
 )
-from talentpool.geo import EDGE_TOLERANCE_KM
+from talentpool.geo import EDGE_TOLERANCE_KM, SPHERE_KM
 from talentpool.ids import RequisitionId
 from talentpool.model import Dimension, SubmissionStatus
 
-__all__ = ["Compiled", "Compiler", "Dialect"]
+__all__ = ["Compiled", "Compiler", "Dialect", "Edges"]
 
 
 def _pool_of(node: Bound) -> RequisitionId | None:
@@ -84,6 +95,20 @@ _DIMENSION_COLUMN = {
 }
 
 
+def _haversine_of(km: float) -> float:
+    """The haversine at which the spherical distance is *km*: above it, the distance is more.
+
+    Past half the Earth's circumference every point is nearer, so the bound is above
+    any haversine (at most 1, rounding aside).
+    """
+    angle = km / (2 * SPHERE_KM)
+    return 2.0 if angle >= math.pi / 2 else math.sin(angle) ** 2
+
+
+_PROBED = (BoundStructure, BoundOwnedBy)
+"""The leaves compiled to a subquery probed for each candidate."""
+
+
 Distance = Callable[
     [ColumnElement[float], ColumnElement[float], float, float], ColumnElement[float]
 ]
@@ -103,6 +128,10 @@ class Dialect:
 
     name: str
     distance: Distance | None = None
+
+
+Edges = Mapping[BoundRadius, Collection[str]]
+"""For a radius leaf, the candidates of its edge band that the geodesic puts inside."""
 
 
 @attrs.frozen
@@ -136,13 +165,42 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         self._exact = True
         self._negated = 0
         self._pool: RequisitionId | None = None
+        self._edges: Edges = {}
+        self._ring: BoundRadius | None = None
 
-    def compile(self, node: Bound) -> Compiled:
-        """Return the condition for *node* and whether it is exact."""
+    def compile(
+        self, node: Bound, *, edges: Edges | None = None, ring: BoundRadius | None = None
+    ) -> Compiled:
+        """Return the condition for *node* and whether it is exact.
+
+        Args:
+            node: The bound tree.
+            edges: For radius leaves whose edge band was measured, the candidates
+                of the band inside the radius: the leaf is then decided in SQL.
+            ring: A radius leaf to compile as its edge band alone (inside the box,
+                spherically between ``band.inner`` and ``band.outer``): the
+                candidates whose geodesic the store must measure.
+        """
         self._exact, self._negated = True, 0
         self._pool = _pool_of(node)
+        self._edges, self._ring = edges or {}, ring
         where = self.visit(node)
         return Compiled(where, self._exact)
+
+    def haversine(self, centre_latitude: float, centre_longitude: float) -> ColumnElement[float]:
+        """The haversine of the angle from the residence to a centre, in SQL.
+
+        :func:`~talentpool.geo.spherical_km` is ``2 R asin(sqrt(h))`` of it, which grows
+        with *h*; so a spherical distance is compared through :func:`_haversine_of`,
+        with no inverse function per row.
+        """
+        c, rad = self._c, math.pi / 180
+        dlat = func.sin((c.latitude - centre_latitude) * (rad / 2))
+        dlon = func.sin((c.longitude - centre_longitude) * (rad / 2))
+        half: ColumnElement[float] = (
+            dlat * dlat + func.cos(c.latitude * rad) * math.cos(centre_latitude * rad) * dlon * dlon
+        )
+        return half
 
     def _facts(self, elsewhere: RequisitionId | None) -> bool:
         """Whether "on another requisition" may be read from the facts, which say "on any".
@@ -173,7 +231,10 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         return true() if node.value else false()
 
     def visit_all(self, node: BoundAll) -> ColumnElement[bool]:
-        return and_(*(self.visit(c) for c in node.children))
+        # The candidate's own columns first, the subqueries probed per candidate last, so
+        # a database that tests conditions in order probes only for the few left.
+        children = sorted(node.children, key=lambda c: isinstance(c, _PROBED))
+        return and_(*(self.visit(c) for c in children))
 
     def visit_any(self, node: BoundAny) -> ColumnElement[bool]:
         return or_(*(self.visit(c) for c in node.children))
@@ -199,44 +260,32 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         indexed = full_text_matches(self._s, self._dialect.name, self._account, node.words)
         return whole if indexed is None else and_(indexed, whole)
 
+    def _holding(self, table: Table, *where: ColumnElement[bool]) -> ColumnElement[bool]:
+        """The candidate has a row of *table* (tags, languages, fields) meeting *where*.
+
+        An ``IN`` over the table's index rather than a probe per candidate, so the
+        database may read the few holders first and the candidates by key (PF3).
+        """
+        t = table.c
+        return self._c.id.in_(select(t.candidate_id).where(t.account == self._account, *where))
+
     def visit_tag(self, node: BoundTag) -> ColumnElement[bool]:
-        t = self._s.candidate_tags.c
-        return exists(
-            select(literal(1)).where(
-                t.account == self._account, t.candidate_id == self._c.id, t.key == node.key
-            )
-        )
+        t = self._s.candidate_tags
+        return self._holding(t, t.c.key == node.key)
 
     def visit_tracked(self, node: BoundTracked) -> ColumnElement[bool]:
         if not node.keys:
             return false()
-        t = self._s.candidate_tags.c
-        return exists(
-            select(literal(1)).where(
-                t.account == self._account,
-                t.candidate_id == self._c.id,
-                t.key.in_(sorted(node.keys)),
-            )
-        )
+        t = self._s.candidate_tags
+        return self._holding(t, t.c.key.in_(sorted(node.keys)))
 
     def visit_language(self, node: BoundLanguage) -> ColumnElement[bool]:
-        t = self._s.candidate_languages.c
-        return exists(
-            select(literal(1)).where(
-                t.account == self._account, t.candidate_id == self._c.id, t.code == node.code
-            )
-        )
+        t = self._s.candidate_languages
+        return self._holding(t, t.c.code == node.code)
 
     def visit_field(self, node: BoundField) -> ColumnElement[bool]:
-        t = self._s.candidate_fields.c
-        return exists(
-            select(literal(1)).where(
-                t.account == self._account,
-                t.candidate_id == self._c.id,
-                t.name == node.name,
-                t.value_key == node.value,
-            )
-        )
+        t = self._s.candidate_fields
+        return self._holding(t, t.c.name == node.name, t.c.value_key == node.value)
 
     def visit_profile_language_matches_requisition(
         self, node: BoundProfileLanguage
@@ -255,19 +304,30 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         )
 
     def visit_radius(self, node: BoundRadius) -> ColumnElement[bool]:
-        c, box = self._c, node.box
+        c, box, band = self._c, node.box, node.band
         inside_box = and_(
             c.latitude.is_not(None),
             c.longitude.is_not(None),
             c.latitude.between(box.south, box.north),
             c.longitude.between(box.west, box.east),
         )
+        half = self.haversine(node.centre.latitude, node.centre.longitude)
+        if node is self._ring:
+            return and_(
+                inside_box, half > _haversine_of(band.inner), half <= _haversine_of(band.outer)
+            )
+        inner = half <= _haversine_of(band.inner)
+        near = half <= _haversine_of(band.outer)
+        if node in self._edges:
+            edge = sorted(self._edges[node])
+            inside = c.id.in_(edge) if edge else false()
+            return and_(inside_box, or_(inner, and_(near, inside)))
         distance = self._dialect.distance
         if distance is None:
             self._exact = False
-            return inside_box
+            return and_(inside_box, near)
         exact = distance(c.latitude, c.longitude, node.centre.latitude, node.centre.longitude)
-        return and_(inside_box, exact <= node.km + EDGE_TOLERANCE_KM)
+        return and_(inside_box, or_(inner, and_(near, exact <= node.km + EDGE_TOLERANCE_KM)))
 
     # --- submissions ------------------------------------------------------------------
 
@@ -320,11 +380,15 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
 
     def visit_universe(self, node: BoundUniverse) -> ColumnElement[bool]:
         s = self._s.submissions.c
-        here = self._submissions(None, s.requisition_id == node.requisition_id)
-        elsewhere = self._submissions(node.requisition_id)
+        here = select(s.candidate_id).where(
+            s.account == self._account, s.requisition_id == node.requisition_id
+        )
         # The exclusions are the query's requisition's, as given (a preview may change them).
         kept = self._c.id.not_in(sorted(node.exclusions)) if node.exclusions else true()
-        return and_(kept, not_(here), elsewhere)
+        # With no submission here, a candidate who applied at all (the facts' latest
+        # submission) applied elsewhere. The requisition's own candidates are one
+        # small set, read once rather than probed per candidate.
+        return and_(kept, self._c.id.not_in(here), self._c.submitted_at.is_not(None))
 
     def visit_owned_by(self, node: BoundOwnedBy) -> ColumnElement[bool]:
         s, r = self._s.submissions.c, self._s.requisitions.c

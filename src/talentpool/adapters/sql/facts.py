@@ -33,6 +33,7 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     Connection,
+    Integer,
     and_,
     bindparam,
     func,
@@ -158,27 +159,34 @@ def create_full_text(connection: Connection, schema: Schema) -> None:
     )
 
 
-def write_words(
-    connection: Connection, schema: Schema, account: str, rows: Sequence[tuple[str, str]]
-) -> None:
-    """Replace the indexed words of the candidates in *rows* (``(id, words)`` pairs)."""
-    if connection.dialect.name != "sqlite" or not rows:
+def write_words(connection: Connection, schema: Schema, account: str, ids: Sequence[str]) -> None:
+    """Index again the words of the candidates *ids*, as their rows now hold them.
+
+    Two statements per slice of ids, whatever their number: the old entries go by
+    the rows' own rowids, and the new ones are copied from the rows (a bulk load
+    fills the index as it goes).
+    """
+    if connection.dialect.name != "sqlite" or not ids:
         return
     table = _words_table(schema)
     candidates = _quote_name(schema, schema.candidates.name)
-    own = f"SELECT rowid FROM {candidates} WHERE account = :account AND id = :cid"
-    params = [
-        {"account": escape(account), "cid": escape(cid), "words": words} for cid, words in rows
-    ]
-    connection.execute(text(f"DELETE FROM {table} WHERE rowid IN ({own})"), params)
-    connection.execute(
-        text(
-            f"INSERT INTO {table} (rowid, account, candidate_id, words) "
-            f"SELECT rowid, account, id, :words FROM {candidates} "
-            "WHERE account = :account AND id = :cid"
-        ),
-        params,
-    )
+    for start in range(0, len(ids), 500):
+        chunk = [escape(cid) for cid in ids[start : start + 500]]
+        own = f"account = :account AND id IN ({', '.join(f':c{i}' for i in range(len(chunk)))})"
+        params = {"account": escape(account), **{f"c{i}": cid for i, cid in enumerate(chunk)}}
+        connection.execute(
+            text(
+                f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {candidates} WHERE {own})"
+            ),
+            params,
+        )
+        connection.execute(
+            text(
+                f"INSERT INTO {table} (rowid, account, candidate_id, words) "
+                f"SELECT rowid, account, id, words FROM {candidates} WHERE {own}"
+            ),
+            params,
+        )
 
 
 def _quoted(connection: Connection, schema: Schema) -> str:
@@ -205,11 +213,14 @@ def full_text_matches(
         return None
     phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
     table = _words_table(schema)
-    indexed = text(
-        f"SELECT candidate_id FROM {table} WHERE {table} MATCH :phrase AND account = :account"
-    ).bindparams(
+    # Each entry sits under its candidate row's own rowid (create_full_text), so the
+    # matches are read from the index alone, with no lookup of their stored columns;
+    # the candidate rows are the account's by the query's own condition (ST6).
+    indexed = text(f"SELECT rowid FROM {table} WHERE {table} MATCH :phrase").bindparams(
         # unique: a statement may hold several of these (two keyword criteria, say)
-        bindparam("phrase", phrase, unique=True),
-        bindparam("account", escape(account), unique=True),
+        bindparam("phrase", phrase, unique=True)
     )
-    return schema.candidates.c.id.in_(indexed.columns(candidate_id=schema.candidates.c.id.type))
+    rowid: ColumnElement[int] = literal_column(
+        f"{_quote_name(schema, schema.candidates.name)}.rowid", Integer
+    )
+    return rowid.in_(indexed.columns(rowid=Integer))

@@ -54,7 +54,29 @@ def _facts_and_full_text(connection: Connection, schema: Schema) -> None:
     connection.execute(text(f"DROP TABLE IF EXISTS {exclusions}"))
 
 
-UPGRADES: Sequence[Step] = (_facts_and_full_text,)
+def _pool_indexes(connection: Connection, schema: Schema) -> None:
+    """Version 3: indexes the pushed-down pool and listing read (PF2, PF3).
+
+    Each index of :data:`POOL_INDEXES` is dropped if an older version had it with
+    other columns, and created as the schema defines it now.
+    """
+    preparer = connection.dialect.identifier_preparer
+    in_schema = schema.metadata.schema
+    for table in schema.metadata.tables.values():
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            if str(index.name).removeprefix(schema.prefix) not in POOL_INDEXES:
+                continue
+            name = preparer.quote(str(index.name))
+            if in_schema is not None:
+                name = f"{preparer.quote_schema(in_schema)}.{name}"
+            connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
+            index.create(connection)
+
+
+POOL_INDEXES = ("candidates_place", "submissions_reach", "submissions_requisition")
+"""The indexes (without the prefix) version 3 creates or redefines."""
+
+UPGRADES: Sequence[Step] = (_facts_and_full_text, _pool_indexes)
 """``UPGRADES[i]`` brings a database from version *i + 1* to *i + 2*; version 1 is the
 first release's tables."""
 SCHEMA_VERSION = 1 + len(UPGRADES)

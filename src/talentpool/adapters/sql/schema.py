@@ -105,6 +105,25 @@ class CodePointText(TypeDecorator[str]):
         return None if value is None else unescape(value)
 
 
+_PLACE_COLUMNS = (
+    "account",
+    "latitude",
+    "longitude",
+    "profile_language",
+    "open_until",
+    "unexpired_until",
+    "hired_at",
+    "rejected_at",
+    "submitted_at",
+    "active_at",
+    "consent_given",
+    "consent_expires_at",
+    "consent_withdrawn_at",
+    "id",
+)
+"""The columns of the candidates' place index: the box first, then what pools read."""
+
+
 def _key(length: int) -> CodePointText:
     return CodePointText(length)
 
@@ -163,7 +182,9 @@ class Schema:
             Column("active_at", BigInteger),
             PrimaryKeyConstraint("account", "id"),
             Index(f"{p}candidates_created", "account", "created_at"),
-            Index(f"{p}candidates_place", "account", "latitude", "longitude"),
+            # A pool's radius reads its box from here, and every fact and profile
+            # column the pools filter and sort on, never the candidate's row (PF2).
+            Index(f"{p}candidates_place", *_PLACE_COLUMNS),
         )
         self.candidate_tags = Table(
             f"{p}candidate_tags",
@@ -231,8 +252,14 @@ class Schema:
             PrimaryKeyConstraint("account", "id"),
             # AP9: one submission per candidate and requisition, even from two processes
             UniqueConstraint("account", "candidate_id", "requisition_id", name=f"{p}one_per_pair"),
-            Index(f"{p}submissions_requisition", "account", "requisition_id"),
+            # a requisition's candidates, read from the index alone (the pool's universe)
+            Index(f"{p}submissions_requisition", "account", "requisition_id", "candidate_id"),
             Index(f"{p}submissions_idle", "account", "status", "last_activity_at"),
+            # whether a candidate has an unexpired submission on given requisitions (the
+            # structure criterion), read from the index alone
+            Index(
+                f"{p}submissions_reach", "account", "candidate_id", "requisition_id", "expires_at"
+            ),
             # what the facts of one candidate are recomputed from, by status (facts.refresh)
             Index(f"{p}submissions_candidate", "account", "candidate_id", "status"),
         )

@@ -23,7 +23,10 @@ what is stored is :class:`~talentpool.errors.ConflictError`, anything else
 
 from __future__ import annotations
 
+import functools
 import json
+import math
+import sqlite3
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -55,7 +58,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from talentpool.adapters.reference import responses_page
-from talentpool.adapters.sql.compiler import Compiled, Compiler, Dialect
+from talentpool.adapters.sql.compiler import Compiled, Compiler, Dialect, Edges
 from talentpool.adapters.sql.facts import refresh, write_words
 from talentpool.adapters.sql.migrations import migrate
 from talentpool.adapters.sql.schema import DEFAULT_PREFIX, Schema, micros
@@ -63,7 +66,15 @@ from talentpool.audit import event_from_dict, event_to_dict
 from talentpool.clock import require_aware
 from talentpool.criteria import AutopoolCriteria, QuickFilter
 from talentpool.documents import from_document, to_document
-from talentpool.engine import Bound, BoundOwnedBy, Matcher
+from talentpool.engine import (
+    Bound,
+    BoundAll,
+    BoundAny,
+    BoundNot,
+    BoundOwnedBy,
+    BoundRadius,
+    Matcher,
+)
 from talentpool.errors import (
     ConflictError,
     DomainError,
@@ -121,13 +132,24 @@ _UPSERTS: dict[str, Callable[[Table], Any]] = {"sqlite": sqlite_insert, "postgre
 _EVENTS = {kind.__name__: kind for kind in EVENT_TYPES}
 
 
-def _dumps(value: object) -> str:
-    return json.dumps(to_document(value), sort_keys=True, ensure_ascii=False)
+def _dumps(value: object, documents: Mapping[str, Any] | None = None) -> str:
+    """The JSON text of *value*'s document, or of the one *documents* holds for its id."""
+    key = getattr(value, "id", None)
+    document = documents.get(key) if documents is not None and isinstance(key, str) else None
+    return json.dumps(
+        to_document(value) if document is None else document, sort_keys=True, ensure_ascii=False
+    )
 
 
 def _loads(kind: type[T], text: str) -> T:
     loaded: T = from_document(kind, json.loads(text))
     return loaded
+
+
+@functools.lru_cache(maxsize=4096)
+def _requisition(text: str) -> Requisition:
+    """A requisition read from its stored text; the same text is read once (entities are frozen)."""
+    return _loads(Requisition, text)
 
 
 def _geodesic(lat: float | None, lon: float | None, clat: float, clon: float) -> float | None:
@@ -146,11 +168,36 @@ def _dialect(name: str) -> Dialect:
     return Dialect(name)
 
 
+_MATH = {
+    "sin": (1, math.sin),
+    "cos": (1, math.cos),
+    "asin": (1, math.asin),
+    "sqrt": (1, math.sqrt),
+}
+"""SQLite's math functions the compiler's spherical distance uses, for a build without them."""
+
+
+def _register_math(dbapi_connection: Any) -> None:
+    try:
+        dbapi_connection.execute("SELECT sin(0), cos(0), asin(0), sqrt(0)").fetchall()
+    except sqlite3.OperationalError:
+        for name, (arity, function) in _MATH.items():
+            dbapi_connection.create_function(name, arity, _nullable(function), deterministic=True)
+
+
+def _nullable(function: Callable[[float], float]) -> Callable[[float | None], float | None]:
+    def call(x: float | None) -> float | None:
+        return None if x is None else function(x)
+
+    return call
+
+
 def _prepare_sqlite(dbapi_connection: Any, busy_timeout: float, *, wal: bool) -> None:
     # The standard driver begins transactions itself, late and DEFERRED; talentpool
     # begins its own (BEGIN IMMEDIATE, below), so the driver must not.
     dbapi_connection.isolation_level = None
     dbapi_connection.create_function(_DISTANCE_FUNCTION, 4, _geodesic, deterministic=True)
+    _register_math(dbapi_connection)
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
     cursor.execute("PRAGMA foreign_keys = OFF")
@@ -442,15 +489,19 @@ class SqlUnitOfWork:
         """The tables."""
         return self.store.schema
 
-    def compile(self, node: Any) -> Compiled:
-        """Compile a bound tree for this account."""
-        return Compiler(self.schema, self.account, self.store.dialect).compile(node)
+    def compile(
+        self, node: Any, *, edges: Edges | None = None, ring: BoundRadius | None = None
+    ) -> Compiled:
+        """Compile a bound tree for this account (see :meth:`Compiler.compile`)."""
+        compiler = Compiler(self.schema, self.account, self.store.dialect)
+        return compiler.compile(node, edges=edges, ring=ring)
 
 
 def _register_functions(connection: Connection) -> None:
     raw = connection.connection.driver_connection
     if raw is not None:
         raw.create_function(_DISTANCE_FUNCTION, 4, _geodesic, deterministic=True)
+        _register_math(raw)
 
 
 # --- shared pieces -------------------------------------------------------------------------
@@ -611,6 +662,57 @@ class _DocumentRepository(_Repository):
 
 # --- candidates ----------------------------------------------------------------------------
 
+_MAX_EDGE = 10_000
+"""The most edge candidates a radius leaf lists as bound parameters; beyond, the
+database's own geodesic (SQLite) or the rows that remain (PostgreSQL) decide."""
+
+
+def _count(c: Connection, base: Select[Any]) -> int:
+    """How many rows *base* selects."""
+    return int(c.execute(select(func.count()).select_from(base.subquery())).scalar_one())
+
+
+def _page_and_total(
+    c: Connection, ordered: Select[Any], offset: int, limit: int | None
+) -> tuple[list[Any], int]:
+    """The first column of *ordered*'s page and the exact number of rows it selects.
+
+    One statement: the total is a window count over every row, taken before the
+    page is cut. Only a page past the end needs a second statement to count.
+    """
+    counted = ordered.add_columns(func.count().over().label("total")).offset(offset)
+    if limit is not None:
+        counted = counted.limit(limit)
+    rows = c.execute(counted).all()
+    if rows:
+        return [r[0] for r in rows], int(rows[0].total)
+    return [], 0 if offset == 0 else _count(c, ordered.order_by(None))
+
+
+def _radii(tree: Bound) -> list[tuple[BoundRadius, bool]]:
+    """Every radius leaf of *tree*, each with whether it is one of the tree's top-level conditions.
+
+    A leaf met once (no equal leaf elsewhere), as the tree itself or a child of its
+    top ``AllOf``, filters the whole tree: every candidate who passes the tree passes
+    the leaf, so its edge band may be read with the tree's other conditions.
+    """
+    found: list[BoundRadius] = []
+
+    def walk(node: Bound) -> None:
+        if isinstance(node, BoundRadius):
+            found.append(node)
+        elif isinstance(node, BoundAll | BoundAny):
+            for child in node.children:
+                walk(child)
+        elif isinstance(node, BoundNot):
+            walk(node.child)
+
+    walk(tree)
+    top = [tree] if not isinstance(tree, BoundAll) else list(tree.children)
+    return [
+        (leaf, sum(x == leaf for x in found) == 1 and any(x is leaf for x in top)) for leaf in found
+    ]
+
 
 @attrs.frozen
 class _Pool:
@@ -668,28 +770,60 @@ class SqlCandidates(_Repository):
                 if cid not in people:
                     raise NotFoundError("candidate", cid)
         sub, req = s.submissions, s.requisitions
-        apps: dict[str, list[Application]] = {}
+        found_subs: list[Any] = []
         # In slices: a statement holds a bounded number of parameters on every database.
         for chunk in _chunks(list(people)):
-            rows = c.execute(
-                select(sub.c.candidate_id, sub.c.doc, req.c.doc.label("req"))
-                .join(req, and_(req.c.account == sub.c.account, req.c.id == sub.c.requisition_id))
-                .where(self._mine(sub), sub.c.candidate_id.in_(chunk))
-                .order_by(sub.c.submitted_at, sub.c.id)
+            found_subs.extend(
+                c.execute(
+                    select(sub.c.candidate_id, sub.c.requisition_id, sub.c.doc)
+                    .where(self._mine(sub), sub.c.candidate_id.in_(chunk))
+                    .order_by(sub.c.submitted_at, sub.c.id)
+                )
             )
-            for r in rows:
+        # Each requisition once, however many of the candidates applied to it.
+        positions: dict[str, Requisition] = {}
+        for chunk in _chunks(sorted({r.requisition_id for r in found_subs})):
+            for r in c.execute(
+                select(req.c.id, req.c.doc).where(self._mine(req), req.c.id.in_(chunk))
+            ):
+                positions[r.id] = _requisition(r.doc)
+        apps: dict[str, list[Application]] = {}
+        for r in found_subs:
+            if r.requisition_id in positions:
                 apps.setdefault(r.candidate_id, []).append(
-                    Application(_loads(Submission, r.doc), _loads(Requisition, r.req))
+                    Application(_loads(Submission, r.doc), positions[r.requisition_id])
                 )
         return {cid: CandidateRecord(p, apps.get(cid, ())) for cid, p in people.items()}
 
     # --- the pool ----------------------------------------------------------------------
 
+    def _compiled(self, c: Connection, tree: Bound) -> Compiled:
+        """*tree* compiled with the edge band of each radius measured first (ST3).
+
+        For each radius leaf the candidates in its edge band are read (with the rest
+        of the tree as a filter where the leaf is one of its top-level conditions),
+        and the exact geodesic decides each; the tree is then compiled with them,
+        so the database decides the whole tree, with its order and page.
+        """
+        t = self._s.candidates
+        edges: dict[BoundRadius, list[str]] = {}
+        for leaf, on_top in _radii(tree):
+            if leaf in edges:
+                continue
+            ring = self._uow.compile(tree if on_top else leaf, edges=edges, ring=leaf)
+            rows = c.execute(
+                select(t.c.id, t.c.latitude, t.c.longitude).where(self._mine(t), ring.where)
+            )
+            inside = [r.id for r in rows if leaf.includes(GeoPoint(r.latitude, r.longitude))]
+            if len(inside) <= _MAX_EDGE:
+                edges[leaf] = inside
+        return self._uow.compile(tree, edges=edges)
+
     def _pool(self, query: CandidateQuery, c: Connection) -> _Pool:
         """The pool bound once over the account's trees, and compiled."""
         trees = self._uow.structures._trees(c)
         tree = query.bound(trees)
-        compiled = self._uow.compile(tree)
+        compiled = self._compiled(c, tree)
         t = self._s.candidates
         return _Pool(select(t.c.id).where(self._mine(t), compiled.where), compiled, trees, tree)
 
@@ -704,14 +838,9 @@ class SqlCandidates(_Repository):
                 by_distance and self._uow.store.dialect.distance is None
             ):
                 return self._decided_in_memory(c, pool, query)
-            total = c.execute(select(func.count()).select_from(base.subquery())).scalar_one()
             if query.limit == 0:
-                return CandidatePage((), total)
-            ordered = self._ordered(base, query)
-            chosen = ordered.offset(query.offset)
-            if query.limit is not None:
-                chosen = chosen.limit(query.limit)
-            ids = [CandidateId(r[0]) for r in c.execute(chosen)]
+                return CandidatePage((), _count(c, base))
+            ids, total = _page_and_total(c, self._ordered(base, query), query.offset, query.limit)
             records = self._records(c, ids)
             rows = tuple(make_row(records[i], ctx) for i in ids)
             return CandidatePage(rows, total)
@@ -778,7 +907,7 @@ class SqlCandidates(_Repository):
         self, query: CandidateDatabaseQuery, c: Connection
     ) -> tuple[Select[Any], Compiled]:
         trees = self._uow.structures._trees(c)
-        compiled = self._uow.compile(query.bound(trees))
+        compiled = self._compiled(c, query.bound(trees))
         t = self._s.candidates
         return select(t.c.id).where(self._mine(t), compiled.where), compiled
 
@@ -788,20 +917,16 @@ class SqlCandidates(_Repository):
         def answer(c: Connection) -> ListingPage:
             base, compiled = self._listing(query, c)
             t = self._s.candidates
-            total = c.execute(select(func.count()).select_from(base.subquery())).scalar_one()
             if query.limit == 0:
-                return ListingPage((), total)
+                return ListingPage((), _count(c, base))
             if query.order.key is ListingSortKey.NAME:
                 values: list[Any] = [t.c.family_key, t.c.given_key]
             else:
                 values = [t.c.created_at]
             order = [desc(v) if query.order.descending else v for v in values]
-            chosen = select(t.c.doc).where(self._mine(t), compiled.where)
-            chosen = chosen.order_by(*order, t.c.id).offset(query.offset)
-            if query.limit is not None:
-                chosen = chosen.limit(query.limit)
-            people = tuple(_loads(Candidate, r[0]) for r in c.execute(chosen))
-            return ListingPage(people, total)
+            chosen = select(t.c.doc).where(self._mine(t), compiled.where).order_by(*order, t.c.id)
+            docs, total = _page_and_total(c, chosen, query.offset, query.limit)
+            return ListingPage(tuple(_loads(Candidate, d) for d in docs), total)
 
         return self._run("list candidates", answer)
 
@@ -832,27 +957,40 @@ class SqlCandidates(_Repository):
             )
         )
 
-    def save_all(self, candidates: Sequence[Candidate]) -> None:
+    def save_all(
+        self, candidates: Sequence[Candidate], *, documents: Mapping[str, Any] | None = None
+    ) -> None:
         """Insert or replace every one of *candidates* as :meth:`save` does, in a few statements.
 
         The sync API's batches (ST7) go through here; a candidate given twice is
-        saved as the last one given.
+        saved as the last one given. *documents* may hold, by candidate id, the
+        documents (:func:`~talentpool.documents.to_document`) the caller has made
+        of them already.
         """
-        self._run(f"save {len(candidates)} candidates", lambda c: self._write_all(c, candidates))
+        self._run(
+            f"save {len(candidates)} candidates",
+            lambda c: self._write_all(c, candidates, documents),
+        )
 
-    def _write_all(self, c: Connection, candidates: Sequence[Candidate]) -> None:
+    def _write_all(
+        self,
+        c: Connection,
+        candidates: Sequence[Candidate],
+        documents: Mapping[str, Any] | None = None,
+    ) -> None:
         s = self._s
         latest = {candidate.id: candidate for candidate in candidates}
         rows = []
         for candidate in latest.values():
             consent = candidate.consent
             home = candidate.residence
+            family_key, given_key = candidate.sort_name
             rows.append(
                 {
                     "id": candidate.id,
                     "created_at": micros(candidate.created_at),
-                    "family_key": candidate.sort_name[0],
-                    "given_key": candidate.sort_name[1],
+                    "family_key": family_key,
+                    "given_key": given_key,
                     "city_key": None if candidate.city is None else fold(candidate.city),
                     "latitude": None if home is None else home.latitude,
                     "longitude": None if home is None else home.longitude,
@@ -865,7 +1003,7 @@ class SqlCandidates(_Repository):
                     if consent is None or consent.withdrawn_at is None
                     else micros(consent.withdrawn_at),
                     "words": " ".join(sorted(candidate.words)),
-                    "doc": _dumps(candidate),
+                    "doc": _dumps(candidate, documents),
                 }
             )
         self._upsert_many(c, s.candidates, "id", rows)
@@ -891,7 +1029,7 @@ class SqlCandidates(_Repository):
                 for p in people
             },
         )
-        write_words(c, s, self._account, [(str(r["id"]), str(r["words"])) for r in rows])
+        write_words(c, s, self._account, [str(r["id"]) for r in rows])
 
 
 # --- submissions ----------------------------------------------------------------------------
@@ -912,7 +1050,7 @@ class SqlSubmissions(_Repository):
 
         return self._run(f"read submission {submission_id!r}", read)
 
-    def _values(self, s: Submission) -> dict[str, Any]:
+    def _values(self, s: Submission, documents: Mapping[str, Any] | None = None) -> dict[str, Any]:
         return {
             "candidate_id": s.candidate_id,
             "requisition_id": s.requisition_id,
@@ -921,7 +1059,7 @@ class SqlSubmissions(_Repository):
             "status_changed_at": micros(s.status_changed_at),
             "last_activity_at": micros(s.last_activity_at),
             "expires_at": None if s.expires_at is None else micros(s.expires_at),
-            "doc": _dumps(s),
+            "doc": _dumps(s, documents),
         }
 
     def _shares(self, c: Connection, submission: Submission) -> None:
@@ -1056,15 +1194,22 @@ class SqlSubmissions(_Repository):
             )
         )
 
-    def save_all(self, submissions: Sequence[Submission]) -> None:
+    def save_all(
+        self, submissions: Sequence[Submission], *, documents: Mapping[str, Any] | None = None
+    ) -> None:
         """Insert or replace every one of *submissions* as :meth:`save` does, in a few statements.
+
+        *documents* may hold their documents by id, as :meth:`SqlCandidates.save_all`'s.
 
         ``NotFoundError`` names the first whose requisition or candidate is not
         stored, ``ConflictError`` the first whose candidate is already on its
         requisition under another id; either way nothing of the batch is written.
         A submission given twice is saved as the last one given.
         """
-        self._run(f"save {len(submissions)} submissions", lambda c: self._write_all(c, submissions))
+        self._run(
+            f"save {len(submissions)} submissions",
+            lambda c: self._write_all(c, submissions, documents),
+        )
 
     def _require_parents(
         self, c: Connection, submissions: Sequence[Submission], moved: Collection[str] = ()
@@ -1093,7 +1238,12 @@ class SqlSubmissions(_Repository):
                 if getattr(x, key) not in stored:
                     raise NotFoundError(noun, getattr(x, key))
 
-    def _write_all(self, c: Connection, submissions: Sequence[Submission]) -> None:
+    def _write_all(
+        self,
+        c: Connection,
+        submissions: Sequence[Submission],
+        documents: Mapping[str, Any] | None = None,
+    ) -> None:
         s, t = self._s, self._s.submissions
         latest = list({submission.id: submission for submission in submissions}.values())
         # The candidates the submissions belong to now, and those a save moves them from.
@@ -1104,7 +1254,7 @@ class SqlSubmissions(_Repository):
         self._require_parents(c, latest, moved)
         try:
             with c.begin_nested():
-                rows = [{"id": x.id, **self._values(x)} for x in latest]
+                rows = [{"id": x.id, **self._values(x, documents)} for x in latest]
                 self._upsert_many(c, t, "id", rows)
         except sa_exc.IntegrityError:
             raise ConflictError(self._pair_taken(c, latest)) from None

@@ -153,13 +153,18 @@ def _at(entity: object, document: Any, path: str) -> Any:
     return here
 
 
-def _readable(kind: type[E], where: str, entity: object) -> E:
+Documents = dict[str, Any]
+"""Checked entities' documents by id, handed to the store so it need not make them again."""
+
+
+def _readable(kind: type[E], where: str, entity: object, documents: Documents | None = None) -> E:
     """*entity* if it is a *kind* that the store can write and read back; else ``DomainError``.
 
     The document the store keeps is read back with the strict reader
     (:mod:`talentpool.documents`), so a field of the wrong type (a residence
     given as a town's name) is refused now, naming it, rather than stored and
-    refused by every later read.
+    refused by every later read. With *documents*, the document is kept there
+    under the entity's id, for the store to write.
     """
     if not isinstance(entity, kind):
         raise DomainError(where, entity, f"must be a {kind.__name__}")
@@ -169,6 +174,8 @@ def _readable(kind: type[E], where: str, entity: object) -> E:
     except CriteriaError as e:
         field = f"{where}.{e.path}" if e.path and e.path != "document" else where
         raise DomainError(field, _at(entity, document, e.path), _GOT.sub("", e.reason)) from None
+    if documents is not None:
+        documents[entity.id] = document  # type: ignore[attr-defined]
     return entity
 
 
@@ -177,8 +184,8 @@ def _user_ids(where: str, users: Iterable[UserId]) -> None:
         _key(where, user)
 
 
-def _candidate(where: str, value: object) -> Candidate:
-    candidate = _readable(Candidate, where, value)
+def _candidate(where: str, value: object, documents: Documents | None = None) -> Candidate:
+    candidate = _readable(Candidate, where, value, documents)
     _key(f"{where}.id", candidate.id)
     if candidate.profile_language is not None:
         _short(f"{where}.profile_language", candidate.profile_language, _CODE_LENGTH)
@@ -187,8 +194,8 @@ def _candidate(where: str, value: object) -> Candidate:
     return candidate
 
 
-def _submission(where: str, value: object) -> Submission:
-    submission = _readable(Submission, where, value)
+def _submission(where: str, value: object, documents: Documents | None = None) -> Submission:
+    submission = _readable(Submission, where, value, documents)
     _key(f"{where}.id", submission.id)
     _key(f"{where}.candidate_id", submission.candidate_id)
     _key(f"{where}.requisition_id", submission.requisition_id)
@@ -365,11 +372,19 @@ class Sync:
         :data:`SyncProgress`); *total* says how many a generator will yield,
         when the host knows.
         """
+        documents: Documents = {}
+
+        def write(batch: Sequence[Candidate]) -> None:
+            try:
+                self._uow.candidates.save_all(batch, documents=documents)
+            finally:
+                documents.clear()
+
         return self._stream(
             "candidates",
             candidates,
-            _candidate,
-            self._uow.candidates.save_all,
+            lambda where, value: _candidate(where, value, documents),
+            write,
             batch_size=batch_size,
             progress=progress,
             total=total,
@@ -422,11 +437,19 @@ class Sync:
 
         As :meth:`save_candidates`; sync the candidates and requisitions first.
         """
+        documents: Documents = {}
+
+        def write(batch: Sequence[Submission]) -> None:
+            try:
+                self._uow.submissions.save_all(batch, documents=documents)
+            finally:
+                documents.clear()
+
         return self._stream(
             "submissions",
             submissions,
-            _submission,
-            self._uow.submissions.save_all,
+            lambda where, value: _submission(where, value, documents),
+            write,
             batch_size=batch_size,
             progress=progress,
             total=total,
