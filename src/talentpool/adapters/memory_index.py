@@ -260,7 +260,8 @@ class _Threshold:
             if day <= value < day + _DAY:
                 bisect.insort(within, (value, slot))
 
-    def _cut(self, bound: int) -> int:
+    def cut(self, bound: int) -> int:
+        """The slots whose instant is at or after *bound*, a midnight (UTC)."""
         bits = self._cuts.pop(bound, None)
         if bits is None:
             bits = Bits.of(from_slots(self._scan(bound)))
@@ -272,7 +273,7 @@ class _Threshold:
     def at_least(self, moment: int) -> int:
         """The slots whose instant is at or after *moment*."""
         bound, extra = self.parts(moment)
-        return self._cut(bound) | from_slots(extra)
+        return self.cut(bound) | from_slots(extra)
 
     def parts(self, moment: int) -> tuple[int, list[int]]:
         """The answer of :meth:`at_least` in two parts: a cut's bound and a few more slots."""
@@ -283,16 +284,12 @@ class _Threshold:
         start = bisect.bisect_left(within, (moment, -1))
         return day + _DAY, [s for _, s in within[start:]]
 
-    def cut(self, bound: int) -> int:
-        """The slots whose instant is at or after *bound*, a midnight (UTC)."""
-        return self._cut(bound)
-
     def _day(self, day: int) -> list[tuple[int, int]]:
         """The slots whose instant falls on the day from *day*, by instant."""
         within = self._days.pop(day, None)
         if within is None:
             get = self.get
-            on_the_day = self._cut(day) & ~self._cut(day + _DAY)
+            on_the_day = self.cut(day) & ~self.cut(day + _DAY)
             within = sorted((get(s), s) for s in slots_of(on_the_day))
             if len(self._days) >= _CUTS_KEPT:
                 del self._days[next(iter(self._days))]
