@@ -651,3 +651,42 @@ def test_dm2_a_label_at_the_limit_may_be_padded() -> None:
     assert Tag(f"  {label}\n") == Tag(label)
     with pytest.raises(DomainError, match="at most"):
         Tag(label + "y")
+
+
+# --- shared values (PF4) ---------------------------------------------------------------
+
+
+def _person(i: int, **fields: Any) -> Candidate:
+    return Candidate(f"c-{i}", "Eva", "Nová", datetime(2026, 1, 1, tzinfo=UTC), **fields)
+
+
+def test_pf4_candidates_with_the_same_values_share_one_object_of_each() -> None:
+    a = _person(
+        1, tags=["Praha", "sklad"], languages=["CS"], profile_language="CS", fields={"b": "1"}
+    )
+    b = _person(
+        2, tags=["sklad", "Praha"], languages=["cs"], profile_language="cs", fields=[("B", "1")]
+    )
+    assert a.tags is b.tags
+    assert a.languages is b.languages
+    assert a.profile_language is b.profile_language
+    assert a.fields is b.fields
+
+
+def test_pf4_tags_equal_by_key_keep_their_own_labels_when_shared() -> None:
+    a = _person(1, tags=["Praha"])
+    b = _person(2, tags=["PRAHA"])
+    assert a.tags == b.tags  # equal by key (DM2) ...
+    assert {t.label for t in a.tags} == {"Praha"}  # ... each with the labels it was given
+    assert {t.label for t in b.tags} == {"PRAHA"}
+
+
+def test_pf4_only_so_many_combinations_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from talentpool import model
+
+    monkeypatch.setattr(model, "_SHARED_MOST", len(model._SHARED_TAGS))
+    first = _person(1, tags=["a tag never seen before"])
+    second = _person(2, tags=["a tag never seen before"])
+    assert first.tags == second.tags
+    assert first.tags is not second.tags  # the table is full: values are right, not shared
+    assert len(model._SHARED_TAGS) == model._SHARED_MOST

@@ -12,6 +12,7 @@ measured by ``benchmarks/scaling.py``, not here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -219,6 +220,43 @@ def _listing_plan(store: SqlStore, account: str) -> str:
     query = CandidateDatabaseQuery(viewer, NOW, micro_pool=Tag("Brno"), text="pokladna", limit=50)
     assert uow.candidates.search(query).total > 0
     return statements.plan(*statements.page())
+
+
+MANAGERS = {
+    # tracks the micro-pool: every candidate in it is shared with them
+    "tracking the micro-pool": Viewer("mgr", tracked=frozenset({"brno"})),
+    # owns a position and tracks another tag: ownership and tag shares both count
+    "owning a position": Viewer("owner", tracked=frozenset({"praha"})),
+}
+
+
+def _manager_listing_plan(store: SqlStore, account: str, viewer: Viewer) -> str:
+    uow = store.unit_of_work(account)
+    _fill_country(uow)
+    uow.requisitions.save(Requisition("owned", "Cashier", NOW, owner_id="owner"))
+    statements = _Statements(store)
+    query = CandidateDatabaseQuery(viewer, NOW, micro_pool=Tag("Brno"), text="pokladna", limit=20)
+    uow.candidates.search(query)
+    return statements.plan(*statements.page())
+
+
+@pytest.mark.parametrize("who", sorted(MANAGERS))
+def test_pf3_sqlite_reads_a_managers_listing_without_a_probe_per_candidate(who: str) -> None:
+    plan = _manager_listing_plan(SqlStore("sqlite://"), "acme", MANAGERS[who])
+    assert "CORRELATED" not in plan, plan
+    assert "SCAN talentpool_candidates" not in plan, plan
+
+
+@pytest.mark.parametrize("who", sorted(MANAGERS))
+def test_pf3_postgresql_reads_a_managers_listing_without_a_probe_per_candidate(
+    postgres: SqlStore, who: str
+) -> None:
+    plan = _manager_listing_plan(postgres, f"plan-manager-{who[:5]}", MANAGERS[who])
+    # a condition runs a subplan per candidate as "(SubPlan n)", or reads it once and
+    # probes it as "(hashed SubPlan n)"
+    used = re.findall(r"(hashed )?SubPlan \d+\)", plan)
+    assert all(used), plan
+    assert "Seq Scan on pushdown_candidates" not in plan, plan
 
 
 def test_pf2_sqlite_reads_the_pool_from_the_place_index() -> None:

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import datetime
 from typing import TypeVar
 
@@ -95,15 +96,35 @@ def _language(value: str | None, field: str = "language") -> str | None:
         return None
     if not isinstance(value, str) or not value.strip():
         raise DomainError(field, value, "must be a non-blank language code")
-    return value.strip().casefold()
+    return sys.intern(value.strip().casefold())
 
 
 def _profile_language(value: str | None) -> str | None:
     return _language(value, "profile_language")
 
 
-_SHARED_LANGUAGES: dict[frozenset[str], frozenset[str]] = {}
-"""One set per combination of languages: a million candidates speak a few dozen (PF4)."""
+_V = TypeVar("_V")
+_SHARED_MOST = 65_536
+"""How many distinct values of one kind :func:`_shared` keeps; later ones are not shared."""
+_SHARED_LANGUAGES: dict[Hashable, frozenset[str]] = {}
+_SHARED_TAGS: dict[Hashable, frozenset[Tag]] = {}
+_SHARED_FIELDS: dict[Hashable, tuple[tuple[str, str], ...]] = {}
+
+
+def _shared(table: dict[Hashable, _V], key: Hashable, value: _V) -> _V:
+    """One object per combination *key* names: a million candidates hold a few thousand.
+
+    Languages, tags and profile fields repeat across candidates; sharing one
+    immutable object per combination saves its bytes per candidate (PF4). Only
+    the first :data:`_SHARED_MOST` combinations are kept, so the tables stay
+    bounded whatever a host stores.
+    """
+    found = table.get(key)
+    if found is not None:
+        return found
+    if len(table) < _SHARED_MOST:
+        table[key] = value
+    return value
 
 
 def _languages(values: Iterable[str]) -> frozenset[str]:
@@ -113,9 +134,7 @@ def _languages(values: Iterable[str]) -> frozenset[str]:
             raise DomainError("languages", value, "must be non-blank language codes")
         out.add(value.strip().casefold())
     codes = frozenset(out)
-    if len(_SHARED_LANGUAGES) < 4096:
-        return _SHARED_LANGUAGES.setdefault(codes, codes)
-    return _SHARED_LANGUAGES.get(codes, codes)
+    return _shared(_SHARED_LANGUAGES, codes, codes)
 
 
 E = TypeVar("E", bound=enum.Enum)
@@ -177,7 +196,8 @@ def _tags(values: Iterable[Tag | str]) -> frozenset[Tag]:
             out.add(Tag(value))
         except DomainError as error:
             raise DomainError("tags", value, error.reason) from None
-    return frozenset(out)
+    # tags equal by key may differ in label: the shared set is the one with these labels
+    return _shared(_SHARED_TAGS, frozenset((t.key, t.label) for t in out), frozenset(out))
 
 
 # --- users and permissions ---------------------------------------------------
@@ -272,7 +292,8 @@ def _fields(values: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tupl
         if not isinstance(value, str):
             raise DomainError(f"fields.{name}", value, "must be a string")
         out[name.strip().casefold()] = value
-    return tuple(sorted(out.items()))
+    pairs = tuple(sorted(out.items()))
+    return _shared(_SHARED_FIELDS, pairs, pairs)
 
 
 @attrs.frozen

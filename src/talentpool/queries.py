@@ -35,6 +35,7 @@ from talentpool.engine import (
     BoundOwnedBy,
     BoundTag,
     BoundTracked,
+    Constant,
     EvaluationContext,
     as_if_applied_nowhere,
     bind,
@@ -250,10 +251,18 @@ class CandidateDatabaseQuery:
             scope = filters
         else:
             owned = BoundOwnedBy(viewer.user_id)
-            shared = bound_all(
-                bound_not(owned), BoundTracked(viewer.tracked), as_if_applied_nowhere(filters)
-            )
-            scope = bound_any(bound_all(owned, filters), shared)
+            tracked: Bound = BoundTracked(viewer.tracked)
+            if self.micro_pool is not None and self.micro_pool.key in viewer.tracked:
+                # Every candidate of a micro-pool the viewer tracks is shared with them.
+                tracked = Constant(True, "in a micro-pool the viewer tracks")
+            nowhere = as_if_applied_nowhere(filters)
+            if nowhere == filters:
+                # (owned and F) or (not owned and tracked and F) is F and (owned or tracked):
+                # each condition read once, and no negated ownership (PF3).
+                scope = bound_all(filters, bound_any(owned, tracked))
+            else:
+                shared = bound_all(bound_not(owned), tracked, nowhere)
+                scope = bound_any(bound_all(owned, filters), shared)
         if self.micro_pool is None:
             return scope
         return bound_all(BoundTag(self.micro_pool), scope)

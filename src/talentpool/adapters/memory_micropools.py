@@ -9,8 +9,9 @@ in, saving a submission or a requisition moves the shares it grants, and each
 of these steps journals its exact inverse. Reads are then dictionary lookups:
 
 * tag key → candidate ids (``tagged``), for micro-pool listings and folder counts;
-* user → candidate → share → count (``shares``), for ownership; a count, because
-  two submissions of one candidate on one position grant the same share twice;
+* user → candidate → shares (``shares``), for ownership: one share kept as itself,
+  several as a tuple that repeats a share granted twice (two submissions of one
+  candidate on one position grant the same share twice);
 * user → tag key → tag, and tag key → users (the subscriptions), for decisions and
   for who to notify.
 """
@@ -59,8 +60,9 @@ V = TypeVar("V")
 W = TypeVar("W")
 
 _EMPTY_TAGS: Mapping[str, Tag] = {}
-_EMPTY_SHARES: Mapping[Share, int] = {}
-_EMPTY_OWNED: Mapping[CandidateId, Share | Mapping[Share, int]] = {}
+_Held = Share | tuple[Share, ...]
+"""The shares one user holds of one candidate: itself when one, else each grant in a tuple."""
+_EMPTY_OWNED: Mapping[CandidateId, _Held] = {}
 _EMPTY_IDS: Mapping[CandidateId, None] = {}
 _EMPTY_USERS: Mapping[UserId, None] = {}
 
@@ -81,9 +83,9 @@ class AccessTables:
 
     def __init__(self) -> None:
         self.tagged: dict[str, dict[CandidateId, None]] = {}
-        # one share held once is kept as itself, not as a dictionary: most candidates are
-        # owned through exactly one position (PF4)
-        self.shares: dict[UserId, dict[CandidateId, Share | dict[Share, int]]] = {}
+        # a share held once is kept as itself and a few as a tuple, not as a dictionary of
+        # counts: most candidates are owned through one to three positions (PF4)
+        self.shares: dict[UserId, dict[CandidateId, _Held]] = {}
         self.subscriptions: dict[UserId, dict[str, Subscription]] = {}
         self.tracked: dict[UserId, dict[str, Tag]] = {}
         self.trackers: dict[str, dict[UserId, None]] = {}
@@ -152,39 +154,24 @@ class AccessTables:
     def _move(self, gone: _Grants, came: _Grants) -> None:
         for user, cid, share in gone:
             by_candidate = self.shares[user]
-            counts = _counts(by_candidate[cid])
-            counts[share] -= 1
-            if not counts[share]:
-                del counts[share]
-            if counts:
-                by_candidate[cid] = _compact(counts)
+            grants = list(_each(by_candidate[cid]))
+            grants.remove(share)
+            if grants:
+                by_candidate[cid] = grants[0] if len(grants) == 1 else tuple(grants)
             else:
                 del by_candidate[cid]
                 if not by_candidate:
                     del self.shares[user]
         for user, cid, share in came:
             by_candidate = self.shares.setdefault(user, {})
-            held = self._one_share.setdefault(share, share)
+            one = self._one_share.setdefault(share, share)
             found = by_candidate.get(cid)
-            if found is None:
-                by_candidate[cid] = held
-            else:
-                counts = _counts(found)
-                counts[held] = counts.get(held, 0) + 1
-                by_candidate[cid] = counts
+            by_candidate[cid] = one if found is None else (*_each(found), one)
 
 
-def _counts(held: Share | dict[Share, int]) -> dict[Share, int]:
-    """How many grants give each share (a share kept as itself is granted once)."""
-    return {held: 1} if isinstance(held, Share) else held
-
-
-def _compact(counts: dict[Share, int]) -> Share | dict[Share, int]:
-    if len(counts) == 1:
-        ((share, count),) = counts.items()
-        if count == 1:
-            return share
-    return counts
+def _each(held: _Held) -> tuple[Share, ...]:
+    """Every grant *held* counts, a share granted twice twice."""
+    return (held,) if isinstance(held, Share) else held
 
 
 def _grants(submission: Submission, requisition: Requisition) -> _Grants:
@@ -201,8 +188,10 @@ class MemoryVisibilityIndex:
 
     def shares(self, user_id: UserId, candidate_id: CandidateId) -> Collection[Share]:
         """Return the positions and responses through which the user owns the candidate."""
-        held = self._a.shares.get(user_id, _EMPTY_OWNED).get(candidate_id, _EMPTY_SHARES)
-        return (held,) if isinstance(held, Share) else held.keys()
+        held = self._a.shares.get(user_id, _EMPTY_OWNED).get(candidate_id)
+        if held is None:
+            return ()
+        return (held,) if isinstance(held, Share) else tuple(dict.fromkeys(held))
 
     def owned(self, user_id: UserId) -> Collection[CandidateId]:
         """Return the candidates the user owns through positions and responses."""

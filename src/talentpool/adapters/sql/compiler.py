@@ -5,7 +5,7 @@ table, with every user value a bound parameter. The boundaries were decided by
 :func:`~talentpool.engine.bind` (window openings, node sets, the radius and its
 box), so the compiler only compares columns with them. Submissions are reached
 with correlated ``EXISTS`` subqueries, which read "on another requisition" as
-the bound leaf says.
+the bound leaf says; a viewer's owned candidates are one set, read once.
 
 A radius reads the indexed bounding box first, then the spherical distance
 (computed in SQL): inside the leaf's :class:`~talentpool.geo.EdgeBand` it is
@@ -42,6 +42,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union,
 )
 
 from talentpool.adapters.sql.facts import full_text_matches
@@ -391,24 +392,21 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         return and_(kept, self._c.id.not_in(here), self._c.submitted_at.is_not(None))
 
     def visit_owned_by(self, node: BoundOwnedBy) -> ColumnElement[bool]:
+        # The viewer's candidates as one set, read once from the owners' and the shares'
+        # indexes rather than probed per candidate: a correlated probe per row made a
+        # manager's listing read every candidate's submissions (PF3).
         s, r = self._s.submissions.c, self._s.requisitions.c
         rs, ss = self._s.requisition_shares.c, self._s.submission_shares.c
-        position_shared = exists(
-            select(literal(1)).where(
-                rs.account == self._account, rs.requisition_id == r.id, rs.user_id == node.user_id
-            )
+        account, user = self._account, node.user_id
+        positions = union(
+            select(r.id).where(r.account == account, r.owner_id == user),
+            select(rs.requisition_id).where(rs.account == account, rs.user_id == user),
         )
-        response_shared = exists(
-            select(literal(1)).where(
-                ss.account == self._account, ss.submission_id == s.id, ss.user_id == node.user_id
-            )
+        on_positions = select(s.candidate_id).where(
+            s.account == account, s.requisition_id.in_(positions)
         )
-        return exists(
-            select(literal(1)).where(
-                s.account == self._account,
-                s.candidate_id == self._c.id,
-                r.account == self._account,
-                r.id == s.requisition_id,
-                or_(r.owner_id == node.user_id, position_shared, response_shared),
-            )
+        responses = select(s.candidate_id).where(
+            s.account == account,
+            s.id.in_(select(ss.submission_id).where(ss.account == account, ss.user_id == user)),
         )
+        return self._c.id.in_(union(on_positions, responses))

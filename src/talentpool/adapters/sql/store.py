@@ -924,9 +924,14 @@ class SqlCandidates(_Repository):
             else:
                 values = [t.c.created_at]
             order = [desc(v) if query.order.descending else v for v in values]
-            chosen = select(t.c.doc).where(self._mine(t), compiled.where).order_by(*order, t.c.id)
-            docs, total = _page_and_total(c, chosen, query.offset, query.limit)
-            return ListingPage(tuple(_loads(Candidate, d) for d in docs), total)
+            chosen = select(t.c.id).where(self._mine(t), compiled.where).order_by(*order, t.c.id)
+            # The page's ids first: every matching row is counted, only the page's documents
+            # are read (PF3).
+            ids, total = _page_and_total(c, chosen, query.offset, query.limit)
+            docs = dict(
+                c.execute(select(t.c.id, t.c.doc).where(self._mine(t), t.c.id.in_(ids))).all()
+            )
+            return ListingPage(tuple(_loads(Candidate, docs[i]) for i in ids), total)
 
         return self._run("list candidates", answer)
 
