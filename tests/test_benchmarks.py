@@ -140,3 +140,20 @@ def test_perf_times_the_memory_stores_index_build_when_it_has_one(
     assert built == [300]
     row = next(line for line in out.splitlines() if line.startswith("| memory | 300 |"))
     assert row.split(" | ")[3] != "–"
+
+
+def test_footprint_measures_the_store_and_its_baseline(capsys: pytest.CaptureFixture[str]) -> None:
+    """PF4: the memory benchmark streams a small dataset into the store and prints each figure."""
+    footprint = _load("footprint")
+    code = footprint.main(["--size", "300"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "* 300 candidates," in out
+    for row in (
+        "| the store with its entities |",
+        "| the store, its entities and its index |",
+        "| baseline: the candidates and submissions as objects in lists |",
+    ):
+        assert row in out
+    assert "index build" in out
+    assert "structure" in out

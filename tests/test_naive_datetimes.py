@@ -25,8 +25,8 @@ from talentpool import clock as clock_module
 from talentpool import validators
 from talentpool.actions import AutopoolActions
 from talentpool.adapters.memory import MemoryUnitOfWork
+from talentpool.adapters.memory_columns import SubmissionTable
 from talentpool.adapters.outbox import MemoryOutbox
-from talentpool.adapters.sql.schema import micros
 from talentpool.autopool import Autopooling
 from talentpool.autopool.templates import requisition_from_template
 from talentpool.clock import FixedClock, SystemClock
@@ -159,7 +159,10 @@ CALLS: dict[str, Callable[[], object]] = {
     "talentpool.validators.aware_or_none:value": lambda: validators.aware_or_none(
         None, _VALUE, NAIVE
     ),
-    "talentpool.adapters.sql.schema.micros:moment": lambda: micros(NAIVE),
+    "talentpool.clock.micros:moment": lambda: clock_module.micros(NAIVE),
+    "talentpool.adapters.memory_columns.SubmissionTable.idle:before": (
+        lambda: SubmissionTable().idle(NAIVE)
+    ),
     "talentpool.demo.story.load_demo:now": lambda: load_demo(MemoryUnitOfWork(), NAIVE),
     "talentpool.testing.contracts.queries.IdleSubmissionsQueryContract.idle:before": (
         lambda: IdleSubmissionsQueryContract.idle(None, MemoryUnitOfWork(), NAIVE)  # type: ignore[arg-type]

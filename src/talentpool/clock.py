@@ -39,6 +39,7 @@ __all__ = [
     "SystemClock",
     "checked",
     "days_between",
+    "micros",
     "require_aware",
     "utc",
     "window_start",
@@ -136,6 +137,18 @@ def require_aware(field: str, value: datetime) -> datetime:
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
         raise DomainError(field, value, "must be timezone-aware, not naive")
     return value
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+
+
+def micros(moment: datetime) -> int:
+    """Return *moment* (timezone-aware) as whole microseconds since 1970: exact, unlike floats.
+
+    The stores keep and compare instants in this form.
+    """
+    return (require_aware("moment", moment) - _EPOCH) // _MICRO
 
 
 def utc(moment: datetime) -> datetime:

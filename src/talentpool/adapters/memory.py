@@ -42,6 +42,7 @@ from typing import Self, TypeVar
 import attrs
 
 from talentpool.adapters.memory_bits import slots_of
+from talentpool.adapters.memory_columns import SubmissionTable
 from talentpool.adapters.memory_index import CandidateIndex
 from talentpool.adapters.memory_micropools import (
     AccessTables,
@@ -155,7 +156,7 @@ class _Tables:
 
     def __init__(self) -> None:
         self.candidates: dict[CandidateId, Candidate] = {}
-        self.submissions: dict[SubmissionId, Submission] = {}
+        self.submissions = SubmissionTable()  # as columns (PF4)
         self.requisitions: dict[RequisitionId, Requisition] = {}
         self.templates: dict[TemplateId, RequisitionTemplate] = {}
         self.users: dict[UserId, User] = {}
@@ -376,12 +377,8 @@ class MemorySubmissions:
 
     def idle(self, before: datetime) -> Sequence[Application]:
         """Return the open submissions last active before *before*, by submission id."""
-        t, cutoff = self._t, utc(require_aware("before", before))
-        idle = (
-            s
-            for s in t.submissions.values()
-            if s.status.is_open and utc(s.last_activity_at) < cutoff
-        )
+        t = self._t
+        idle = t.submissions.idle(require_aware("before", before))
         return [
             Application(s, t.requisitions[s.requisition_id])
             for s in sorted(idle, key=lambda s: s.id)

@@ -55,10 +55,10 @@ import math
 import sys
 from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from talentpool.adapters.memory_bits import Bits, Ranges, from_slots, slots_of
+from talentpool.clock import micros
 from talentpool.engine import Matcher
 from talentpool.engine.bound import (
     Bound,
@@ -94,8 +94,6 @@ if TYPE_CHECKING:
 
 __all__ = ["CandidateIndex"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICRO = timedelta(microseconds=1)
 _DAY = 86_400_000_000
 NEVER = -(2**62 // _DAY) * _DAY
 """No instant: before every other (a candidate never hired, say)."""
@@ -104,11 +102,6 @@ ALWAYS = (2**62 // _DAY) * _DAY
 _CUTS_KEPT = 6
 _SHARED_PLACES = 65_536
 """How many day-aligned cuts each threshold keeps current (a few days' queries)."""
-
-
-def micros(moment: datetime) -> int:
-    """Return an aware instant as whole microseconds since 1970 (exact, unlike floats)."""
-    return (moment - _EPOCH) // _MICRO
 
 
 Triple = tuple[NodeId | None, NodeId | None, NodeId | None]
@@ -563,19 +556,19 @@ class CandidateIndex:
         t = self._t
         active = unexpired = hired = rejected = latest = NEVER
         triples: dict[Triple, int] = {}
+        facts = t.submissions.facts
         for sid in t.subs_by_candidate.get(cid, ()):
-            s = t.submissions[sid]
-            expires = ALWAYS if s.expires_at is None else micros(s.expires_at)
+            status, submitted, changed, ends, requisition = facts(sid)
+            expires = ALWAYS if ends is None else ends
             unexpired = max(unexpired, expires)
-            status = s.status
             if status.is_open:
                 active = max(active, expires)
             elif status is SubmissionStatus.HIRED:
-                hired = max(hired, micros(s.status_changed_at))
+                hired = max(hired, changed)
             elif status is SubmissionStatus.REJECTED:
-                rejected = max(rejected, micros(s.status_changed_at))
-            latest = max(latest, micros(s.submitted_at))
-            r = t.requisitions[s.requisition_id]
+                rejected = max(rejected, changed)
+            latest = max(latest, submitted)
+            r = t.requisitions[requisition]
             place = (r.organization, r.location, r.job_field)
             place = self._triples.setdefault(place, place)
             triples[place] = max(triples.get(place, NEVER), expires)

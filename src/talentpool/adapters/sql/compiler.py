@@ -46,7 +46,8 @@ from sqlalchemy import (
 )
 
 from talentpool.adapters.sql.facts import full_text_matches
-from talentpool.adapters.sql.schema import Schema, micros
+from talentpool.adapters.sql.schema import Schema
+from talentpool.clock import micros
 from talentpool.engine import (
     Bound,
     BoundAll,

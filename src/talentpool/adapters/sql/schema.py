@@ -13,7 +13,6 @@ fields, submissions, requisitions and the shares of both) are what the compiler
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -33,20 +32,10 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from talentpool.clock import require_aware
-
-__all__ = ["DEFAULT_PREFIX", "CodePointText", "Schema", "escape", "micros", "unescape"]
+__all__ = ["DEFAULT_PREFIX", "CodePointText", "Schema", "escape", "unescape"]
 
 DEFAULT_PREFIX = "talentpool_"
 """The prefix of every table name unless the host chooses another."""
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICRO = timedelta(microseconds=1)
-
-
-def micros(moment: datetime) -> int:
-    """Return *moment* (timezone-aware) as whole microseconds since the epoch, in UTC."""
-    return (require_aware("moment", moment) - _EPOCH) // _MICRO
 
 
 _ESCAPES = str.maketrans({"\x00": "\x01\x01", "\x01": "\x01\x02"})

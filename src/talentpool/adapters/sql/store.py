@@ -61,9 +61,9 @@ from talentpool.adapters.reference import responses_page
 from talentpool.adapters.sql.compiler import Compiled, Compiler, Dialect, Edges
 from talentpool.adapters.sql.facts import refresh, write_words
 from talentpool.adapters.sql.migrations import migrate
-from talentpool.adapters.sql.schema import DEFAULT_PREFIX, Schema, micros
+from talentpool.adapters.sql.schema import DEFAULT_PREFIX, Schema
 from talentpool.audit import event_from_dict, event_to_dict
-from talentpool.clock import require_aware
+from talentpool.clock import micros, require_aware
 from talentpool.criteria import AutopoolCriteria, QuickFilter
 from talentpool.documents import from_document, to_document
 from talentpool.engine import (
