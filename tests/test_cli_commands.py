@@ -8,6 +8,7 @@ size.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -476,3 +477,92 @@ def test_full_disk(built: Path) -> None:
     assert done.returncode == EXIT_OUTPUT
     err = done.stderr.decode()
     assert "cannot write the output: No space left on device" in _failed(err)
+
+
+def test_demo_and_funnel_on_postgresql(
+    capsys: pytest.CaptureFixture[str], postgres_url: str
+) -> None:
+    """ST5, US2: --database takes any URL the SQL store supports; PostgreSQL answers the same."""
+    account = "koruna-2026-150"
+    code, out, err = _run(capsys, "demo", "--database", postgres_url, "--candidates", "150")
+    assert (code, err) == (EXIT_OK, "")
+    assert f"(account {account!r}, " in out
+    db = ("--database", postgres_url, "--account", account, "--now", NOW, "--json")
+    funnel = _json(_run(capsys, "funnel", POOL_REQUISITION, *db)[1])
+    assert isinstance(funnel, dict)
+    store = SqlStore("sqlite://")
+    from talentpool.autopool import Autopooling
+    from talentpool.clock import FixedClock
+    from talentpool.demo.database import build_database
+
+    build_database(store, candidates=150)
+    twin = Autopooling(store.unit_of_work(account), FixedClock(DEMO_NOW)).funnel(POOL_REQUISITION)
+    assert funnel["considered"] == twin.considered
+    assert [s["remaining"] for s in funnel["stages"]] == [s.remaining for s in twin.stages]
+    store.dispose()
+
+
+class _Terminal(io.StringIO):
+    """Standard error as a terminal, where the progress bar is drawn."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_demo_draws_a_progress_bar_on_a_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """US2: building shows progress on a terminal (none when reused, none into a pipe)."""
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    db = ("--database", str(tmp_path / "bar.db"), "--candidates", "1200")
+    assert main(["demo", *db]) == EXIT_OK
+    drawn = terminal.getvalue()
+    assert "building the demo" in drawn
+    assert "1200/1200" in drawn
+    terminal.truncate(0)
+    assert main(["demo", *db]) == EXIT_OK
+    assert terminal.getvalue().strip("\x00") == ""
+    monkeypatch.undo()
+    capsys.readouterr()
+
+
+def test_a_newer_schema_is_refused(capsys: pytest.CaptureFixture[str], copy: Path) -> None:
+    """ST3: a database written by a later talentpool is exit 3, and is left alone."""
+    store = SqlStore(f"sqlite:///{copy}")
+    with store.engine.begin() as connection:
+        connection.execute(store.schema.meta.update().values(value=str(SCHEMA_VERSION + 1)))
+    store.dispose()
+    for command in (["funnel", POOL_REQUISITION], ["migrate"]):
+        code, out, err = _run(capsys, *command, "--database", str(copy))
+        assert (code, out) == (EXIT_DATABASE, "")
+        assert "Upgrade talentpool" in _failed(err)
+
+
+def test_a_missing_extra_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """US2: without the demo extra the command says what to install, not a traceback."""
+    monkeypatch.setitem(sys.modules, "talentpool.demo.database", None)  # as if not importable
+    code, out, err = _run(capsys, "demo", "--database", str(tmp_path / "x.db"))
+    assert (code, out) == (EXIT_FAILED, "")
+    assert "pip install 'talentpool[demo]'" in _failed(err)
+
+
+def test_import_creates_a_database_and_its_account(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """ST7: --create starts a new file; the imported account is what the others then read."""
+    source = tmp_path / "people.csv"
+    source.write_text(CSV, encoding="utf-8")
+    db = ("--database", str(tmp_path / "new.db"))
+    code, out, _ = _run(capsys, "import", str(source), *db, "--create", "--json")
+    assert code == EXIT_ROWS
+    report = _json(out)
+    assert isinstance(report, dict)
+    assert (report["account"], report["kept"]) == ("default", 2)
+    code, out, _ = _run(capsys, "import", str(source), *db, "--create", "--account", "acme")
+    assert out.startswith("2 candidates imported into 'acme'")
+    code, _, err = _run(capsys, "funnel", "r", *db)  # two accounts now: which one?
+    assert code == EXIT_USAGE
+    assert "acme, default" in _failed(err)

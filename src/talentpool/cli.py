@@ -252,11 +252,17 @@ def _open(database: str, *, create: bool = False, migrate: bool = True) -> SqlSt
     from talentpool.adapters.sql import SqlStore
 
     try:
-        return SqlStore(url, migrate=migrate)
+        store = SqlStore(url, migrate=migrate)
     except StorageError as e:
         raise CliError(EXIT_DATABASE, f"{database}: {_one_line(e)}") from None
     except SQLAlchemyError as e:
         raise CliError(EXIT_DATABASE, f"cannot open {database}: {_one_line(e)}") from None
+    _OPENED.append(store)
+    return store
+
+
+_OPENED: list[SqlStore] = []
+"""The stores this run of :func:`main` opened; it closes them when the command ends."""
 
 
 def _accounts(store: SqlStore) -> list[str]:
@@ -337,9 +343,9 @@ def _configure_demo(parser: argparse.ArgumentParser) -> None:
 class _Progress:
     """A progress bar on standard error while the demo builds (tqdm, when it is a terminal)."""
 
-    def __init__(self, total: int | None) -> None:
+    def __init__(self, total: int | None, *, draw: bool = True) -> None:
         self._bar: Any = None
-        if sys.stderr is not None and sys.stderr.isatty():
+        if draw and sys.stderr is not None and sys.stderr.isatty():
             try:
                 from tqdm import tqdm
             except ImportError:  # the bar is a nicety of the demo extra
@@ -356,11 +362,12 @@ class _Progress:
 
 
 def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
-    from talentpool.demo.database import build_database, play
+    from talentpool.demo.database import build_database, demo_account, is_built, play
     from talentpool.demo.dataset import DEMO_NOW
 
     store = _open(args.database, create=True)
-    progress = _Progress(args.candidates)
+    reused = is_built(store, demo_account(args.seed, args.candidates))
+    progress = _Progress(None if reused else args.candidates, draw=not reused)
     try:
         account, built = build_database(
             store, seed=args.seed, candidates=args.candidates, progress=progress
@@ -629,12 +636,15 @@ def _configure_import(parser: argparse.ArgumentParser) -> None:
         help="the file's format (default: from its suffix)",
     )
     parser.add_argument(
-        "--create", action="store_true", help="create the SQLite file when there is none"
+        "--create",
+        action="store_true",
+        help="create the SQLite file when there is none, and the account when it is new",
     )
     _database_options(parser, account=False)
     parser.add_argument(
         "--account",
-        help="the account to import into (default: the only one; with --create, 'default')",
+        help="the account to import into (default: the only one; with --create into an empty "
+        "database, 'default')",
     )
     _json_option(parser)
 
@@ -756,9 +766,14 @@ def _run_import(args: argparse.Namespace, out: TextIO) -> int:
     if fmt is None:
         raise CliError(EXIT_USAGE, f"cannot tell the format of {args.file!r}: pass --format")
     store = _open(args.database, create=args.create)
-    account = args.account or ("default" if args.create and not _accounts(store) else None)
-    if account is None or not args.create:
-        account = _account(store, account)
+    if args.create and (args.account or not _accounts(store)):
+        account = args.account or "default"
+        uow = store.unit_of_work(account)
+        with uow:  # the account's settings row is what the other commands find it by
+            uow.settings.save(uow.settings.get())
+            uow.commit()
+    else:
+        account = _account(store, args.account)
     sync = Sync(store, account)
     kind: type[Any] = Candidate if args.kind == "candidates" else Submission
     save = sync.save_candidates if args.kind == "candidates" else sync.save_submissions
@@ -942,7 +957,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     run: Callable[[argparse.Namespace, TextIO], int] = args.run
     buffer = io.StringIO()
     try:
-        code = run(args, buffer)
+        try:
+            code = run(args, buffer)
+        finally:
+            while _OPENED:
+                _OPENED.pop().dispose()
         _emit(buffer.getvalue(), sys.stdout)
     except CliError as e:
         code = e.code
@@ -953,6 +972,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code, message = EXIT_DATABASE, _one_line(e)
     except TalentpoolError as e:
         code, message = EXIT_FAILED, _one_line(e)
+    except ImportError as e:  # an extra the command needs is not installed
+        missing = e.name or str(e)
+        code, message = EXIT_FAILED, f"{missing} is not installed: pip install 'talentpool[demo]'"
     except KeyboardInterrupt:
         code, message = 130, "interrupted"
     else:

@@ -64,6 +64,7 @@ __all__ = [
     "build_database",
     "demo_account",
     "demo_spec",
+    "is_built",
     "open_pool_requisition",
     "play",
 ]
@@ -118,6 +119,15 @@ def open_pool_requisition(autopooling: Autopooling) -> None:
     )
 
 
+def is_built(store: SqlStore, account: str) -> bool:
+    """Whether *store* holds the whole demo *account* (its last step, the pool's requisition)."""
+    try:
+        store.unit_of_work(account).requisitions.get(POOL_REQUISITION)
+    except NotFoundError:
+        return False
+    return True
+
+
 def build_database(
     store: SqlStore,
     *,
@@ -133,13 +143,9 @@ def build_database(
     before it is an idempotent upsert.
     """
     account = demo_account(seed, candidates)
-    uow = store.unit_of_work(account)
-    try:
-        uow.requisitions.get(POOL_REQUISITION)
-    except NotFoundError:
-        pass
-    else:
+    if is_built(store, account):
         return account, False
+    uow = store.unit_of_work(account)
     spec = demo_spec(seed=seed, candidates=candidates)
     data = generate(attrs.evolve(spec, size=0))
     with uow:
