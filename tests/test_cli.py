@@ -171,7 +171,7 @@ def test_demo_match_and_repooling_change_the_pool(demo_out: str) -> None:
     assert match is not None
     assert int(match[2]) == int(match[1]) - 1
     assert f"matches {first[1]} (" in demo_out
-    run = re.search(r"runs the job: (\d+) submissions idle for more than 60 days", demo_out)
+    run = re.search(r"runs the job: (\d+) submissions in process on Brno's positions", demo_out)
     assert run is not None
     assert int(run[1]) > 0
     after = re.search(

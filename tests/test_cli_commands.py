@@ -409,7 +409,7 @@ def test_absurd_size_is_refused_at_once(capsys: pytest.CaptureFixture[str], tmp_
     db = tmp_path / "big.db"
     code, out, err = _run(capsys, "demo", "--candidates", "1000000000", "--database", str(db))
     assert (code, out) == (EXIT_USAGE, "")
-    assert "must be at most 200,000 (got 1,000,000,000)" in _failed(err)
+    assert "must be at most 100,000 (got 1,000,000,000)" in _failed(err)
     assert not db.exists()
 
 

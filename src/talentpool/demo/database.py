@@ -69,7 +69,7 @@ __all__ = [
     "play",
 ]
 
-MAX_CANDIDATES = 200_000
+MAX_CANDIDATES = 100_000
 """The largest demo ``talentpool demo`` builds; the benchmarks generate the 1M datasets."""
 
 _SLICE = 1000  # candidates generated and imported per slice: what the memory holds at once

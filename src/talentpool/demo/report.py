@@ -32,8 +32,8 @@ from talentpool.autopool import PoolResults
 from talentpool.demo.dataset import ADMIN, BRNO_TAG, HR_OFFICER, STORE_MANAGER
 from talentpool.demo.story import Demo, build_demo
 from talentpool.errors import PermissionDeniedError
-from talentpool.ids import CandidateId, RepoolingRuleId, UserId
-from talentpool.model import RepoolingRule
+from talentpool.ids import CandidateId, NodeId, RepoolingRuleId, UserId
+from talentpool.model import RepoolingRule, SubmissionStatus
 from talentpool.notifications import NotificationChannel
 from talentpool.repooling import Repooling
 from talentpool.results import MAX_RESULTS
@@ -304,8 +304,15 @@ def demo_report(*, seed: int = 2026, candidates: int = 400, top: int = 10) -> st
     return "\n".join(header) + render_report(demo, top=top) + "\n" + render_micro_pools(demo)
 
 
-REPOOLING_RULE = RepoolingRule(RepoolingRuleId("idle-two-months"), "Idle for two months", 60)
-"""The repooling rule the demo's administrator defines before running the job."""
+REPOOLING_RULE = RepoolingRule(
+    RepoolingRuleId("brno-idle-two-months"),
+    "Brno: in process, idle for two months",
+    60,
+    statuses={SubmissionStatus.IN_PROCESS},
+    locations={NodeId("brno")},
+)
+"""The repooling rule the demo's administrator defines before running the job: Brno's
+positions only, candidates in process whose submission has had no activity for 60 days."""
 
 
 def _pool_rows(results: PoolResults, top: int) -> list[str]:
@@ -358,8 +365,8 @@ def render_actions(demo: Demo, *, shown: int = 5) -> str:
     report = repooling.run(ADMIN)
     after = pool.results(rid)
     lines.append(
-        f"  {names[ADMIN]} runs the job: {len(report)} submissions idle for more than "
-        f"{REPOOLING_RULE.inactive_after_days} days set inactive, "
+        f"  {names[ADMIN]} runs the job: {len(report)} submissions in process on Brno's positions, "
+        f"idle for more than {REPOOLING_RULE.inactive_after_days} days, set inactive, "
         f"for {len(report.candidate_ids)} candidates."
     )
     if report.changes:
