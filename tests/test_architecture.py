@@ -86,7 +86,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("services", {"guards", "autopool", "actions", "repooling", "visibility", "micropools"}),
     ("adapters", {"adapters"}),
     ("testing", {"testing"}),
-    ("cli, demo", {"cli", "demo"}),
+    ("cli, demo", {"cli", "demo", "html"}),
     ("facade", {"__init__"}),
 ]
 LAYER_OF = {top: i for i, (_, tops) in enumerate(LAYERS) for top in tops}

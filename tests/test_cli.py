@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
+from pathlib import Path
 
 import pytest
 
+from talentpool.adapters.sql import SqlStore
+from talentpool.autopool import Autopooling
 from talentpool.cli import COMMANDS, build_parser, main
+from talentpool.clock import FixedClock
 from talentpool.demo import (
     ADMIN,
     BRNO_MANAGER,
     BRNO_TAG,
     CONTRACT_TAG,
+    DEMO_NOW,
     HR_OFFICER,
+    POOL_REQUISITION,
     RECRUITER,
     STORE_MANAGER,
     WAREHOUSE_LEAD,
@@ -20,6 +28,7 @@ from talentpool.demo import (
     build_demo,
     render_micro_pools,
 )
+from talentpool.demo.report import REPOOLING_RULE
 from talentpool.errors import PermissionDeniedError
 from talentpool.micropools import SubscriptionAdded, TagShareCause, TagShareGranted
 from talentpool.notifications import NotificationChannel
@@ -49,22 +58,43 @@ def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_bad_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    """US2: an impossible size is refused before any work is done."""
+    """US2: an impossible size is refused before any work is done, in one line."""
     assert main(["demo", "--candidates", "0"]) == 2
-    assert "must be at least 1" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "must be at least 1" in err
+    assert err.count("\n") == 1
 
 
-def _demo(capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    assert main(["demo", *args]) == 0
+_SQL_SIZE = 1000
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file the demo built once, at 400 candidates, for the tests that only read."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    assert main(["demo", "--database", str(path), "--candidates", str(_SQL_SIZE)]) == 0
+    return path
+
+
+def _demo(capsys: pytest.CaptureFixture[str], database: Path, *args: str) -> str:
+    assert main(["demo", "--database", str(database), *args]) == 0
     captured = capsys.readouterr()
     assert captured.err == ""
     return captured.out
 
 
-def test_demo_prints_the_pool_funnel_and_explanations(capsys: pytest.CaptureFixture[str]) -> None:
-    """US1/US2: the demo shows results with total and truncation, the funnel and why-nots."""
-    out = _demo(capsys)
+@pytest.fixture(scope="module")
+def demo_out(demo_file: Path) -> str:
+    """What ``talentpool demo`` prints on the built file (it reuses the account)."""
+    stream = io.StringIO()
+    with contextlib.redirect_stdout(stream):
+        assert main(["demo", "--database", str(demo_file), "--candidates", str(_SQL_SIZE)]) == 0
+    return stream.getvalue()
 
+
+def test_demo_prints_the_pool_funnel_and_explanations(demo_out: str) -> None:
+    """US1/US2: the demo shows results with total and truncation, the funnel and explanations."""
+    out = demo_out
     assert "Autopool of 'Store assistant, Brno Vaňkovka'" in out
     assert "Criteria inherited from template 'store-assistant'; overrides: none" in out
     matched = re.search(
@@ -77,8 +107,11 @@ def test_demo_prints_the_pool_funnel_and_explanations(capsys: pytest.CaptureFixt
     total, listed, truncated = int(matched[1]), int(matched[2]), matched[3]
     assert listed == min(total, 300)
     assert truncated == ("yes" if total > 300 else "no")
-    # Ten result rows, numbered 1 to 10.
-    assert re.findall(r"^\s+(\d+)  \S", out, re.MULTILINE)[:10] == [str(i) for i in range(1, 11)]
+    # Ten result rows, numbered 1 to 10, each with its distance and latest submission.
+    table = out.split("Results\n", 1)[1].split("For comparison", 1)[0]
+    rows = re.findall(r"^\s+(\d+)  \S.*  (\d+\.\d) +(\d{4}-\d\d-\d\d)$", table, re.MULTILINE)
+    assert [r[0] for r in rows] == [str(i) for i in range(1, min(10, listed) + 1)]
+    assert all(float(r[1]) <= 40 for r in rows)  # inside the template's radius
 
     # The funnel starts from everyone who applied elsewhere and ends at the total.
     funnel = out.split("Funnel\n------\n", 1)[1].split("\n\n", 1)[0].splitlines()
@@ -87,53 +120,112 @@ def test_demo_prints_the_pool_funnel_and_explanations(capsys: pytest.CaptureFixt
     removed = sum(int(m) for m in re.findall(r"\(-(\d+)\)", "\n".join(funnel)))
     assert int(funnel[0].split()[-1]) - removed == total
 
-    # Explanations: each names the criterion the candidate fails, with a FAIL line.
-    why = out.split("Why not? (explanations)", 1)[1]
+    # One included candidate passes every criterion; the excluded each fail one.
+    why_in = out.split("Why in? (explanation)", 1)[1].split("Why not?", 1)[0]
+    assert "FAIL" not in why_in
+    assert why_in.count("pass") == 8  # the universe and the template's seven criteria
+    why = out.split("Why not? (explanations)", 1)[1].split("\nMicro-pools\n", 1)[0]
     headers = re.findall(r"^  \S.* \(cand-\d{4}\) fails '(.+)':$", why, re.MULTILINE)
     assert 1 <= len(headers) <= 3
     assert len(set(headers)) == len(headers)
     assert why.count("FAIL") >= len(headers)
 
 
-def test_demo_shows_an_honest_cap(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_shows_an_honest_cap(demo_out: str) -> None:
     """AP15: the wide pool of the demo is over 300, listed as 300 and flagged truncated."""
-    out = _demo(capsys)
     wide = re.search(
-        r"default criteria only: (\d+) matched, (\d+) in the list, truncated: yes", out
+        r"default criteria only: (\d+) matched, (\d+) in the list, truncated: yes", demo_out
     )
     assert wide is not None
     assert int(wide[1]) > 300
     assert int(wide[2]) == 300
 
 
-def test_demo_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
-    """US1: the same seed gives the same report; another seed gives other people."""
-    first = _demo(capsys, "--candidates", "120", "--top", "5")
-    again = _demo(capsys, "--candidates", "120", "--top", "5")
-    other = _demo(capsys, "--candidates", "120", "--top", "5", "--seed", "7")
-    assert first == again
-    assert first != other
+def test_demo_shows_every_section_in_order(demo_out: str) -> None:
+    """US1: autopool, then micro-pools, then a match, a repooling run and the pool after them."""
+    titles = [
+        "Autopool of",
+        "Funnel\n",
+        "Why in?",
+        "Why not?",
+        "\nMicro-pools\n",
+        "Micro-pool folders",
+        "Notifications\n",
+        "Tag share versus owner",
+        "Dry run:",
+        "\nActions\n",
+        "Match\n",
+        "Repooling run",
+        "Pool after the match and the repooling run",
+    ]
+    places = [demo_out.index(t) for t in titles]
+    assert places == sorted(places)
+    assert "(account 'koruna-2026-1000', reused)" in demo_out
+
+
+def test_demo_match_and_repooling_change_the_pool(demo_out: str) -> None:
+    """AP9, AP12: the match takes the first candidate out; repooling brings others back."""
+    first = re.search(r"^    1  (.+?)\s{2,}", demo_out, re.MULTILINE)
+    assert first is not None
+    match = re.search(r"no longer in its pool: (\d+) -> (\d+) candidates", demo_out)
+    assert match is not None
+    assert int(match[2]) == int(match[1]) - 1
+    assert f"matches {first[1]} (" in demo_out
+    run = re.search(r"runs the job: (\d+) submissions in process on Brno's positions", demo_out)
+    assert run is not None
+    assert int(run[1]) > 0
+    after = re.search(
+        r"(\d+) candidates matched \(before: (\d+); after the match: (\d+)\)", demo_out
+    )
+    assert after is not None
+    assert (int(after[2]), int(after[3])) == (int(match[1]), int(match[2]))
+    assert int(after[1]) >= int(after[3])  # inactive submissions no longer keep anyone out
+
+
+def test_demo_rolls_back_its_morning(demo_file: Path, demo_out: str) -> None:
+    """US1: the demo leaves the file as built: no subscription, no match, the rule only."""
+    store = SqlStore(f"sqlite:///{demo_file}")
+    uow = store.unit_of_work("koruna-2026-1000")
+    assert uow.submissions.for_requisition(POOL_REQUISITION) == []
+    assert not uow.subscriptions.for_user(BRNO_MANAGER)
+    assert [r.id for r in uow.repooling_rules] == [REPOOLING_RULE.id]
+    store.dispose()
+
+
+def test_demo_is_deterministic(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """US1: the same seed gives the same report, built or reused; another seed other people."""
+    first = _demo(capsys, tmp_path / "a.db", "--candidates", "120", "--top", "5")
+    again = _demo(capsys, tmp_path / "a.db", "--candidates", "120", "--top", "5")
+    fresh = _demo(capsys, tmp_path / "b.db", "--candidates", "120", "--top", "5")
+    other = _demo(capsys, tmp_path / "a.db", "--candidates", "120", "--top", "5", "--seed", "7")
+    assert "built" in first.splitlines()[1]
+    assert "reused" in again.splitlines()[1]
+    body = first.split("\n", 3)[3]
+    assert again.split("\n", 3)[3] == body
+    assert fresh.split("\n", 3)[3] == body
+    assert other.split("\n", 3)[3] != body
 
 
 def test_parser_knows_every_registered_command() -> None:
     """US2: the registry and the parser agree, so a new command is one entry."""
     parser = build_parser()
+    needs = {"autopool": ["r"], "funnel": ["r"], "explain": ["r", "c"], "import": ["f.csv"]}
     for command in COMMANDS:
-        assert parser.parse_args([command.name]).command == command.name
+        args = [command.name, *needs.get(command.name, [])]
+        if command.name == "report":
+            args += ["r", "--html", "x.html"]
+        assert parser.parse_args(args).command == command.name
 
 
-def test_demo_report_shows_the_pool_the_service_returns(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_demo_report_shows_the_pool_the_service_returns(demo_file: Path, demo_out: str) -> None:
     """US1: the rows printed are the service's rows, latest submission first."""
-    demo = build_demo(candidates=150)
-    rows = demo.autopooling.results(demo.requisition_id).rows[:3]
-
-    out = _demo(capsys, "--candidates", "150", "--top", "3")
-
-    printed = re.findall(r"^\s+\d+  (.+?)\s{2,}", out, re.MULTILINE)[:3]
+    store = SqlStore(f"sqlite:///{demo_file}")
+    uow = store.unit_of_work("koruna-2026-1000")
+    rows = Autopooling(uow, FixedClock(DEMO_NOW)).results(POOL_REQUISITION).rows[:3]
+    printed = re.findall(r"^\s+\d+  (.+?)\s{2,}", demo_out, re.MULTILINE)[:3]
     assert len(rows) == 3
     assert printed == [row.name for row in rows]
+    store.dispose()
 
 
 # --- the micro-pools section -------------------------------------------------------------
@@ -153,14 +245,6 @@ def _section(text: str, title: str) -> list[str]:
     start = re.search(rf"^{re.escape(title)}.*\n-+\n", text, re.MULTILINE)
     assert start is not None, title
     return text[start.end() :].split("\n\n", 1)[0].splitlines()
-
-
-def test_demo_prints_the_micro_pools_after_the_autopool(capsys: pytest.CaptureFixture[str]) -> None:
-    """US1: ``talentpool demo`` shows micro-pools too, from the same demo as the autopool."""
-    out = _demo(capsys, "--candidates", str(_SIZE))
-    demo = build_demo(candidates=_SIZE)
-    assert out.index("Autopool of") < out.index("\nMicro-pools\n===========\n")
-    assert out.endswith(render_micro_pools(demo))
 
 
 def test_demo_folders_are_the_services_folders(micro: tuple[Demo, str]) -> None:

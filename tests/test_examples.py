@@ -21,6 +21,30 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCRIPTS = sorted(EXAMPLES.glob("*.py"))
 
 HEADLINES = {
+    # Micro-pools, the three use cases of the product brief (MP1-MP9).
+    "micropool_collection_form.py": [
+        "  bara: access tag_share; folders Brno (1); told by bell, email, mobile_push, slack",
+        "  bohdan: access tag_share; folders Brno (1); told by bell, mobile_push, slack",
+        "  pavla: access none; folders Praha (0); told by nothing",
+    ],
+    "micropool_skill.py": [
+        "  told: ['dana', 'vojta']; dana reads ['Tomáš Král is new in your micro-pool Python.']",
+        "  dana's Python folder and 'django': ['tomas']",
+        "  dana still: tag_share",
+    ],
+    "micropool_handover.py": [
+        "Roman tags Karel 'Call': petr tag_share",
+        "{'petr': 'none', 'anna': 'tag_share', 'roman': 'owner'}",
+        "  TagShareRevoked petr 11:00 tag 'Call' removed from karel by roman; petr tracks 'call'",
+    ],
+    # The demo's account on an SQLite file: the pool, a match from it, and the file after it.
+    "sql_autopool_session.py": [
+        "Pool of 'Store assistant, Brno Vaňkovka' on SQLite: 7 candidate(s), 7 shown, "
+        "truncated: False",
+        "Matched cand-0404: submission submission-1, new",
+        "Pool after the match: 6 candidate(s)",
+        "On the file, the requisition's submissions: ['cand-0404']",
+    ],
     # The pool of the example's store: only Eva is available, qualified and near.
     "retail_autopool.py": [
         "Pool of 'Store assistant, Brno Vaňkovka': 1 candidate(s), truncated: False",

@@ -16,7 +16,7 @@ IDS = (
     + [f"AP{i}" for i in range(1, 16)]
     + [f"EN{i}" for i in range(1, 6)]
     + [f"ST{i}" for i in range(1, 8)]
-    + [f"US{i}" for i in range(1, 4)]
+    + [f"US{i}" for i in range(1, 5)]
     + [f"PF{i}" for i in range(1, 6)]
 )
 ROW = re.compile(r"^\| (?P<id>[A-Z]{2}\d+) \| (?P<covered>.*) \|$", re.MULTILINE)

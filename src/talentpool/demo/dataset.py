@@ -1049,9 +1049,10 @@ def _candidate(rng: random.Random, index: int, plan: _Plan) -> Candidate:
     created_at = now - timedelta(days=rng.randint(1, 900))
     text = rng.choice(_CVS[language] if spec.languages else _TEXTS)
     tags = _tags(rng, plan)
-    # Picked on the career page's collection form before anyone tracked a tag.
-    if not spec.tags and city in (BRNO_TAG, PRAHA_TAG) and index % 4 == 0:
-        tags = [city]
+    # Picked on the career page's collection form before anyone tracked a tag, on
+    # Koruna Market's own positions (the performance datasets generate theirs).
+    if (not spec.tags or not spec.positions) and city in (BRNO_TAG, PRAHA_TAG) and index % 4 == 0:
+        tags = [*tags, city]
     return Candidate(
         CandidateId(f"cand-{index:04d}"),
         given,

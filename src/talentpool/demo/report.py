@@ -26,11 +26,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from talentpool.actions import AutopoolActions
+from talentpool.adapters.memory import MemoryIds
+from talentpool.autopool import PoolResults
 from talentpool.demo.dataset import ADMIN, BRNO_TAG, HR_OFFICER, STORE_MANAGER
 from talentpool.demo.story import Demo, build_demo
 from talentpool.errors import PermissionDeniedError
-from talentpool.ids import CandidateId, UserId
+from talentpool.ids import CandidateId, NodeId, RepoolingRuleId, UserId
+from talentpool.model import RepoolingRule, SubmissionStatus
 from talentpool.notifications import NotificationChannel
+from talentpool.repooling import Repooling
 from talentpool.results import MAX_RESULTS
 from talentpool.text import fold
 from talentpool.visibility import (
@@ -42,7 +47,7 @@ from talentpool.visibility import (
     TagShareCandidateRow,
 )
 
-__all__ = ["demo_report", "render_micro_pools", "render_report"]
+__all__ = ["REPOOLING_RULE", "demo_report", "render_actions", "render_micro_pools", "render_report"]
 
 
 def _rule(title: str) -> list[str]:
@@ -98,6 +103,13 @@ def render_report(demo: Demo, *, top: int = 10, why_not: int = 3) -> str:
 
     lines += _rule("Funnel")
     lines.extend(f"  {line}" for line in str(funnel).splitlines())
+
+    if results.rows:
+        leader = results.rows[0]
+        lines += _rule("Why in? (explanation)")
+        lines.append(f"  {leader.name} ({leader.candidate_id}), first in the list:")
+        explanation = autopooling.explain(requisition_id, leader.candidate_id)
+        lines.extend(f"  {line}" for line in str(explanation).splitlines()[1:])
 
     lines += _rule("Why not? (explanations)")
     seen: set[str] = set()
@@ -290,3 +302,90 @@ def demo_report(*, seed: int = 2026, candidates: int = 400, top: int = 10) -> st
         "",
     ]
     return "\n".join(header) + render_report(demo, top=top) + "\n" + render_micro_pools(demo)
+
+
+REPOOLING_RULE = RepoolingRule(
+    RepoolingRuleId("brno-idle-two-months"),
+    "Brno: in process, idle for two months",
+    60,
+    statuses={SubmissionStatus.IN_PROCESS},
+    locations={NodeId("brno")},
+)
+"""The repooling rule the demo's administrator defines before running the job: Brno's
+positions only, candidates in process whose submission has had no activity for 60 days."""
+
+
+def _pool_rows(results: PoolResults, top: int) -> list[str]:
+    lines = [f"  {'#':>3}  {'name':<24} {'city':<16} {'km':>6}  latest submission"]
+    for i, row in enumerate(results.rows[:top], start=1):
+        km = "-" if row.distance_km is None else f"{row.distance_km:.1f}"
+        when = "-" if row.latest_submission_at is None else f"{row.latest_submission_at:%Y-%m-%d}"
+        lines.append(f"  {i:>3}  {row.name:<24} {row.city or '-':<16} {km:>6}  {when}")
+    return lines
+
+
+def render_actions(demo: Demo, *, shown: int = 5) -> str:
+    """Match the pool's first candidate, run repooling, and report the pool after them (AP9, AP12).
+
+    This one writes: the requisition's owner matches the first row (a new
+    submission), the administrator saves :data:`REPOOLING_RULE` and the job runs.
+    Run it inside a unit of work that is rolled back to leave the data as it was
+    (as :func:`talentpool.demo.database.play` does).
+    """
+    uow, pool, rid = demo.uow, demo.autopooling, demo.requisition_id
+    requisition = uow.requisitions.get(rid)
+    names = {u.id: u.name for u in uow.users}
+    before = pool.results(rid)
+    lines = ["Actions", "=======", "A match, a repooling run, and the pool after them."]
+
+    lines += _rule("Match")
+    if not before.rows or requisition.owner_id is None:
+        lines.append("  The pool is empty: nobody to match.")
+        after_match = before
+    else:
+        first = before.rows[0]
+        owner = requisition.owner_id
+        submission = AutopoolActions(uow, demo.clock, MemoryIds()).match(
+            owner, rid, first.candidate_id
+        )
+        after_match = pool.results(rid)
+        lines.append(
+            f"  {names[owner]} matches {first.name} ({first.candidate_id}), first in the pool, "
+            f"to {requisition.title!r}: submission {submission.id}, "
+            f"{_status(submission.status.value)}."
+        )
+        lines.append(
+            f"  {first.name} is on the requisition now, so no longer in its pool: "
+            f"{before.total} -> {after_match.total} candidates."
+        )
+
+    lines += _rule(f"Repooling run: rule {REPOOLING_RULE.name!r}")
+    repooling = Repooling(uow, demo.clock)
+    repooling.save_rule(ADMIN, REPOOLING_RULE)
+    report = repooling.run(ADMIN)
+    after = pool.results(rid)
+    lines.append(
+        f"  {names[ADMIN]} runs the job: {len(report)} submissions in process on Brno's positions, "
+        f"idle for more than {REPOOLING_RULE.inactive_after_days} days, set inactive, "
+        f"for {len(report.candidate_ids)} candidates."
+    )
+    if report.changes:
+        lines.append(f"  {'submission':<12} {'candidate':<24} {'was':<11} {'idle':>9}  in pool now")
+        for change in report.changes[:shown]:
+            person = uow.candidates.get(change.candidate_id).name
+            member = "yes" if pool.in_pool(rid, change.candidate_id) else "no"
+            lines.append(
+                f"  {change.submission_id:<12} {person:<24} "
+                f"{_status(change.previous_status.value):<11} {change.idle_days:>4} days  {member}"
+            )
+        if len(report) > shown:
+            lines.append(f"  … and {len(report) - shown} more.")
+
+    lines += _rule("Pool after the match and the repooling run")
+    lines.append(
+        f"  {after.total} candidates matched (before: {before.total}; after the match: "
+        f"{after_match.total}); {len(after.rows)} in the list (at most {MAX_RESULTS}); "
+        f"truncated: {'yes' if after.truncated else 'no'}."
+    )
+    lines.extend(_pool_rows(after, shown))
+    return "\n".join(lines) + "\n"

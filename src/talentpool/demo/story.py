@@ -194,18 +194,26 @@ def _applied(_: Candidate, submissions: Sequence[Submission]) -> bool:
 
 def _pick(
     uow: FixtureStore,
+    people: Sequence[Candidate],
     *preferences: _Preference,
     avoid: frozenset[CandidateId] = frozenset(),
 ) -> CandidateId:
-    """Return the first candidate by id meeting the first preference any candidate meets.
+    """Return the first of *people* (by id) meeting the first preference any of them meets.
 
-    Falls back to anyone who applied, then to anyone, so small demos work too.
+    Falls back to anyone who applied, then to anyone, so small demos work too. A
+    candidate's submissions are read only when a preference looks at them, so a
+    large account answers from its first few candidates.
     """
-    people = sorted(uow.candidates, key=lambda c: c.id)
-    ranked = [(c, uow.submissions.for_candidate(c.id)) for c in people if c.id not in avoid]
+    submissions: dict[CandidateId, Sequence[Submission]] = {}
+
+    def subs(candidate: Candidate) -> Sequence[Submission]:
+        if candidate.id not in submissions:
+            submissions[candidate.id] = uow.submissions.for_candidate(candidate.id)
+        return submissions[candidate.id]
+
     for wanted in (*preferences, _applied):
-        for candidate, subs in ranked:
-            if wanted(candidate, subs):
+        for candidate in people:
+            if candidate.id not in avoid and wanted(candidate, subs(candidate)):
                 return candidate.id
     return people[0].id
 
@@ -263,13 +271,16 @@ def load_micro_pools(uow: FixtureStore, pools: MicroPools, clock: FixedClock) ->
     def in_process(_: Candidate, subs: Sequence[Submission]) -> bool:
         return any(s.status is SubmissionStatus.IN_PROCESS for s in subs)
 
+    people = sorted(uow.candidates, key=lambda c: c.id)
     contract = _pick(
         uow,
+        people,
         lambda c, subs: len(subs) >= 2 and in_process(c, subs) and not c.tags,
         in_process,
     )
     forklift = _pick(
         uow,
+        people,
         lambda c, subs: (
             c.field("driving_licence") is not None
             and any(s.requisition_id == "brno-warehouse" for s in subs)
