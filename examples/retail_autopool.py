@@ -44,12 +44,13 @@ def main() -> None:
     uow = MemoryUnitOfWork()  # your adapter goes here
     pool = Autopooling(uow, clock)
 
-    # People: a system administrator and a recruiter who may define criteria.
+    # People: a system administrator and a recruiter who may define criteria and see
+    # candidates' other applications (explanations name other requisitions only for such
+    # a viewer, AP11).
     admin, recruiter = UserId("alena"), UserId("roman")
     uow.users.save(User(admin, "Alena Adamová", Role.ADMINISTRATOR))
-    uow.users.save(
-        User(recruiter, "Roman Řehoř", Role.RECRUITER, {Permission.DEFINE_AUTOPOOL_CRITERIA})
-    )
+    rights = {Permission.DEFINE_AUTOPOOL_CRITERIA, Permission.VIEW_OTHER_APPLICATIONS}
+    uow.users.save(User(recruiter, "Roman Řehoř", Role.RECRUITER, rights))
     pool.set_enabled(admin, True)  # AP1: off until an administrator enables it
 
     # A template with criteria; requisitions opened from it inherit them (AP3).
@@ -106,18 +107,18 @@ def main() -> None:
         )
 
     # The pool, generated on demand (at most 300 rows, with the exact total).
-    results = pool.results(job.id)
+    results = pool.results(job.id, viewer_id=recruiter)
     print(f"Pool of {job.title!r}: {results.total} candidate(s), truncated: {results.truncated}")
     for row in results.rows:
         print(f"  {row.name:<16} {row.distance_km:5.1f} km")
 
     # The funnel: how many candidates each criterion removes.
     print()
-    print(pool.funnel(job.id))
+    print(pool.funnel(job.id, viewer_id=recruiter))
 
     # Why is someone not in the pool?
     for cid in ("petr", "hana", "jan", "klaus", "zuzana"):
-        why = pool.explain(job.id, CandidateId(cid))
+        why = pool.explain(job.id, CandidateId(cid), viewer_id=recruiter)
         print(f"{cid}: {why.failed[0].label} -> {why.failed[0].reason}")
 
 

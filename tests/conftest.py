@@ -7,12 +7,14 @@ and ``deep`` (opt-in: ``HYPOTHESIS_PROFILE=deep pytest``).
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from postgres import postgres_server
+from talentpool.adapters.sql import SqlStore
 from talentpool.testing import World
 
 settings.register_profile(
@@ -33,3 +35,25 @@ def world() -> World:
 def postgres_url() -> Iterator[str]:
     """The URL of a PostgreSQL server for this session, started if need be (ST5)."""
     yield from postgres_server()
+
+
+@pytest.fixture(scope="session")
+def postgres_store(postgres_url: str) -> Iterator[SqlStore]:
+    """One SQL store on the session's PostgreSQL server; each test takes a new account in it."""
+    store = SqlStore(postgres_url, prefix=f"w{uuid.uuid4().hex[:8]}_")
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def any_world(request: pytest.FixtureRequest) -> Iterator[World]:
+    """A fresh account on each store: the in-memory reference, SQLite and PostgreSQL (ST3, ST5)."""
+    if request.param == "memory":
+        yield World()
+    elif request.param == "sqlite":
+        store = SqlStore("sqlite://")
+        yield World(uow=store.unit_of_work("acme"))
+        store.dispose()
+    else:
+        shared: SqlStore = request.getfixturevalue("postgres_store")
+        yield World(uow=shared.unit_of_work(f"acme-{uuid.uuid4().hex[:12]}"))

@@ -72,7 +72,12 @@ FAILS = {
 
 
 def _store(world: World, criteria: AutopoolCriteria | None = CRITERIA) -> Autopooling:
-    world.user("definer", "Roman", Role.RECRUITER, [Permission.DEFINE_AUTOPOOL_CRITERIA])
+    world.user(
+        "definer",
+        "Roman",
+        Role.RECRUITER,
+        [Permission.DEFINE_AUTOPOOL_CRITERIA, Permission.VIEW_OTHER_APPLICATIONS],
+    )
     world.user("manager", "Marek", Role.HIRING_MANAGER, [])
     world.uow.structures.save(
         StructureTree(
@@ -162,7 +167,32 @@ REASONS = {
 def test_explain_gives_reasons_a_manager_can_read(world: World, cid: str) -> None:
     """EN3: the reason names the evidence: the requisition, the days, the window, the value."""
     pool = _store(world)
-    assert pool.explain(REQ, CandidateId(cid)).failed[0].reason == REASONS[cid]
+    why = pool.explain(REQ, CandidateId(cid), viewer_id=DEFINER)
+    assert why.failed[0].reason == REASONS[cid]
+    assert (why.viewer_id, why.other_applications_shown) == (DEFINER, True)
+
+
+HIDDEN = {
+    **REASONS,
+    "busy": "in a selection process on another requisition",
+    "hired": "hired on another requisition in the last 30 days",
+    "rejected": "rejected on another requisition in the last 60 days",
+}
+"""The same reasons for a viewer who may not see other applications (AP11)."""
+
+
+@pytest.mark.parametrize("cid", sorted(HIDDEN))
+@pytest.mark.parametrize("viewer", [UserId("manager"), None])
+def test_ap11_without_the_permission_reasons_name_no_other_requisition(
+    world: World, cid: str, viewer: UserId | None
+) -> None:
+    """AP11: a viewer without the permission (or no viewer) reads "on another requisition":
+    no title, no status or step, no dates."""
+    pool = _store(world)
+    why = pool.explain(REQ, CandidateId(cid), viewer_id=viewer)
+    assert why.failed[0].reason == HIDDEN[cid]
+    assert (why.viewer_id, why.other_applications_shown) == (viewer, False)
+    assert "Cashier" not in str(why)
 
 
 def test_explain_gives_the_distance_against_the_radius(world: World) -> None:
@@ -193,7 +223,7 @@ def test_explain_reports_the_universe_first(world: World) -> None:
 def test_explanation_reads_as_text(world: World) -> None:
     """EN3: ``str()`` gives one line per criterion with pass or FAIL."""
     pool = _store(world)
-    text = str(pool.explain(REQ, CandidateId("hired")))
+    text = str(pool.explain(REQ, CandidateId("hired"), viewer_id=DEFINER))
     lines = text.splitlines()
     assert lines[0] == "candidate hired for requisition brno: not in the pool"
     assert "  FAIL  not hired in the last 30 days: hired on 'Cashier, Praha' 12 days ago" in text
@@ -216,7 +246,7 @@ def test_hired_window_boundary_through_the_service(world: World) -> None:
 
     assert not pool.in_pool(REQ, CandidateId("edge"))
     assert (
-        pool.explain(REQ, CandidateId("edge"))
+        pool.explain(REQ, CandidateId("edge"), viewer_id=DEFINER)
         .failed[0]
         .reason.endswith("30 days ago; window is 30 days")
     )

@@ -88,7 +88,7 @@ def test_default_order_is_latest_submission_first(world: World) -> None:
     """AP7: by default the 300 most recent applicants are shown, newest first."""
     pool = _crowd(world, 350)
 
-    results = pool.results(REQ)
+    results = pool.results(REQ, viewer_id=ADMIN)
 
     assert results.order == Ordering(SortKey.LATEST_SUBMISSION, descending=True)
     assert results.candidate_ids == tuple(_cid(i) for i in range(300))
@@ -224,6 +224,39 @@ def test_sorting_by_every_column(world: World, key: SortKey, descending: bool) -
     results = pool.results(REQ, order=Ordering(key, descending))
     assert " ".join(results.candidate_ids) == SORTED[key, descending]
     assert results.order == Ordering(key, descending)
+
+
+NATURAL = {
+    SortKey.LATEST_SUBMISSION: True,  # newest first
+    SortKey.LAST_ACTIVITY: True,  # newest first
+    SortKey.NAME: False,  # A to Z
+    SortKey.DISTANCE: False,  # nearest first
+    SortKey.CITY: False,  # A to Z
+}
+
+
+@pytest.mark.parametrize("key", list(SortKey), ids=lambda k: k.value)
+def test_an_ordering_without_a_direction_reads_naturally(any_world: World, key: SortKey) -> None:
+    """AP7: names and cities A to Z, distance nearest first, dates newest first, on every store."""
+    pool = _table(any_world)
+    natural = Ordering(key)
+    assert natural == Ordering(key, NATURAL[key])
+    results = pool.results(REQ, order=natural)
+    assert " ".join(results.candidate_ids) == SORTED[key, NATURAL[key]]
+    assert results.order.descending is NATURAL[key]
+
+
+def test_a_listing_order_without_a_direction_reads_naturally(any_world: World) -> None:
+    """AP7: the candidate database lists the newest first by default, and names A to Z."""
+    from talentpool import ListingOrder, ListingSortKey, Visibility
+
+    assert ListingOrder().descending
+    assert not ListingOrder(ListingSortKey.NAME).descending
+    _table(any_world)
+    any_world.user("admin", role=Role.ADMINISTRATOR)
+    listing = Visibility(any_world.uow, any_world.clock)
+    by_name = listing.candidates(ADMIN, order=ListingOrder(ListingSortKey.NAME))
+    assert " ".join(by_name.candidate_ids) == SORTED[SortKey.NAME, False]
 
 
 def test_every_sort_key_is_covered() -> None:

@@ -368,6 +368,9 @@ class TestForeignKeyTagCounts(ForeignKeyStore, contracts.TagCountsQueryContract)
 class TestForeignKeySubscriptions(ForeignKeyStore, contracts.SubscriptionRepositoryContract): ...
 
 
+class TestForeignKeyShares(ForeignKeyStore, contracts.ShareRepositoryContract): ...
+
+
 class TestForeignKeyVisibilityIndex(ForeignKeyStore, contracts.VisibilityIndexContract): ...
 
 

@@ -107,6 +107,9 @@ class TestPostgresSubscriptionRepository(
 ): ...
 
 
+class TestPostgresShareRepository(PostgresStore, contracts.ShareRepositoryContract): ...
+
+
 class TestPostgresTagCountsQuery(PostgresStore, contracts.TagCountsQueryContract): ...
 
 

@@ -44,7 +44,7 @@ from talentpool.engine import (
 )
 from talentpool.errors import ConfigurationError
 from talentpool.geo import DistanceUnit, GeoPoint
-from talentpool.ids import CandidateId, RequisitionId, SubmissionId
+from talentpool.ids import CandidateId, RequisitionId, SubmissionId, UserId
 from talentpool.model import (
     Candidate,
     CandidateRecord,
@@ -135,7 +135,9 @@ def found(w: World, criterion: Criterion, requisition: str = "job") -> set[str]:
 
 
 def why(w: World, criteria: AutopoolCriteria, cid: str) -> Explanation:
-    return use(w, criteria).explain(JOB, CandidateId(cid))
+    """The explanation a viewer who may see other applications reads (AP11)."""
+    w.user("viewer", permissions=[Permission.VIEW_OTHER_APPLICATIONS])
+    return use(w, criteria).explain(JOB, CandidateId(cid), viewer_id=UserId("viewer"))
 
 
 def verdict_reason(explanation: Explanation, label: str) -> str:
@@ -498,7 +500,7 @@ def test_ap6_radius_without_primary_location_is_a_configuration_error(w: World) 
     # wherever the radius sits in the tree, and even with no candidate at all
     for criterion in (~ResidenceWithin(5), SpeaksLanguage("cs") | ResidenceWithin(5)):
         with pytest.raises(ConfigurationError):
-            check_configuration(criterion, remote)
+            check_configuration(criterion, remote, {})
         with pytest.raises(ConfigurationError):
             filter_records(criterion, [], EvaluationContext(remote, w.now))
 
@@ -614,13 +616,23 @@ def test_ap4_every_selected_dimension_must_match_on_one_submission(sw: World) ->
 
 
 def test_ap4_unplaced_and_unknown_nodes(sw: World) -> None:
-    """AP4: a requisition with no node in a selected dimension fails it; a node outside the
-    tree matches only when selected itself."""
+    """AP4: a requisition with no node in a selected dimension fails it, and so does one on a
+    node outside the tree; selecting a node the saved tree does not hold, or in a dimension
+    with no saved tree, is a configuration error naming the node, never an empty pool."""
     everyone_applying_to_each(sw)
-    assert "to-unplaced" not in pool(sw, structure(organizations=["group"]))
-    assert pool(sw, structure(organizations=["franchise"])) == {"to-outside-tree"}
+    in_group = pool(sw, structure(organizations=["group"]))
+    assert "to-unplaced" not in in_group
+    assert "to-outside-tree" not in in_group
     # an empty dimension selects everything: only the organization is checked here
     assert "to-unplaced" not in pool(sw, structure(organizations=["group"], locations=[]))
+    with pytest.raises(ConfigurationError, match=r"organization node 'franchise' .* not in"):
+        pool(sw, structure(organizations=["franchise"]))
+    with pytest.raises(ConfigurationError, match=r"nodes 'atlantis', 'franchise' .* not in"):
+        pool(sw, structure(organizations=["group", "franchise", "atlantis"]))
+    with pytest.raises(ConfigurationError, match=r"job-field node 'sales' .* no saved job-field"):
+        pool(sw, structure(organizations=["group"], job_fields=["sales"]))
+    with pytest.raises(ConfigurationError, match="franchise"):
+        found(sw, SubmissionsInStructure(organizations=["franchise"]))  # the store refuses too
 
 
 def test_ap6_expired_submission_does_not_satisfy_the_structure(sw: World) -> None:

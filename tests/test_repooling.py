@@ -426,7 +426,7 @@ def test_a_candidate_excluded_as_in_a_selection_process_returns_after_repooling(
     pool = Autopooling(world.uow, world.clock)
     petra = CandidateId("petra")
     assert pool.results(barista).candidate_ids == ()
-    assert "in a selection process on 'Cook'" in str(pool.explain(barista, petra))
+    assert "in a selection process on 'Cook'" in str(pool.explain(barista, petra, viewer_id=ADMIN))
 
     repooling = Repooling(world.uow, world.clock)
     repooling.save_rule(ADMIN, STALE)

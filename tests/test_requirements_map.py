@@ -12,7 +12,7 @@ MAP = ROOT / "docs" / "requirements.md"
 
 IDS = (
     [f"DM{i}" for i in range(1, 6)]
-    + [f"MP{i}" for i in range(1, 11)]
+    + [f"MP{i}" for i in range(1, 12)]
     + [f"AP{i}" for i in range(1, 16)]
     + [f"EN{i}" for i in range(1, 6)]
     + [f"ST{i}" for i in range(1, 8)]

@@ -24,7 +24,9 @@ The events, by the feature that records them:
   :class:`SubmissionInactivated`;
 * **micro-pools** (MP1, MP9): :class:`TagShareGranted` and :class:`TagShareRevoked`
   with their :class:`TagShareCause`, :class:`SubscriptionAdded`,
-  :class:`SubscriptionRemoved`.
+  :class:`SubscriptionRemoved`;
+* **colleague shares** (MP9, MP11): :class:`ColleagueShareGranted` and
+  :class:`ColleagueShareWithdrawn`.
 
 :data:`EVENT_TYPES` lists them all. Their stored, JSON-ready form and the way
 back are :func:`talentpool.audit.event_to_dict` and
@@ -38,7 +40,7 @@ import it and it imports none of them.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Protocol
 
@@ -55,7 +57,7 @@ from talentpool.ids import (
     TemplateId,
     UserId,
 )
-from talentpool.model import AccessLevel, RepoolingRule, SubmissionStatus, Tag
+from talentpool.model import AccessLevel, RepoolingRule, Share, SubmissionStatus, Tag
 from talentpool.validators import aware
 
 __all__ = [
@@ -65,6 +67,8 @@ __all__ = [
     "CandidateFileViewed",
     "CandidateMatched",
     "CandidateMatchedAndRejected",
+    "ColleagueShareGranted",
+    "ColleagueShareWithdrawn",
     "DomainEvent",
     "EventLog",
     "QuickFilterRemoved",
@@ -390,6 +394,51 @@ class SubscriptionRemoved(DomainEvent):
     tag: Tag
 
 
+# --- colleague shares (MP9, MP11) -----------------------------------------------------
+
+
+def _candidate_ids(value: Iterable[str]) -> tuple[CandidateId, ...]:
+    # Sorted and each once, so two records of one grant compare equal.
+    return tuple(sorted({CandidateId(c) for c in value}))
+
+
+@attrs.frozen(kw_only=True)
+class ColleagueShareGranted(DomainEvent):
+    """A response or a whole position was shared with a colleague (MP9, MP11).
+
+    The colleague owns the candidates it covers from now on (MP2): the response's
+    candidate, or everyone registered on the position (and, for a position, whoever
+    registers on it later, from their submission on).
+
+    Attributes:
+        user_id: The colleague it was shared with.
+        share: What was shared: :attr:`~talentpool.model.ShareKind.RESPONSE_SHARED`
+            with the requisition and the submission, or
+            :attr:`~talentpool.model.ShareKind.POSITION_SHARED` with the requisition.
+        candidate_ids: The candidates the colleague owns through it now, by id.
+    """
+
+    user_id: UserId
+    share: Share
+    candidate_ids: tuple[CandidateId, ...] = attrs.field(converter=_candidate_ids)
+
+
+@attrs.frozen(kw_only=True)
+class ColleagueShareWithdrawn(DomainEvent):
+    """A colleague's share of a response or a position was withdrawn (MP9, MP11).
+
+    Attributes:
+        user_id: The colleague who no longer has it.
+        share: What had been shared, as :class:`ColleagueShareGranted` records it.
+        candidate_ids: The candidates it covered until now, by id; the colleague may
+            still own some of them through another share.
+    """
+
+    user_id: UserId
+    share: Share
+    candidate_ids: tuple[CandidateId, ...] = attrs.field(converter=_candidate_ids)
+
+
 # --- the catalogue --------------------------------------------------------------------
 
 EVENT_TYPES: tuple[type[DomainEvent], ...] = (
@@ -398,6 +447,8 @@ EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     CandidateFileViewed,
     CandidateMatched,
     CandidateMatchedAndRejected,
+    ColleagueShareGranted,
+    ColleagueShareWithdrawn,
     QuickFilterRemoved,
     QuickFilterSaved,
     RepoolingRuleRemoved,

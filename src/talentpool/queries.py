@@ -157,23 +157,40 @@ class ListingSortKey(enum.Enum):
     NAME = "name"
     """Family name, then given name, ignoring case and accents."""
 
+    @property
+    def natural_descending(self) -> bool:
+        """The direction a listing by this column takes when none is given: newest first, A to Z."""
+        return self is ListingSortKey.CREATED
+
 
 def _listing_key(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, ListingSortKey):
         raise DomainError(attribute.name, value, "must be a ListingSortKey")
 
 
+def _natural_direction(order: Any) -> bool:
+    # A wrong key is left to the key's validator, which names it.
+    return order.key.natural_descending if isinstance(order.key, ListingSortKey) else True
+
+
 @attrs.frozen
 class ListingOrder:
     """How a listing of the candidate database is ordered; ties by candidate id ascending.
 
+    >>> ListingOrder().descending, ListingOrder(ListingSortKey.NAME).descending
+    (True, False)
+
     Attributes:
         key: The column; the newest candidate first by default.
-        descending: Whether larger values come first.
+        descending: Whether larger values come first; when not given, the key's
+            natural direction: the newest first, names A to Z.
     """
 
     key: ListingSortKey = attrs.field(default=ListingSortKey.CREATED, validator=_listing_key)
-    descending: bool = attrs.field(default=True, validator=boolean)
+    descending: bool = attrs.field(
+        default=attrs.Factory(_natural_direction, takes_self=True),
+        validator=boolean,
+    )
 
     def sort_key(self, candidate: Candidate) -> object:
         """The value of :attr:`key` for *candidate*, as compared (instants in UTC)."""

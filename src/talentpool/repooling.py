@@ -66,6 +66,7 @@ __all__ = [
     "Repooling",
     "RepoolingChange",
     "RepoolingReport",
+    "check_rule_structure",
     "idle_beyond",
     "rule_covers",
 ]
@@ -90,15 +91,29 @@ def rule_covers(
     The submission's status must be one the rule names, and in every dimension
     the rule restricts, the requisition's node must be a selected node or lie
     below one: the structure rule criteria use too
-    (:meth:`~talentpool.model.StructureTree.expand`).
+    (:meth:`~talentpool.model.StructureTree.expand`). A selected node the saved
+    trees do not hold raises ``ConfigurationError`` naming it (AP4).
     """
     if submission.status not in rule.statuses:
         return False
     return all(
-        requisition.node(dim) in expand_structure(rule.selected(dim), dim, structures)
+        requisition.node(dim) in expand_structure(rule.selected(dim), dim, structures, _where(rule))
         for dim in Dimension
         if rule.selected(dim)
     )
+
+
+def check_rule_structure(
+    rule: RepoolingRule, structures: Mapping[Dimension, StructureTree]
+) -> None:
+    """Raise ``ConfigurationError`` if *rule* selects a node the saved trees do not hold (AP4)."""
+    for dim in Dimension:
+        if rule.selected(dim):
+            expand_structure(rule.selected(dim), dim, structures, _where(rule))
+
+
+def _where(rule: RepoolingRule) -> str:
+    return f"repooling rule {rule.name!r}"
 
 
 @attrs.frozen
@@ -188,10 +203,16 @@ class Repooling:
     # --- rules ----------------------------------------------------------------------
 
     def save_rule(self, admin_id: UserId, rule: RepoolingRule) -> RepoolingRule:
-        """Create or replace a repooling rule (administrators only); return it."""
+        """Create or replace a repooling rule (administrators only); return it.
+
+        A rule selecting a structure node the account's saved trees do not hold
+        raises ``ConfigurationError`` naming the node, and nothing is saved (AP4);
+        so do :meth:`preview` and :meth:`run` if the trees lost it since.
+        """
         with self._uow:
             self._require_enabled()
             require_administrator(self._uow.users, admin_id, "define repooling rules")
+            check_rule_structure(rule, self._uow.structures.trees())
             try:
                 previous: RepoolingRule | None = self._uow.repooling_rules.get(rule.id)
             except NotFoundError:

@@ -2,8 +2,10 @@
 
 Every row carries the columns a results table sorts by. The default order is
 the most recent submission first; any column can be sorted ascending or
-descending, rows without a value in that column (no known residence for
-distance, say) always come last, and ties are broken by candidate id ascending,
+descending, and an ordering that names only its column reads naturally: names
+and cities A to Z, distance nearest first, dates newest first
+(:attr:`SortKey.natural_descending`). Rows without a value in that column (no
+known residence for distance, say) always come last, and ties are broken by candidate id ascending,
 so the same data always gives the same page. Sorting happens before the cap of
 300, so the order chooses which 300 are shown, and the total counts every
 candidate that matched.
@@ -14,6 +16,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 import attrs
 
@@ -46,6 +49,14 @@ class SortKey(enum.Enum):
     CITY = "city"
     """The city they live in, ignoring case and accents."""
 
+    @property
+    def natural_descending(self) -> bool:
+        """The direction an ordering by this column takes when none is given (AP7).
+
+        Dates newest first; names and cities A to Z, distance nearest first.
+        """
+        return self in (SortKey.LATEST_SUBMISSION, SortKey.LAST_ACTIVITY)
+
 
 def _sort_key(instance: object, attribute: attrs.Attribute[SortKey], value: object) -> None:
     if not isinstance(value, SortKey):
@@ -60,17 +71,32 @@ def _descending(instance: object, attribute: attrs.Attribute[bool], value: objec
         raise DomainError(attribute.name, value, "must be True or False")
 
 
+def _natural_direction(order: Any) -> bool:
+    # A wrong key is left to the key's validator, which names it.
+    return order.key.natural_descending if isinstance(order.key, SortKey) else True
+
+
 @attrs.frozen
 class Ordering:
     """How results are ordered. The default is the latest submission first.
 
+    >>> Ordering(SortKey.NAME).descending, Ordering(SortKey.DISTANCE).descending
+    (False, False)
+    >>> Ordering(SortKey.LAST_ACTIVITY).descending, Ordering(SortKey.NAME, True).descending
+    (True, True)
+
     Attributes:
         key: The column.
-        descending: Whether larger values come first.
+        descending: Whether larger values come first; when not given, the key's
+            natural direction (:attr:`SortKey.natural_descending`): names A to Z,
+            distance nearest first, dates newest first.
     """
 
     key: SortKey = attrs.field(default=SortKey.LATEST_SUBMISSION, validator=_sort_key)
-    descending: bool = attrs.field(default=True, validator=_descending)
+    descending: bool = attrs.field(
+        default=attrs.Factory(_natural_direction, takes_self=True),
+        validator=_descending,
+    )
 
 
 @attrs.frozen
@@ -94,6 +120,14 @@ class PoolRow:
     distance_km: float | None
     latest_submission_at: datetime | None = attrs.field(validator=aware_or_none)
     last_activity_at: datetime | None = attrs.field(validator=aware_or_none)
+
+    def without_other_applications(self) -> PoolRow:
+        """The row for a viewer who may not see the candidate's other applications (AP11).
+
+        The latest submission and the last activity are the dates of submissions on
+        other requisitions, so they are left out; the order they chose stays.
+        """
+        return attrs.evolve(self, latest_submission_at=None, last_activity_at=None)
 
     def value(self, key: SortKey) -> object:
         """Return the value of the column *key*, ``None`` when unknown."""

@@ -9,10 +9,10 @@ from typing import Any
 
 import attrs
 
-from talentpool.errors import DomainError
+from talentpool.errors import ConfigurationError, DomainError
 from talentpool.ids import NodeId
 
-__all__ = ["Dimension", "StructureTree", "node_ids"]
+__all__ = ["Dimension", "StructureTree", "expand_saved", "node_ids"]
 
 
 class Dimension(enum.Enum):
@@ -120,6 +120,50 @@ class StructureTree:
     def name(self, node: NodeId) -> str:
         """Return the display name of *node*, or its id."""
         return self.names.get(node, node)
+
+
+def expand_saved(
+    selected: frozenset[NodeId],
+    dimension: Dimension,
+    trees: Mapping[Dimension, StructureTree],
+    where: str,
+) -> frozenset[NodeId]:
+    """Return the nodes at or below *selected* in the account's saved tree (AP4, AP12).
+
+    Every selected node must be in the saved tree of *dimension*: a node the tree
+    does not hold, or a selection in a dimension with no saved tree, would match
+    nothing and silently narrow a pool, so it raises ``ConfigurationError`` naming
+    the node and *where* it was selected (a criterion, a repooling rule).
+
+    >>> tree = StructureTree(Dimension.LOCATION, {"cz": None, "brno": "cz"})
+    >>> sorted(expand_saved(frozenset({NodeId("cz")}), Dimension.LOCATION,
+    ...                     {Dimension.LOCATION: tree}, "the criterion"))
+    ['brno', 'cz']
+    >>> expand_saved(frozenset({NodeId("praha")}), Dimension.LOCATION,  # doctest: +ELLIPSIS
+    ...              {Dimension.LOCATION: tree}, "the criterion")
+    Traceback (most recent call last):
+    ...
+    talentpool.errors.ConfigurationError: location node 'praha' of the criterion is not in ...
+    """
+    label = dimension.value.replace("_", "-")
+    tree = trees.get(dimension)
+    unknown = sorted(n for n in selected if tree is None or n not in tree)
+    if unknown:
+        nodes = ", ".join(repr(n) for n in unknown)
+        one = len(unknown) == 1
+        named = f"{label} {'node' if one else 'nodes'} {nodes} of {where}"
+        if tree is None:
+            msg = (
+                f"{named} {'is' if one else 'are'} selected, but the account has no saved "
+                f"{label} tree; save the tree or remove the selection."
+            )
+        else:
+            msg = (
+                f"{named} {'is' if one else 'are'} not in the account's saved {label} "
+                "tree; add it to the tree or remove it from the selection."
+            )
+        raise ConfigurationError(msg)
+    return selected if tree is None else tree.expand(selected)  # no tree: nothing was selected
 
 
 def node_ids(values: Any, field: str = "nodes") -> frozenset[NodeId]:

@@ -444,6 +444,49 @@ class MemoryRequisitions:
         return iter(sorted(self._t.requisitions.values(), key=lambda r: r.id))
 
 
+class MemoryShares:
+    """Colleague shares of responses and positions (MP11), through the tables' own saves.
+
+    Each change is a save of the submission or the requisition, so the ownership
+    index moves with it and a rollback undoes both.
+    """
+
+    def __init__(self, submissions: MemorySubmissions, requisitions: MemoryRequisitions) -> None:
+        self._submissions, self._requisitions = submissions, requisitions
+
+    def response(self, submission_id: SubmissionId) -> Submission:
+        """Return the response, or raise ``NotFoundError``."""
+        return self._submissions.get(submission_id)
+
+    def share_response(
+        self, submission_id: SubmissionId, user_id: UserId, *, shared: bool
+    ) -> Submission:
+        """Add or remove *user_id* in the response's shares; return it as saved."""
+        before = self._submissions.get(submission_id)
+        users = before.shared_with | {user_id} if shared else before.shared_with - {user_id}
+        if users == before.shared_with:
+            return before
+        after = attrs.evolve(before, shared_with=users)
+        self._submissions.save(after)
+        return after
+
+    def share_position(
+        self, requisition_id: RequisitionId, user_id: UserId, *, shared: bool
+    ) -> Requisition:
+        """Add or remove *user_id* in the position's shares; return it as saved."""
+        before = self._requisitions.get(requisition_id)
+        users = before.shared_with | {user_id} if shared else before.shared_with - {user_id}
+        if users == before.shared_with:
+            return before
+        after = attrs.evolve(before, shared_with=users)
+        self._requisitions.save(after)
+        return after
+
+    def registered(self, requisition_id: RequisitionId) -> Sequence[CandidateId]:
+        """Return the candidates with a submission on the requisition, each once, by id."""
+        return sorted({s.candidate_id for s in self._submissions.for_requisition(requisition_id)})
+
+
 def _place(requisition: Requisition) -> tuple[object, ...]:
     return (requisition.organization, requisition.location, requisition.job_field)
 
@@ -648,6 +691,7 @@ class MemoryUnitOfWork:
         self.visibility = MemoryVisibilityIndex(t.access)
         self.notification_settings = MemoryNotificationSettings(t.access, j)
         self.notifications = MemoryNotifications(t.access, j)
+        self.shares = MemoryShares(self.submissions, self.requisitions)
         self.events = MemoryEvents(j)
 
     def build_indexes(self) -> None:

@@ -13,7 +13,7 @@ import attrs
 from talentpool.engine import (
     Verdict,
 )
-from talentpool.ids import CandidateId, QuickFilterId, RequisitionId, TemplateId
+from talentpool.ids import CandidateId, QuickFilterId, RequisitionId, TemplateId, UserId
 from talentpool.model import (
     Attachment,
     Candidate,
@@ -47,6 +47,11 @@ class PoolResults:
         limit: The most rows shown (300 unless asked for fewer).
         order: The order the rows are in.
         quick_filters: The quick filters applied before the cap.
+        viewer_id: Who the rows are for; ``None`` for no one in particular.
+        other_applications_shown: Whether the rows carry the dates of the candidates'
+            submissions on other requisitions: only for a viewer with the permission
+            to see other applications (AP11); otherwise those columns are ``None``,
+            though the order they chose stays.
     """
 
     requisition_id: RequisitionId
@@ -55,6 +60,8 @@ class PoolResults:
     limit: int
     order: Ordering
     quick_filters: tuple[QuickFilterId, ...] = ()
+    viewer_id: UserId | None = None
+    other_applications_shown: bool = False
 
     @property
     def truncated(self) -> bool:
@@ -77,6 +84,10 @@ class Explanation:
         universe: Whether the candidate is considered at all (AP5), and why.
         verdicts: One verdict per criterion, in the funnel's order.
         in_pool: Whether the candidate is in the pool.
+        viewer_id: Who the explanation is for; ``None`` for no one in particular.
+        other_applications_shown: Whether the reasons may name another requisition
+            (title, status, dates): only for a viewer with the permission to see
+            other applications (AP11); otherwise they read "on another requisition".
     """
 
     candidate_id: CandidateId
@@ -84,6 +95,8 @@ class Explanation:
     universe: Verdict
     verdicts: tuple[Verdict, ...]
     in_pool: bool
+    viewer_id: UserId | None = None
+    other_applications_shown: bool = False
 
     @property
     def failed(self) -> tuple[Verdict, ...]:
@@ -121,10 +134,14 @@ class Funnel:
     Attributes:
         considered: Candidates in the universe (applied elsewhere, not on this requisition).
         stages: One stage per criterion.
+        viewer_id: Who the funnel is for; ``None`` for no one in particular. A funnel
+            counts candidates and describes criteria, so it names no other
+            requisition for anyone (AP11).
     """
 
     considered: int
     stages: tuple[FunnelStage, ...]
+    viewer_id: UserId | None = None
 
     @property
     def matched(self) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -23,6 +23,7 @@ from talentpool.criteria import AutopoolCriteria, Criterion, QuickFilter, all_of
 from talentpool.engine import (
     EvaluationContext,
     check_configuration,
+    check_structure,
     explain,
     in_universe,
     matches,
@@ -52,9 +53,11 @@ from talentpool.guards import (
 from talentpool.ids import CandidateId, QuickFilterId, RequisitionId, TemplateId, UserId
 from talentpool.model import (
     CandidateRecord,
+    Dimension,
     Permission,
     Requisition,
     RequisitionTemplate,
+    StructureTree,
 )
 from talentpool.ports import AutopoolStore, CandidateQuery
 from talentpool.results import MAX_RESULTS, Ordering
@@ -111,6 +114,7 @@ class Autopooling:
             raise CriteriaError("quick_filter", f"must be a QuickFilter (got {quick_filter!r})")
         with self._uow:
             require_administrator(self._uow.users, admin_id, "define quick filters")
+            check_structure(quick_filter.criterion, self._uow.structures.trees())
             self._uow.quick_filters.save(quick_filter)
             self._record(
                 QuickFilterSaved,
@@ -161,6 +165,8 @@ class Autopooling:
         with self._uow:
             self._may_define_criteria(user_id)
             before = self._uow.templates.get(template_id)
+            if criteria is not None:
+                check_structure(criteria.criterion(), self._uow.structures.trees())
             template = attrs.evolve(before, autopool=criteria)
             self._uow.templates.save(template)
             self._record(
@@ -189,7 +195,7 @@ class Autopooling:
             self._may_define_criteria(user_id)
             before = self._uow.requisitions.get(requisition_id)
             if criteria is not None:
-                check_configuration(criteria.criterion(), before)
+                check_configuration(criteria.criterion(), before, self._uow.structures.trees())
             requisition = self._uow.requisitions.set_autopool(requisition_id, criteria)
             self._record(
                 AutopoolCriteriaSaved,
@@ -290,23 +296,33 @@ class Autopooling:
         """The pool's criteria as one tree."""
         return all_of(*self._terms(requisition, criteria))
 
-    def _context(self, requisition: Requisition) -> EvaluationContext:
-        return EvaluationContext(requisition, self._clock.now(), self._uow.structures.trees())
+    def _context(
+        self, requisition: Requisition, trees: Mapping[Dimension, StructureTree]
+    ) -> EvaluationContext:
+        return EvaluationContext(requisition, self._clock.now(), trees)
 
     def results(
         self,
         requisition_id: RequisitionId,
         *,
+        viewer_id: UserId | None = None,
         order: Ordering | None = None,
         quick_filters: Iterable[QuickFilterId] = (),
         limit: int = MAX_RESULTS,
     ) -> PoolResults:
-        """Return the pool of the requisition, generated now (AP7, AP8, AP15).
+        """Return the pool of the requisition, generated now, as *viewer_id* sees it (AP7–AP15).
 
         Quick filters and the order are applied before the cap, so they choose
         which candidates are shown; the total counts every match. A wrong type for
         *order* (not an :class:`~talentpool.results.Ordering`), *quick_filters* (a
         collection of ids, not one string) or *limit* raises ``DomainError``.
+
+        The rows carry the dates of the candidates' submissions on other
+        requisitions only for a viewer with
+        :attr:`~talentpool.model.Permission.VIEW_OTHER_APPLICATIONS`; for anyone
+        else, and for ``None`` (no one in particular), those columns are ``None``
+        (AP11). Viewing results needs no permission (AP2); an unknown viewer raises
+        ``NotFoundError``.
         """
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_RESULTS:
             raise DomainError("limit", limit, f"must be a whole number from 1 to {MAX_RESULTS}")
@@ -318,37 +334,73 @@ class Autopooling:
             filters = [self._uow.quick_filters.get(f).criterion for f in chosen]
             criterion = all_of(self._pool(requisition), *filters)
             # Checked here, not left to the adapter: a misconfigured pool is reported,
-            # never [] (AP6).
-            check_configuration(criterion, requisition)
+            # never [] (AP4, AP6), with the trees as they are now, whatever they were
+            # when the criteria were saved.
+            check_configuration(criterion, requisition, self._uow.structures.trees())
+            names = self._names_others(viewer_id)
             query = CandidateQuery(requisition, self._clock.now(), criterion, order, limit)
             found = self._uow.candidates.find(query)
-        return PoolResults(requisition_id, found.rows, found.total, limit, order, chosen)
+        rows = found.rows if names else tuple(r.without_other_applications() for r in found.rows)
+        return PoolResults(
+            requisition_id, rows, found.total, limit, order, chosen, viewer_id, names
+        )
 
-    def explain(self, requisition_id: RequisitionId, candidate_id: CandidateId) -> Explanation:
-        """Say which criteria the candidate passes or fails for the pool, and why (EN3)."""
+    def _names_others(self, viewer_id: UserId | None) -> bool:
+        """Whether what the pool shows *viewer_id* may name another requisition (AP11)."""
+        if viewer_id is None:
+            return False
+        return self._uow.users.get(viewer_id).has(Permission.VIEW_OTHER_APPLICATIONS)
+
+    def explain(
+        self,
+        requisition_id: RequisitionId,
+        candidate_id: CandidateId,
+        *,
+        viewer_id: UserId | None = None,
+    ) -> Explanation:
+        """Say which criteria the candidate passes or fails for the pool, and why (EN3).
+
+        The reasons name another requisition (its title, its submission's status,
+        their dates) only for a viewer with
+        :attr:`~talentpool.model.Permission.VIEW_OTHER_APPLICATIONS`; for anyone
+        else, and for ``None`` (no one in particular), they read "on another
+        requisition" (AP11). An unknown viewer raises ``NotFoundError``.
+        """
         with self._uow:  # reads are isolated from concurrent writers; nothing is written
             require_autopool_enabled(self._uow.settings)
+            names = self._names_others(viewer_id)
             requisition = self._uow.requisitions.get(requisition_id)
             terms = self._terms(requisition)
+            trees = self._uow.structures.trees()
             for term in terms:
-                check_configuration(term, requisition)
+                check_configuration(term, requisition, trees)
             record = self._uow.candidates.record(candidate_id)
-            ctx = self._context(requisition)
+            ctx = self._context(requisition, trees)
         universe = in_universe(record, requisition)
-        verdicts = tuple(explain(t, record, ctx) for t in terms)
+        verdicts = tuple(explain(t, record, ctx, names_others=names) for t in terms)
         in_pool = universe.passed and all(v.passed for v in verdicts)
-        return Explanation(candidate_id, requisition_id, universe, verdicts, in_pool)
+        return Explanation(
+            candidate_id, requisition_id, universe, verdicts, in_pool, viewer_id, names
+        )
 
-    def funnel(self, requisition_id: RequisitionId) -> Funnel:
-        """Count how many candidates each criterion removes, in order (EN3)."""
+    def funnel(self, requisition_id: RequisitionId, *, viewer_id: UserId | None = None) -> Funnel:
+        """Count how many candidates each criterion removes, in order (EN3).
+
+        The funnel says which viewer it is for; it counts and describes criteria, so
+        it names no other requisition for anyone (AP11). An unknown viewer raises
+        ``NotFoundError``.
+        """
         with self._uow:  # one consistent state for every stage; nothing is written
-            return self._funnel(requisition_id)
+            funnel = self._funnel(requisition_id)
+            if viewer_id is not None:
+                self._uow.users.get(viewer_id)
+            return attrs.evolve(funnel, viewer_id=viewer_id)
 
     def _funnel(self, requisition_id: RequisitionId) -> Funnel:
         require_autopool_enabled(self._uow.settings)
         requisition = self._uow.requisitions.get(requisition_id)
         terms = self._terms(requisition)
-        check_configuration(all_of(*terms), requisition)
+        check_configuration(all_of(*terms), requisition, self._uow.structures.trees())
         now = self._clock.now()
 
         def count(criteria: Sequence[Criterion]) -> int:
@@ -387,12 +439,13 @@ class Autopooling:
                 return frozenset()
             return self._uow.candidates.find_ids(CandidateQuery(requisition, now, criterion))
 
+        trees = self._uow.structures.trees()
         proposed = self._pool(requisition, criteria)
-        check_configuration(proposed, requisition)
+        check_configuration(proposed, requisition, trees)
         current = self._pool(requisition) if requisition.autopool is not None else None
         if current is not None:
             try:
-                check_configuration(current, requisition)
+                check_configuration(current, requisition, trees)
             except ConfigurationError:
                 current = None  # a pool that cannot be read has no members; the fix may join all
         before, after = members(current), members(proposed)
@@ -416,9 +469,10 @@ class Autopooling:
         require_autopool_enabled(self._uow.settings)
         requisition = self._uow.requisitions.get(requisition_id)
         criterion = self._pool(requisition)
-        check_configuration(criterion, requisition)
+        trees = self._uow.structures.trees()
+        check_configuration(criterion, requisition, trees)
         record = self._uow.candidates.record(candidate_id)
-        ctx = self._context(requisition)
+        ctx = self._context(requisition, trees)
         member = in_universe(record, requisition).passed and matches(criterion, record, ctx)
         return member, record
 

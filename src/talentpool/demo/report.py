@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from talentpool.actions import AutopoolActions
 from talentpool.adapters.memory import MemoryIds
 from talentpool.autopool import PoolResults
-from talentpool.demo.dataset import ADMIN, BRNO_TAG, HR_OFFICER, STORE_MANAGER
+from talentpool.demo.dataset import ADMIN, BRNO_TAG, HR_OFFICER, RECRUITER, STORE_MANAGER
 from talentpool.demo.story import Demo, build_demo
 from talentpool.errors import PermissionDeniedError
 from talentpool.ids import CandidateId, NodeId, RepoolingRuleId, UserId
@@ -60,13 +60,14 @@ def render_report(demo: Demo, *, top: int = 10, why_not: int = 3) -> str:
     The report shows the criteria, the *top* rows (latest submission first),
     the total and whether the list of at most 300 was truncated, the funnel, and
     explanations for up to *why_not* excluded candidates, each failing a
-    different criterion first.
+    different criterion first: as the recruiter sees them, who may see the
+    candidates' other applications (AP11).
     """
     uow, autopooling, requisition_id = demo.uow, demo.autopooling, demo.requisition_id
     requisition = uow.requisitions.get(requisition_id)
     criteria = requisition.autopool
-    results = autopooling.results(requisition_id)
-    funnel = autopooling.funnel(requisition_id)
+    results = autopooling.results(requisition_id, viewer_id=RECRUITER)
+    funnel = autopooling.funnel(requisition_id, viewer_id=RECRUITER)
 
     lines = [f"Autopool of {requisition.title!r} ({requisition.id})"]
     if requisition.template_id is not None:
@@ -119,7 +120,7 @@ def render_report(demo: Demo, *, top: int = 10, why_not: int = 3) -> str:
             break
         if candidate.id in members:
             continue
-        explanation = autopooling.explain(requisition_id, candidate.id)
+        explanation = autopooling.explain(requisition_id, candidate.id, viewer_id=RECRUITER)
         if explanation.in_pool or not explanation.universe.passed:
             continue
         first = explanation.failed[0].label

@@ -14,6 +14,7 @@ from talentpool.engine.bind import (
     bind,
     bind_pool,
     check_configuration,
+    check_structure,
     expand_structure,
     universe,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "bound_any",
     "bound_not",
     "check_configuration",
+    "check_structure",
     "expand_structure",
     "explain",
     "filter_records",

@@ -7,7 +7,10 @@ Every boundary of AP6 is decided here and nowhere else:
 * a radius binds to its centre (the requisition's primary location), its
   kilometres and a bounding box; the edge is inside, to within a millimetre;
 * a structure selection binds to every node at or below a selected one in the
-  account's saved tree (:meth:`~talentpool.model.StructureTree.expand`);
+  account's saved tree (:meth:`~talentpool.model.StructureTree.expand`); a
+  selected node that tree does not hold, or a selection in a dimension with no
+  saved tree, is a :class:`~talentpool.errors.ConfigurationError` naming the node
+  (AP4), never a pool silently narrowed to nothing;
 * keywords bind to their folded words, tags to their keys, a profile field's
   value to its folded form;
 * a criterion measured against a position (a radius, a language match) on a
@@ -75,6 +78,7 @@ from talentpool.errors import ConfigurationError, CriteriaError, DomainError
 from talentpool.geo import BoundingBox
 from talentpool.ids import NodeId, RequisitionId
 from talentpool.model import Dimension, Requisition, StructureTree
+from talentpool.structure import expand_saved
 from talentpool.text import fold
 from talentpool.validators import aware
 
@@ -83,6 +87,7 @@ __all__ = [
     "bind",
     "bind_pool",
     "check_configuration",
+    "check_structure",
     "expand_structure",
     "universe",
 ]
@@ -97,12 +102,16 @@ class EvaluationContext:
             candidate database, where submission criteria read "on another
             requisition" as "on any requisition".
         now: The instant "within the last X days" and expiry are measured from.
-        structures: The organization, location and job-field trees.
+        structures: The account's saved organization, location and job-field trees;
+            every selected structure node must be in them (AP4). ``None`` only
+            where a criterion's shape is checked before the trees are read: its
+            selections then bind as they are, unchecked, and such a binding is
+            never evaluated.
     """
 
     requisition: Requisition | None
     now: datetime = attrs.field(validator=aware)
-    structures: Mapping[Dimension, StructureTree] = attrs.field(factory=dict)
+    structures: Mapping[Dimension, StructureTree] | None = attrs.field(factory=dict)
 
     @property
     def elsewhere(self) -> RequisitionId | None:
@@ -111,14 +120,36 @@ class EvaluationContext:
 
 
 def expand_structure(
-    selected: frozenset[NodeId], dimension: Dimension, trees: Mapping[Dimension, StructureTree]
+    selected: frozenset[NodeId],
+    dimension: Dimension,
+    trees: Mapping[Dimension, StructureTree],
+    where: str = "the criterion",
 ) -> frozenset[NodeId]:
     """Return the nodes at or below *selected* in *dimension*'s saved tree (AP4, AP12).
 
-    Without a saved tree a selected node matches exactly itself.
+    A node the saved tree does not hold, or a selection in a dimension with no
+    saved tree, raises ``ConfigurationError`` naming the node and *where* it was
+    selected (:func:`~talentpool.structure.expand_saved`).
     """
-    tree = trees.get(dimension)
-    return selected if tree is None else tree.expand(selected)
+    return expand_saved(selected, dimension, trees, where)
+
+
+def check_structure(criterion: Criterion, trees: Mapping[Dimension, StructureTree]) -> None:
+    """Raise ``ConfigurationError`` if *criterion* selects a node *trees* do not hold (AP4).
+
+    For criteria saved where no requisition is at hand (a template, a quick
+    filter); a requisition's criteria are checked whole by
+    :func:`check_configuration`.
+    """
+    for node in criterion.walk():
+        if isinstance(node, SubmissionsInStructure):
+            for dim in Dimension:
+                if node.selected(dim):
+                    expand_structure(node.selected(dim), dim, trees, _where(node))
+
+
+def _where(node: SubmissionsInStructure) -> str:
+    return f"the criterion '{node.describe()}'"
 
 
 def universe(requisition: Requisition) -> BoundUniverse:
@@ -144,13 +175,16 @@ def bind(criterion: Criterion, ctx: EvaluationContext) -> Bound:
     return _Binder(ctx).visit(criterion)
 
 
-def check_configuration(criterion: Criterion, requisition: Requisition) -> None:
-    """Raise ``ConfigurationError`` if *criterion* cannot be evaluated for *requisition* (AP6).
+def check_configuration(
+    criterion: Criterion, requisition: Requisition, trees: Mapping[Dimension, StructureTree]
+) -> None:
+    """Raise ``ConfigurationError`` if *criterion* cannot be evaluated for *requisition* (AP4, AP6).
 
-    A radius needs the requisition's primary location and a language match needs
-    its language: without them the pool would silently be empty.
+    A radius needs the requisition's primary location, a language match needs
+    its language, and a structure selection needs its nodes in the account's
+    saved *trees*: without them the pool would silently be empty.
     """
-    bind(criterion, EvaluationContext(requisition, requisition.created_at))
+    bind(criterion, EvaluationContext(requisition, requisition.created_at, trees))
 
 
 class _Binder(CriterionVisitor[Bound]):
@@ -229,7 +263,12 @@ class _Binder(CriterionVisitor[Bound]):
     def visit_structure(self, node: SubmissionsInStructure) -> Bound:
         trees = self._ctx.structures
         nodes = tuple(
-            (dim, expand_structure(node.selected(dim), dim, trees))
+            (
+                dim,
+                node.selected(dim)
+                if trees is None
+                else expand_structure(node.selected(dim), dim, trees, _where(node)),
+            )
             for dim in Dimension
             if node.selected(dim)
         )

@@ -4,6 +4,12 @@ The :class:`Explainer` reads the same evidence functions as the
 :class:`~talentpool.engine.evaluate.Matcher` and asks the matcher for the
 verdict, so an explanation can never disagree with the pool; it only adds the
 words a manager reads ("hired on 'Shift lead' 12 days ago; window is 30 days").
+
+Another requisition's title, its submission's status and step, and the dates of
+that submission are named only when the explainer is told the viewer may see the
+candidate's other applications (AP11); otherwise a reason reads "on another
+requisition" and says nothing more of it ("hired on another requisition in the
+last 30 days").
 """
 
 from __future__ import annotations
@@ -82,8 +88,8 @@ def _when(moment: datetime, now: datetime) -> str:
     return "today" if days == 0 else ("1 day ago" if days == 1 else f"{days} days ago")
 
 
-def _on(app: Application) -> str:
-    return f"on {app.requisition.title!r}"
+_ELSEWHERE = "on another requisition"
+"""How a reason names another requisition to a viewer who may not see it (AP11)."""
 
 
 class Explainer(BoundVisitor[Verdict]):
@@ -92,13 +98,22 @@ class Explainer(BoundVisitor[Verdict]):
     Args:
         record: The candidate judged.
         owned: The candidates a user owns, as for the matcher.
+        names_others: Whether the reasons may name another requisition (its title,
+            its submission's status and step, their dates): only for a viewer who
+            may see the candidate's other applications (AP11).
     """
 
-    def __init__(self, record: CandidateRecord, owned: Owned | None = None) -> None:
+    def __init__(
+        self, record: CandidateRecord, owned: Owned | None = None, *, names_others: bool = True
+    ) -> None:
         self._record = record
         self._candidate = record.candidate
         self._apps = record.applications
         self._matcher = Matcher() if owned is None else Matcher(owned)
+        self._names = names_others
+
+    def _on(self, app: Application) -> str:
+        return f"on {app.requisition.title!r}" if self._names else _ELSEWHERE
 
     def _passes(self, node: Bound) -> bool:
         return self._matcher.matches(node, self._record)
@@ -159,9 +174,13 @@ class Explainer(BoundVisitor[Verdict]):
         app = active_elsewhere(self._apps, node)
         if app is None:
             return self._leaf(node, "no active submission on another requisition")
+        if not self._names:
+            return self._leaf(node, f"in a selection process {_ELSEWHERE}")
         sub = app.submission
         where = f" at step {sub.step!r}" if sub.step else ""
-        return self._leaf(node, f"in a selection process {_on(app)}{where} ({sub.status.value})")
+        return self._leaf(
+            node, f"in a selection process {self._on(app)}{where} ({sub.status.value})"
+        )
 
     def visit_profile_language_matches_requisition(self, node: BoundProfileLanguage) -> Verdict:
         mine = self._candidate.profile_language or "not set"
@@ -170,7 +189,7 @@ class Explainer(BoundVisitor[Verdict]):
     def visit_exclude_expired_submissions(self, node: BoundUnexpired) -> Verdict:
         app = unexpired_elsewhere(self._apps, node)
         if app is not None:
-            return self._leaf(node, f"unexpired submission {_on(app)}")
+            return self._leaf(node, f"unexpired submission {self._on(app)}")
         if not self._record.elsewhere(node.elsewhere):
             return self._leaf(node, "no submission on another requisition")
         return self._leaf(node, "every submission on another requisition has expired")
@@ -180,8 +199,14 @@ class Explainer(BoundVisitor[Verdict]):
         verb = node.status.value
         if app is None:
             return self._leaf(node, f"never {verb}")
+        if not self._names:
+            inside = not self._passes(node)
+            return self._leaf(
+                node,
+                f"{'' if inside else 'not '}{verb} {_ELSEWHERE} in the last {node.days} days",
+            )
         when = _when(app.submission.status_changed_at, node.now)
-        return self._leaf(node, f"{verb} {_on(app)} {when}; window is {node.days} days")
+        return self._leaf(node, f"{verb} {self._on(app)} {when}; window is {node.days} days")
 
     visit_exclude_rejected_within = _window
     visit_exclude_hired_within = _window
@@ -199,7 +224,7 @@ class Explainer(BoundVisitor[Verdict]):
     def visit_structure(self, node: BoundStructure) -> Verdict:
         app = structure_match(self._apps, node)
         if app is not None:
-            return self._leaf(node, f"applied {_on(app)}, inside the selected structure")
+            return self._leaf(node, f"applied {self._on(app)}, inside the selected structure")
         suffix = "" if node.include_expired else " (expired submissions do not count)"
         return self._leaf(
             node, f"no submission on another requisition inside the selected structure{suffix}"
@@ -231,9 +256,20 @@ class Explainer(BoundVisitor[Verdict]):
         return Verdict(None, passed, "in a micro-pool" if passed else "in no micro-pool")
 
 
-def explain(criterion: Criterion, record: CandidateRecord, ctx: EvaluationContext) -> Verdict:
-    """Return the verdict on *criterion* for the candidate, with reasons (EN3)."""
-    return Explainer(record).visit(bind(criterion, ctx))
+def explain(
+    criterion: Criterion,
+    record: CandidateRecord,
+    ctx: EvaluationContext,
+    *,
+    names_others: bool = True,
+) -> Verdict:
+    """Return the verdict on *criterion* for the candidate, with reasons (EN3).
+
+    With ``names_others=False`` no reason names another requisition, its status or
+    its dates (AP11): what a viewer without the permission to see other
+    applications reads.
+    """
+    return Explainer(record, names_others=names_others).visit(bind(criterion, ctx))
 
 
 def in_universe(record: CandidateRecord, requisition: Requisition) -> Verdict:

@@ -59,6 +59,7 @@ from talentpool.ports.micropools import (
     NotificationRepository,
     NotificationSettingsRepository,
     ResponseRepository,
+    ShareRepository,
     SubscriptionRepository,
     VisibilityIndex,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "ResponsesPage",
     "ResponsesQuery",
     "SettingsRepository",
+    "ShareRepository",
     "StructureRepository",
     "SubmissionRepository",
     "SubscriptionRepository",

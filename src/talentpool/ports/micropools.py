@@ -11,8 +11,16 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
 from talentpool.events import EventLog
-from talentpool.ids import CandidateId, UserId
-from talentpool.model import Candidate, CandidateRecord, Share, Subscription, Tag
+from talentpool.ids import CandidateId, RequisitionId, SubmissionId, UserId
+from talentpool.model import (
+    Candidate,
+    CandidateRecord,
+    Requisition,
+    Share,
+    Submission,
+    Subscription,
+    Tag,
+)
 from talentpool.notifications import Notification, NotificationSettings
 from talentpool.ports.common import (
     AttachmentRepository,
@@ -29,6 +37,7 @@ __all__ = [
     "NotificationRepository",
     "NotificationSettingsRepository",
     "ResponseRepository",
+    "ShareRepository",
     "SubscriptionRepository",
     "VisibilityIndex",
 ]
@@ -136,6 +145,44 @@ class VisibilityIndex(Protocol):
         ...
 
 
+class ShareRepository(Protocol):
+    """**Protocol:** "share with colleague" and position shares, the writes MP11 makes.
+
+    A response's and a position's shares are otherwise the host's data (the sync
+    API upserts them); :class:`~talentpool.visibility.ColleagueShares` changes them
+    through this port, after its permission check and with its audit event, and
+    the adapter keeps the :class:`VisibilityIndex` current in the same unit of work.
+    """
+
+    def response(self, submission_id: SubmissionId) -> Submission:
+        """Return the response (submission), or raise ``NotFoundError``."""
+        ...
+
+    def share_response(
+        self, submission_id: SubmissionId, user_id: UserId, *, shared: bool
+    ) -> Submission:
+        """Add *user_id* to the response's shares, or remove them; return it as saved.
+
+        Raises ``NotFoundError`` for an unknown response. Adding a user who is there,
+        or removing one who is not, writes nothing.
+        """
+        ...
+
+    def share_position(
+        self, requisition_id: RequisitionId, user_id: UserId, *, shared: bool
+    ) -> Requisition:
+        """Add *user_id* to the position's shares, or remove them; return it as saved.
+
+        Raises ``NotFoundError`` for an unknown requisition; otherwise as
+        :meth:`share_response`.
+        """
+        ...
+
+    def registered(self, requisition_id: RequisitionId) -> Sequence[CandidateId]:
+        """Return the candidates with a submission on the requisition, each once, by id."""
+        ...
+
+
 class NotificationSettingsRepository(Protocol):
     """**Protocol:** users' notification-centre settings (MP8)."""
 
@@ -215,6 +262,11 @@ class MicroPoolStore(Transaction, Protocol):
     @property
     def notifications(self) -> NotificationRepository:
         """Notifications raised (MP7)."""
+        ...
+
+    @property
+    def shares(self) -> ShareRepository:
+        """Colleague shares of responses and positions (MP11)."""
         ...
 
     @property

@@ -73,6 +73,8 @@ from talentpool.events import (
     CandidateFileViewed,
     CandidateMatched,
     CandidateMatchedAndRejected,
+    ColleagueShareGranted,
+    ColleagueShareWithdrawn,
     DomainEvent,
     QuickFilterRemoved,
     QuickFilterSaved,
@@ -108,6 +110,8 @@ from talentpool.model import (
     Requisition,
     RequisitionTemplate,
     Role,
+    Share,
+    ShareKind,
     StructureTree,
     Submission,
     SubmissionStatus,
@@ -518,6 +522,16 @@ def _event(kind: type[DomainEvent], **fields: st.SearchStrategy[Any]) -> st.Sear
     )
 
 
+def _colleague_shares() -> st.SearchStrategy[Share]:
+    """What "share with colleague" shares: one response, or a whole position (MP11)."""
+    ident = st.from_regex(r"[a-z0-9][a-z0-9-]{0,10}", fullmatch=True)
+    response = st.builds(
+        Share, st.just(ShareKind.RESPONSE_SHARED), ident.map(RequisitionId), ident.map(SubmissionId)
+    )
+    position = st.builds(Share, st.just(ShareKind.POSITION_SHARED), ident.map(RequisitionId))
+    return response | position
+
+
 @functools.cache  # strategies are immutable; building these once is enough
 def _event_strategies() -> Mapping[type[DomainEvent], st.SearchStrategy[DomainEvent]]:
     user = st.text(max_size=12).map(UserId)
@@ -574,6 +588,18 @@ def _event_strategies() -> Mapping[type[DomainEvent], st.SearchStrategy[DomainEv
             from_pool=st.booleans(),
             motives=st.lists(st.text(max_size=12), max_size=3).map(tuple),
             comment=st.text(max_size=40),
+        ),
+        ColleagueShareGranted: _event(
+            ColleagueShareGranted,
+            user_id=user,
+            share=_colleague_shares(),
+            candidate_ids=st.lists(candidate, max_size=3).map(tuple),
+        ),
+        ColleagueShareWithdrawn: _event(
+            ColleagueShareWithdrawn,
+            user_id=user,
+            share=_colleague_shares(),
+            candidate_ids=st.lists(candidate, max_size=3).map(tuple),
         ),
         QuickFilterRemoved: _event(
             QuickFilterRemoved, quick_filter_id=st.text(max_size=12).map(QuickFilterId)

@@ -56,6 +56,12 @@ response data either. The database has no position of its own: criteria
 relative to one (radius, profile language matching the requisition) are a
 :class:`~talentpool.errors.ConfigurationError` here, and submission criteria
 read "on another requisition" as "on any requisition".
+
+**Colleague shares (MP11).** :class:`ColleagueShares` shares one response or a
+whole position with a colleague and withdraws either: only a user who owns the
+response or position, or an administrator, may; each grant and withdrawal is an
+audit event (MP9), and :meth:`ColleagueShares.access_history` answers who could see
+a candidate, since when and why, for colleague shares and tag shares alike.
 """
 
 from __future__ import annotations
@@ -88,14 +94,23 @@ from talentpool.visibility.projections import (
 from talentpool.visibility.service import (
     Visibility,
 )
+from talentpool.visibility.sharing import (
+    AccessPeriod,
+    ColleagueShares,
+    access_history,
+    owns_position,
+    owns_response,
+)
 
 __all__ = [
     "AccessDecision",
     "AccessLevel",
+    "AccessPeriod",
     "CandidateCard",
     "CandidateOnPosition",
     "CandidateRow",
     "CandidatesPage",
+    "ColleagueShares",
     "OwnerCandidateCard",
     "OwnerCandidateRow",
     "PositionOperation",
@@ -105,8 +120,11 @@ __all__ = [
     "TagShareCandidateCard",
     "TagShareCandidateRow",
     "Visibility",
+    "access_history",
     "check_position_operation",
     "decide_access",
+    "owns_position",
+    "owns_response",
     "position_shares",
     "response_shares",
     "sees_whole_database",

@@ -57,8 +57,9 @@ __all__ = [
 def _check_database_criterion(criterion: Criterion, now: datetime) -> None:
     # Binding for the database refuses criteria measured against a position, and
     # anything but a criterion, as library errors: hosts pass through filters built
-    # from user input and catch TalentpoolError (MP6).
-    bind(criterion, EvaluationContext(None, now))
+    # from user input and catch TalentpoolError (MP6). The saved trees are not at
+    # hand here: the store checks structure nodes against them when it binds (AP4).
+    bind(criterion, EvaluationContext(None, now, structures=None))
 
 
 class Visibility:

@@ -344,6 +344,7 @@ class SqlUnitOfWork:
         self.visibility = SqlVisibilityIndex(self)
         self.notification_settings = SqlNotificationSettings(self)
         self.notifications = SqlNotifications(self)
+        self.shares = SqlShares(self)
         self.events = SqlEvents(self)
 
     # --- transactions -------------------------------------------------------------------
@@ -1410,6 +1411,71 @@ class SqlRequisitions(_Repository):
             lambda c: c.execute(select(t.c.doc).where(self._mine(t)).order_by(t.c.id)).all(),
         )
         return iter([_loads(Requisition, r[0]) for r in rows])
+
+
+class SqlShares(_Repository):
+    """Colleague shares of responses and positions (MP11), as the share rows and documents.
+
+    A change locks the response's or the position's row first (PostgreSQL; SQLite's
+    ``BEGIN IMMEDIATE`` already serialises writers), so two colleagues shared at
+    once both stay shared.
+    """
+
+    def _lock(self, c: Connection, table: Table, key: str) -> None:
+        c.execute(select(table.c.id).where(self._mine(table), table.c.id == key).with_for_update())
+
+    def response(self, submission_id: SubmissionId) -> Submission:
+        """Return the response, or raise ``NotFoundError``."""
+        return self._uow.submissions.get(submission_id)
+
+    def share_response(
+        self, submission_id: SubmissionId, user_id: UserId, *, shared: bool
+    ) -> Submission:
+        """Add or remove *user_id* in the response's shares; return it as saved."""
+
+        def work(c: Connection) -> Submission:
+            self._lock(c, self._s.submissions, submission_id)
+            before = self._uow.submissions.get(submission_id)
+            users = before.shared_with | {user_id} if shared else before.shared_with - {user_id}
+            if users == before.shared_with:
+                return before
+            after = attrs.evolve(before, shared_with=users)
+            self._uow.submissions.save(after)
+            return after
+
+        return self._run(f"share response {submission_id!r}", work)
+
+    def share_position(
+        self, requisition_id: RequisitionId, user_id: UserId, *, shared: bool
+    ) -> Requisition:
+        """Add or remove *user_id* in the position's shares; return it as saved."""
+
+        def work(c: Connection) -> Requisition:
+            self._lock(c, self._s.requisitions, requisition_id)
+            before = self._uow.requisitions.get(requisition_id)
+            users = before.shared_with | {user_id} if shared else before.shared_with - {user_id}
+            if users == before.shared_with:
+                return before
+            after = attrs.evolve(before, shared_with=users)
+            self._uow.requisitions.save(after)
+            return after
+
+        return self._run(f"share position {requisition_id!r}", work)
+
+    def registered(self, requisition_id: RequisitionId) -> Sequence[CandidateId]:
+        """Return the candidates with a submission on the requisition, each once, by id."""
+        t = self._s.submissions
+        found = (
+            select(t.c.candidate_id)
+            .where(self._mine(t), t.c.requisition_id == requisition_id)
+            .distinct()
+            .order_by(t.c.candidate_id)
+        )
+        rows = self._run(
+            f"read the candidates on requisition {requisition_id!r}",
+            lambda c: c.execute(found).all(),
+        )
+        return [CandidateId(r[0]) for r in rows]
 
 
 class SqlUsers(_DocumentRepository):

@@ -44,7 +44,7 @@ The contracts live in one module per feature:
   of the other query ports: the pool's ids, the candidate database
   (``search``, ``search_ids``), responses, idle submissions and the trees;
 * :mod:`~talentpool.testing.contracts.micropools`: subscriptions, the
-  visibility index, notification settings and notifications, and the
+  visibility index, colleague shares, notification settings and notifications, and the
   differential contracts of the trackers of tags and the tag counts;
 * :mod:`~talentpool.testing.contracts.unit_of_work`: the unit of work and the
   event log.
@@ -85,6 +85,7 @@ from talentpool.testing.contracts.base import AdapterContract
 from talentpool.testing.contracts.micropools import (
     NotificationRepositoryContract,
     NotificationSettingsRepositoryContract,
+    ShareRepositoryContract,
     SubscriptionRepositoryContract,
     TagCountsQueryContract,
     TrackersQueryContract,
@@ -115,6 +116,7 @@ __all__ = [
     "RequisitionRepositoryContract",
     "ResponsesQueryContract",
     "SettingsRepositoryContract",
+    "ShareRepositoryContract",
     "StructureRepositoryContract",
     "StructureTreesQueryContract",
     "SubmissionRepositoryContract",

@@ -59,6 +59,7 @@ from talentpool.testing.strategies import TAG_LABELS, UNCARRIED_TAG_LABELS, Worl
 __all__ = [
     "NotificationRepositoryContract",
     "NotificationSettingsRepositoryContract",
+    "ShareRepositoryContract",
     "SubscriptionRepositoryContract",
     "TagCountsQueryContract",
     "TrackersQueryContract",
@@ -898,3 +899,115 @@ class TagCountsQueryContract(AdapterContract):
         )
         probes = [Tag("praha"), Tag("PRAHA"), Tag("ｃａｌｌ"), Tag("Python")]
         assert _tag_counts_read(uow, probes) == {"praha": 2, "call": 1, "python": 0}
+
+
+# --- colleague shares (MP11) -------------------------------------------------------------
+
+_SHARE_USERS = ("u-1", "u-2", "u-3")
+
+
+class ShareRepositoryContract(AdapterContract):
+    """``uow.shares``: colleague shares of responses and positions, and who is on a position.
+
+    Each change is kept in the response's or the position's own ``shared_with``,
+    reaches the visibility index in the same unit of work, and is undone with it.
+    """
+
+    def base(self) -> FixtureStore:
+        """Two positions, three candidates, one response each; nothing shared yet."""
+        return self.stored(
+            *(_user(uid) for uid in _SHARE_USERS),
+            _candidate("c-1"),
+            _candidate("c-2"),
+            _candidate("c-3"),
+            _requisition("r-1"),
+            _requisition("r-2"),
+            _submission("s-1", "c-1", "r-1", 3),
+            _submission("s-2", "c-2", "r-1", 2),
+            _submission("s-3", "c-3", "r-2", 1),
+        )
+
+    def test_a_response_share_is_kept_and_owns_its_candidate(self) -> None:
+        """``share_response`` adds the user and ownership follows; the same share again and a
+        withdrawal of nobody change nothing; an unknown response is ``NotFoundError``."""
+        uow = self.base()
+        u1, sid = UserId("u-1"), SubmissionId("s-1")
+        with uow:
+            saved = uow.shares.share_response(sid, u1, shared=True)
+            assert saved.shared_with == {u1}
+            assert uow.shares.share_response(sid, u1, shared=True) == saved
+            assert uow.shares.share_response(sid, UserId("u-2"), shared=False) == saved
+            uow.commit()
+        with uow:
+            assert uow.shares.response(sid) == saved
+            assert uow.submissions.get(sid) == saved
+            share = Share(ShareKind.RESPONSE_SHARED, RequisitionId("r-1"), sid)
+            assert set(uow.visibility.shares(u1, CandidateId("c-1"))) == {share}
+            assert set(uow.visibility.owned(u1)) == {"c-1"}
+            with pytest.raises(NotFoundError):
+                uow.shares.share_response(SubmissionId("s-none"), u1, shared=True)
+            with pytest.raises(NotFoundError):
+                uow.shares.response(SubmissionId("s-none"))
+        self.commit(uow, lambda u: u.shares.share_response(sid, u1, shared=False))
+        with uow:
+            assert uow.shares.response(sid).shared_with == frozenset()
+            assert set(uow.visibility.owned(u1)) == set()
+
+    def test_a_position_share_owns_everyone_on_it(self) -> None:
+        """``share_position`` adds the user to the position; its candidates are owned."""
+        uow = self.base()
+        u2, rid = UserId("u-2"), RequisitionId("r-1")
+        with uow:
+            assert list(uow.shares.registered(rid)) == ["c-1", "c-2"]
+            assert list(uow.shares.registered(RequisitionId("r-none"))) == []
+            saved = uow.shares.share_position(rid, u2, shared=True)
+            assert saved.shared_with == {u2}
+            uow.commit()
+        with uow:
+            assert uow.requisitions.get(rid) == saved
+            assert set(uow.visibility.owned(u2)) == {"c-1", "c-2"}
+            with pytest.raises(NotFoundError):
+                uow.shares.share_position(RequisitionId("r-none"), u2, shared=True)
+        self.commit(uow, lambda u: u.shares.share_position(rid, u2, shared=False))
+        with uow:
+            assert uow.requisitions.get(rid).shared_with == frozenset()
+            assert set(uow.visibility.owned(u2)) == set()
+
+    @_every_store
+    @given(
+        st.lists(
+            st.tuples(
+                st.sampled_from(("s-1", "s-2", "s-3", "r-1", "r-2")),
+                st.sampled_from(_SHARE_USERS),
+                st.booleans(),
+                st.booleans(),
+            ),
+            max_size=8,
+        )
+    )
+    def test_shares_kept_or_undone_are_what_the_index_owns(
+        self, steps: list[tuple[str, str, bool, bool]]
+    ) -> None:
+        """After shares and withdrawals, kept or rolled back, each user owns exactly the
+        candidates of what is shared with them, and the documents say the same."""
+        uow = self.base()
+        on = {"s-1": {"c-1"}, "s-2": {"c-2"}, "s-3": {"c-3"}, "r-1": {"c-1", "c-2"}, "r-2": {"c-3"}}
+        held: dict[str, set[str]] = {key: set() for key in on}
+        for key, uid, shared, kept in steps:
+            with uow:
+                if key.startswith("s-"):
+                    uow.shares.share_response(SubmissionId(key), UserId(uid), shared=shared)
+                else:
+                    uow.shares.share_position(RequisitionId(key), UserId(uid), shared=shared)
+                if kept:
+                    uow.commit()
+                    (held[key].add if shared else held[key].discard)(uid)
+        with uow:
+            for key, users in held.items():
+                if key.startswith("s-"):
+                    assert uow.shares.response(SubmissionId(key)).shared_with == users, key
+                else:
+                    assert uow.requisitions.get(RequisitionId(key)).shared_with == users, key
+            for uid in _SHARE_USERS:
+                want = {c for key, users in held.items() if uid in users for c in on[key]}
+                assert set(uow.visibility.owned(UserId(uid))) == want, uid

@@ -219,8 +219,10 @@ def _viewers(draw: st.DrawFn, spec: WorldSpec) -> Viewer:
 
 
 def _accepted_by_the_database(criterion: Criterion) -> bool:
+    # The shape only (structures=None): the world's trees decide its nodes, and a store
+    # must refuse an unknown one as the reference does (AP4).
     try:
-        bind(criterion, EvaluationContext(None, _NOW))
+        bind(criterion, EvaluationContext(None, _NOW, structures=None))
     except ConfigurationError:
         return False
     return True
