@@ -90,3 +90,6 @@ class TestMemoryNotificationSettings(
 
 
 class TestMemoryNotifications(MemoryStore, contracts.NotificationRepositoryContract): ...
+
+
+class TestMemoryDigestQueue(MemoryStore, contracts.DigestQueueContract): ...

@@ -123,3 +123,6 @@ class TestPostgresUserRepository(PostgresStore, contracts.UserRepositoryContract
 
 
 class TestPostgresVisibilityIndex(PostgresStore, contracts.VisibilityIndexContract): ...
+
+
+class TestPostgresDigestQueue(PostgresStore, contracts.DigestQueueContract): ...

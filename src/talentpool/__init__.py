@@ -113,7 +113,13 @@ from talentpool.ids import (
     TemplateId,
     UserId,
 )
-from talentpool.micropools import MicroPoolFolder, MicroPools, SubscriptionDryRun
+from talentpool.micropools import (
+    DigestJob,
+    DigestRun,
+    MicroPoolFolder,
+    MicroPools,
+    SubscriptionDryRun,
+)
 from talentpool.model import (
     AccessLevel,
     AccountSettings,
@@ -141,6 +147,10 @@ from talentpool.model import (
 )
 from talentpool.notifications import (
     DEFAULT_CHANNELS,
+    DeliveryMode,
+    Digest,
+    DigestDelivery,
+    DigestEntry,
     Notification,
     NotificationChannel,
     NotificationDelivery,
@@ -256,6 +266,12 @@ __all__ = [
     "Delivery",
     "DeliveryError",
     "DeliveryFailure",
+    "DeliveryMode",
+    "Digest",
+    "DigestDelivery",
+    "DigestEntry",
+    "DigestJob",
+    "DigestRun",
     "Dimension",
     "DistanceUnit",
     "DomainError",

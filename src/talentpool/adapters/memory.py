@@ -45,6 +45,7 @@ from talentpool.adapters.memory_bits import slots_of
 from talentpool.adapters.memory_index import CandidateIndex
 from talentpool.adapters.memory_micropools import (
     AccessTables,
+    MemoryDigestQueue,
     MemoryNotifications,
     MemoryNotificationSettings,
     MemorySubscriptions,
@@ -651,6 +652,7 @@ class MemoryUnitOfWork:
         self.visibility = MemoryVisibilityIndex(t.access)
         self.notification_settings = MemoryNotificationSettings(t.access, j)
         self.notifications = MemoryNotifications(t.access, j)
+        self.digests = MemoryDigestQueue(t.access, j)
         self.events = MemoryEvents(j)
 
     def build_indexes(self) -> None:

@@ -55,6 +55,7 @@ from talentpool.ports.common import (
 )
 from talentpool.ports.micropools import (
     DatabaseCandidates,
+    DigestQueue,
     MicroPoolStore,
     NotificationRepository,
     NotificationSettingsRepository,
@@ -79,6 +80,7 @@ __all__ = [
     "CandidateQuery",
     "CandidateRepository",
     "DatabaseCandidates",
+    "DigestQueue",
     "EventLog",
     "IdGenerator",
     "ListingPage",

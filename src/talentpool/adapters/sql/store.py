@@ -30,7 +30,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -111,7 +111,12 @@ from talentpool.model import (
     Tag,
     User,
 )
-from talentpool.notifications import Notification, NotificationSettings
+from talentpool.notifications import (
+    DigestEntry,
+    Notification,
+    NotificationChannel,
+    NotificationSettings,
+)
 from talentpool.queries import (
     CandidateDatabaseQuery,
     CandidatePage,
@@ -125,6 +130,8 @@ from talentpool.results import SortKey, make_row, page, sort_rows
 from talentpool.text import fold
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 T = TypeVar("T")
 _DISTANCE_FUNCTION = "talentpool_distance_km"
@@ -344,6 +351,7 @@ class SqlUnitOfWork:
         self.visibility = SqlVisibilityIndex(self)
         self.notification_settings = SqlNotificationSettings(self)
         self.notifications = SqlNotifications(self)
+        self.digests = SqlDigestQueue(self)
         self.events = SqlEvents(self)
 
     # --- transactions -------------------------------------------------------------------
@@ -1823,6 +1831,156 @@ class SqlNotifications(_Repository):
         return int(
             self._run(
                 "count notifications",
+                lambda c: c.execute(select(func.count()).where(self._mine(t))).scalar_one(),
+            )
+        )
+
+
+def _instant(value: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=value)
+
+
+class SqlDigestQueue(_Repository):
+    """Notifications waiting for a digest (MP10).
+
+    Claiming is one ``UPDATE`` of the entries nobody holds. On SQLite units of work
+    take the write lock in turn, so a second job finds them held; on PostgreSQL a
+    second job whose snapshot predates the first one's claim is refused by the
+    database (``StoreBusyError``), and one that began later finds them held.
+    """
+
+    def add(self, entries: Sequence[DigestEntry]) -> None:
+        """Queue *entries*; one already queued for its notification and channel is replaced."""
+        t = self._s.digest_entries
+
+        def write(c: Connection) -> None:
+            for e in entries:
+                self._upsert(
+                    c,
+                    t,
+                    {"notification_id": e.notification_id, "channel": e.channel.value},
+                    {
+                        "user_id": e.user_id,
+                        "due_at": micros(e.due_at),
+                        "claim_id": e.claim_id,
+                        "claimed_at": None if e.claimed_at is None else micros(e.claimed_at),
+                    },
+                )
+
+        self._run("queue notifications for a digest", write)
+
+    def _claimable(self, now: datetime, stale_before: datetime) -> Any:
+        require_aware("now", now)
+        require_aware("stale_before", stale_before)
+        t = self._s.digest_entries
+        return and_(
+            self._mine(t),
+            t.c.due_at <= micros(now),
+            (t.c.claim_id.is_(None)) | (t.c.claimed_at < micros(stale_before)),
+        )
+
+    def due(
+        self, now: datetime, stale_before: datetime
+    ) -> Sequence[tuple[UserId, NotificationChannel]]:
+        """Return each user and channel with a claimable entry due by *now*."""
+        t = self._s.digest_entries
+        rows = self._run(
+            "list due digests",
+            lambda c: c.execute(
+                select(t.c.user_id, t.c.channel)
+                .where(self._claimable(now, stale_before))
+                .distinct()
+                .order_by(t.c.user_id, t.c.channel)
+            ).all(),
+        )
+        return [(UserId(r.user_id), NotificationChannel(r.channel)) for r in rows]
+
+    def claim(
+        self,
+        user_id: UserId,
+        channel: NotificationChannel,
+        claim_id: str,
+        now: datetime,
+        stale_before: datetime,
+    ) -> Sequence[Notification]:
+        """Claim the user's due entries on *channel*; return their notifications, oldest first."""
+        t, n = self._s.digest_entries, self._s.notifications
+
+        def write(c: Connection) -> list[Notification]:
+            c.execute(
+                update(t)
+                .where(
+                    self._claimable(now, stale_before),
+                    t.c.user_id == user_id,
+                    t.c.channel == channel.value,
+                )
+                .values(claim_id=claim_id, claimed_at=micros(now))
+            )
+            rows = c.execute(
+                select(n.c.doc)
+                .join(
+                    t,
+                    and_(t.c.account == n.c.account, t.c.notification_id == n.c.id),
+                )
+                .where(self._mine(t), t.c.claim_id == claim_id)
+                .order_by(n.c.created_at, n.c.seq)
+            ).all()
+            return [_loads(Notification, r[0]) for r in rows]
+
+        return self._run("claim a digest", write)
+
+    def release(self, claim_id: str) -> None:
+        """Put the entries of *claim_id* back in the queue."""
+        t = self._s.digest_entries
+        self._run(
+            "release a digest",
+            lambda c: c.execute(
+                update(t)
+                .where(self._mine(t), t.c.claim_id == claim_id)
+                .values(claim_id=None, claimed_at=None)
+            ),
+        )
+
+    def sent(self, claim_id: str) -> None:
+        """Remove the entries of *claim_id*."""
+        t = self._s.digest_entries
+        self._run(
+            "record a sent digest",
+            lambda c: c.execute(delete(t).where(self._mine(t), t.c.claim_id == claim_id)),
+        )
+
+    def waiting(self, user_id: UserId) -> Sequence[DigestEntry]:
+        """Return the user's queued entries, by due time, channel and notification order."""
+        t, n = self._s.digest_entries, self._s.notifications
+        rows = self._run(
+            "list queued notifications",
+            lambda c: c.execute(
+                select(t)
+                .join(
+                    n,
+                    and_(t.c.account == n.c.account, t.c.notification_id == n.c.id),
+                )
+                .where(self._mine(t), t.c.user_id == user_id)
+                .order_by(t.c.due_at, t.c.channel, n.c.seq)
+            ).all(),
+        )
+        return [
+            DigestEntry(
+                r.notification_id,
+                r.user_id,
+                NotificationChannel(r.channel),
+                _instant(r.due_at),
+                r.claim_id,
+                None if r.claimed_at is None else _instant(r.claimed_at),
+            )
+            for r in rows
+        ]
+
+    def __len__(self) -> int:
+        t = self._s.digest_entries
+        return int(
+            self._run(
+                "count queued notifications",
                 lambda c: c.execute(select(func.count()).where(self._mine(t))).scalar_one(),
             )
         )

@@ -83,6 +83,7 @@ from talentpool.testing.contracts.autopool import (
 )
 from talentpool.testing.contracts.base import AdapterContract
 from talentpool.testing.contracts.micropools import (
+    DigestQueueContract,
     NotificationRepositoryContract,
     NotificationSettingsRepositoryContract,
     SubscriptionRepositoryContract,
@@ -105,6 +106,7 @@ __all__ = [
     "CandidateDatabaseQueryContract",
     "CandidateQueryContract",
     "CandidateRepositoryContract",
+    "DigestQueueContract",
     "EventLogContract",
     "IdleSubmissionsQueryContract",
     "NotificationRepositoryContract",
