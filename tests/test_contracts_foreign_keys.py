@@ -395,6 +395,9 @@ class TestForeignKeyNotifications(ForeignKeyStore, contracts.NotificationReposit
 class TestForeignKeyDigestQueue(ForeignKeyStore, contracts.DigestQueueContract): ...
 
 
+class TestForeignKeyCandidateEraser(ForeignKeyStore, contracts.CandidateEraserContract): ...
+
+
 def test_every_contract_runs_here() -> None:
     """A contract added to the suite must be added here too, or this proof would miss it."""
     every = {

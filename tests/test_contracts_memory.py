@@ -93,3 +93,6 @@ class TestMemoryNotifications(MemoryStore, contracts.NotificationRepositoryContr
 
 
 class TestMemoryDigestQueue(MemoryStore, contracts.DigestQueueContract): ...
+
+
+class TestMemoryCandidateEraser(MemoryStore, contracts.CandidateEraserContract): ...

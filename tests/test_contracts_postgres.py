@@ -126,3 +126,6 @@ class TestPostgresVisibilityIndex(PostgresStore, contracts.VisibilityIndexContra
 
 
 class TestPostgresDigestQueue(PostgresStore, contracts.DigestQueueContract): ...
+
+
+class TestPostgresCandidateEraser(PostgresStore, contracts.CandidateEraserContract): ...

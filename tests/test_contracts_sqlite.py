@@ -158,3 +158,6 @@ def test_st3_two_keyword_criteria_in_one_statement_keep_their_own_words() -> Non
 
 
 class TestSqliteDigestQueue(SqliteStore, contracts.DigestQueueContract): ...
+
+
+class TestSqliteCandidateEraser(SqliteStore, contracts.CandidateEraserContract): ...

@@ -67,6 +67,7 @@ from talentpool.criteria import (
     not_,
 )
 from talentpool.engine import Verdict
+from talentpool.erasure import Erasure, ErasureReport
 from talentpool.errors import (
     ActionValidationError,
     ConfigurationError,
@@ -83,6 +84,7 @@ from talentpool.errors import (
 from talentpool.events import (
     AccountSettingChanged,
     AutopoolCriteriaSaved,
+    CandidateErased,
     CandidateFileViewed,
     CandidateMatched,
     CandidateMatchedAndRejected,
@@ -245,6 +247,7 @@ __all__ = [
     "Candidate",
     "CandidateCard",
     "CandidateDatabaseQuery",
+    "CandidateErased",
     "CandidateFile",
     "CandidateFileViewed",
     "CandidateId",
@@ -277,6 +280,8 @@ __all__ = [
     "DomainError",
     "DomainEvent",
     "DryRun",
+    "Erasure",
+    "ErasureReport",
     "EventLog",
     "ExcludeExpiredSubmissions",
     "ExcludeHiredWithin",

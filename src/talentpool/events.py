@@ -38,7 +38,7 @@ import it and it imports none of them.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import datetime
 from typing import Protocol
 
@@ -62,6 +62,7 @@ __all__ = [
     "EVENT_TYPES",
     "AccountSettingChanged",
     "AutopoolCriteriaSaved",
+    "CandidateErased",
     "CandidateFileViewed",
     "CandidateMatched",
     "CandidateMatchedAndRejected",
@@ -111,6 +112,18 @@ class EventLog(Protocol):
 
     def __iter__(self) -> Iterator[DomainEvent]:
         """Iterate over every recorded event, oldest first."""
+        ...
+
+    def rewrite(
+        self, mentioning: Collection[str], change: Callable[[DomainEvent], DomainEvent]
+    ) -> int:
+        """Replace each event by ``change(event)``, in place, keeping its position (DM6).
+
+        Only events that may mention one of *mentioning* need be offered (a
+        database looks for the text in its stored documents); *change* returns the
+        event itself when nothing in it is to change. Returns how many changed.
+        Undone with the unit of work if that is not committed.
+        """
         ...
 
 
@@ -390,11 +403,28 @@ class SubscriptionRemoved(DomainEvent):
     tag: Tag
 
 
+# --- erasure ----------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class CandidateErased(DomainEvent):
+    """An administrator erased a candidate (DM6).
+
+    It names the candidate only by the pseudonym their other events now carry.
+
+    Attributes:
+        pseudonym: What stands for the candidate in the audit trail from now on.
+    """
+
+    pseudonym: str
+
+
 # --- the catalogue --------------------------------------------------------------------
 
 EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     AccountSettingChanged,
     AutopoolCriteriaSaved,
+    CandidateErased,
     CandidateFileViewed,
     CandidateMatched,
     CandidateMatchedAndRejected,

@@ -76,6 +76,9 @@ _EMPTY_USERS: Mapping[UserId, None] = {}
 class _Journal(Protocol):
     """What these repositories need of the memory adapter's journal."""
 
+    @property
+    def active(self) -> bool: ...
+
     def record(self, step: Callable[[], None]) -> None: ...
 
     def put(self, table: MutableMapping[K, V], key: K, value: V) -> None: ...
@@ -123,6 +126,31 @@ class AccessTables:
                     del self.tagged[tag.key]
         for tag in after - before:
             self.tagged.setdefault(tag.key, {})[cid] = None
+
+    def candidate_removed(self, old: Candidate, journal: _Journal) -> None:
+        """Take an erased candidate out of every tag bucket; journal the inverse (DM6)."""
+        cid, tags = old.id, old.tags
+        self._retag(cid, tags, frozenset())
+        journal.record(lambda: self._retag(cid, frozenset(), tags))
+
+    def submission_removed(
+        self, old: Submission, requisitions: Mapping[RequisitionId, Requisition], journal: _Journal
+    ) -> None:
+        """Withdraw the shares an erased submission granted; journal the inverse (DM6)."""
+        gone = _grants(old, requisitions[old.requisition_id])
+        self._move(gone, [])
+        journal.record(lambda: self._move([], gone))
+
+    def forget_notifications(self, candidate_id: CandidateId, journal: _Journal) -> int:
+        """Remove every notification about the candidate, and its digest entries (DM6)."""
+        about = [n for n in self.notifications.values() if n.candidate_id == candidate_id]
+        for note in about:
+            _journalled_pop(self.notifications, note.id, journal)
+            _journalled_pop(self.notifications_by_user[note.user_id], note.id, journal)
+        ids = {n.id for n in about}
+        for key in [k for k in self.digest_entries if k[0] in ids]:
+            _journalled_pop(self.digest_entries, key, journal)
+        return len(about)
 
     def submission_saved(
         self,
@@ -436,9 +464,21 @@ class MemoryDigestQueue:
 
 
 def _journalled_pop(table: dict[K, V], key: K, journal: _Journal) -> None:
-    """Remove ``table[key]``, journalling its return."""
+    """Remove ``table[key]``, journalling its return to the same place in the order.
+
+    The order of a dictionary is the order things were saved in, which listings
+    break ties by, so an undone removal puts the entry back where it was.
+    """
+    position = list(table).index(key) if journal.active else 0
     old = table.pop(key)
-    journal.record(lambda: table.__setitem__(key, old))
+    journal.record(lambda: _put_back(table, position, key, old))
+
+
+def _put_back(table: dict[K, V], position: int, key: K, value: V) -> None:
+    items = list(table.items())
+    items.insert(position, (key, value))
+    table.clear()
+    table.update(items)
 
 
 def _created(notification: Notification) -> datetime:

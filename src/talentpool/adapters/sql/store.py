@@ -50,6 +50,7 @@ from sqlalchemy import (
     event,
     func,
     literal,
+    or_,
     select,
     update,
 )
@@ -59,7 +60,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from talentpool.adapters.reference import responses_page
 from talentpool.adapters.sql.compiler import Compiled, Compiler, Dialect, Edges
-from talentpool.adapters.sql.facts import refresh, write_words
+from talentpool.adapters.sql.facts import forget_words, refresh, write_words
 from talentpool.adapters.sql.migrations import migrate
 from talentpool.adapters.sql.schema import DEFAULT_PREFIX, Schema, micros
 from talentpool.audit import event_from_dict, event_to_dict
@@ -117,6 +118,7 @@ from talentpool.notifications import (
     NotificationChannel,
     NotificationSettings,
 )
+from talentpool.ports.privacy import ErasedRows
 from talentpool.queries import (
     CandidateDatabaseQuery,
     CandidatePage,
@@ -352,6 +354,7 @@ class SqlUnitOfWork:
         self.notification_settings = SqlNotificationSettings(self)
         self.notifications = SqlNotifications(self)
         self.digests = SqlDigestQueue(self)
+        self.erasure = SqlEraser(self)
         self.events = SqlEvents(self)
 
     # --- transactions -------------------------------------------------------------------
@@ -1986,6 +1989,80 @@ class SqlDigestQueue(_Repository):
         )
 
 
+def _mention(value: str) -> str:
+    """*value* as it appears inside a stored JSON document (without the quotes)."""
+    return json.dumps(value, ensure_ascii=False)[1:-1]
+
+
+class SqlEraser(_Repository):
+    """Removes one candidate from every table, in the unit of work's transaction (DM6)."""
+
+    def erase(self, candidate_id: CandidateId) -> ErasedRows:
+        """Remove the candidate and every row about them (see the port)."""
+        return self._run(
+            f"erase candidate {candidate_id!r}", lambda c: self._erase(c, candidate_id)
+        )
+
+    def _erase(self, c: Connection, cid: CandidateId) -> ErasedRows:
+        s = self._s
+        if (
+            c.execute(
+                select(literal(1)).where(self._mine(s.candidates), s.candidates.c.id == cid)
+            ).first()
+            is None
+        ):
+            return ErasedRows()
+        subs = s.submissions
+        sids = [
+            r[0]
+            for r in c.execute(
+                select(subs.c.id).where(self._mine(subs), subs.c.candidate_id == cid)
+            )
+        ]
+        shares = s.submission_shares
+        for chunk in _chunks(sids):
+            c.execute(delete(shares).where(self._mine(shares), shares.c.submission_id.in_(chunk)))
+        c.execute(delete(subs).where(self._mine(subs), subs.c.candidate_id == cid))
+        att = s.attachments
+        attachments = c.execute(
+            delete(att).where(self._mine(att), att.c.candidate_id == cid)
+        ).rowcount
+        forget_words(c, s, self._account, [cid])
+        for table in (s.candidate_tags, s.candidate_languages, s.candidate_fields):
+            c.execute(delete(table).where(self._mine(table), table.c.candidate_id == cid))
+        c.execute(delete(s.candidates).where(self._mine(s.candidates), s.candidates.c.id == cid))
+        notes = self._forget_notifications(c, cid)
+        excluded = self._forget_exclusions(c, cid)
+        return ErasedRows(True, len(sids), int(attachments), notes, excluded)
+
+    def _forget_notifications(self, c: Connection, cid: CandidateId) -> int:
+        n, d = self._s.notifications, self._s.digest_entries
+        rows = c.execute(
+            select(n.c.id, n.c.doc).where(
+                self._mine(n), n.c.doc.contains(_mention(cid), autoescape=True)
+            )
+        ).all()
+        ids = [r.id for r in rows if _loads(Notification, r.doc).candidate_id == cid]
+        for chunk in _chunks(ids):
+            c.execute(delete(d).where(self._mine(d), d.c.notification_id.in_(chunk)))
+            c.execute(delete(n).where(self._mine(n), n.c.id.in_(chunk)))
+        return len(ids)
+
+    def _forget_exclusions(self, c: Connection, cid: CandidateId) -> int:
+        t = self._s.requisitions
+        rows = c.execute(
+            select(t.c.doc).where(self._mine(t), t.c.doc.contains(_mention(cid), autoescape=True))
+        ).all()
+        excluded = 0
+        for row in rows:
+            requisition = _requisition(row.doc)
+            if cid in requisition.pool_exclusions:
+                kept = requisition.pool_exclusions - {cid}
+                self._uow.requisitions._write(c, attrs.evolve(requisition, pool_exclusions=kept))
+                excluded += 1
+        return excluded
+
+
 class SqlEvents(_Repository):
     """The audit trail, in the order appended."""
 
@@ -2009,6 +2086,35 @@ class SqlEvents(_Repository):
             lambda c: c.execute(select(t.c.doc).where(self._mine(t)).order_by(t.c.seq)).all(),
         )
         return iter([event_from_dict(json.loads(r[0])) for r in rows])
+
+    def rewrite(
+        self, mentioning: Collection[str], change: Callable[[DomainEvent], DomainEvent]
+    ) -> int:
+        """Replace each event that mentions one of *mentioning* by ``change(event)`` (DM6).
+
+        The stored documents are searched for the text, so only those events are read.
+        """
+        t = self._s.events
+
+        def write(c: Connection) -> int:
+            found = [t.c.doc.contains(_mention(m), autoescape=True) for m in mentioning if m]
+            if not found:
+                return 0
+            rows = c.execute(
+                select(t.c.seq, t.c.doc).where(self._mine(t), or_(*found)).order_by(t.c.seq)
+            ).all()
+            changed = 0
+            for row in rows:
+                event = event_from_dict(json.loads(row.doc))
+                new = change(event)
+                if new is event:
+                    continue
+                doc = json.dumps(event_to_dict(new), sort_keys=True, ensure_ascii=False)
+                c.execute(update(t).where(self._mine(t), t.c.seq == row.seq).values(doc=doc))
+                changed += 1
+            return changed
+
+        return self._run("pseudonymise the audit trail", write)
 
     def __len__(self) -> int:
         t = self._s.events

@@ -91,6 +91,7 @@ from talentpool.testing.contracts.micropools import (
     TrackersQueryContract,
     VisibilityIndexContract,
 )
+from talentpool.testing.contracts.privacy import CandidateEraserContract
 from talentpool.testing.contracts.queries import (
     CandidateDatabaseQueryContract,
     IdleSubmissionsQueryContract,
@@ -104,6 +105,7 @@ __all__ = [
     "AdapterContract",
     "AttachmentRepositoryContract",
     "CandidateDatabaseQueryContract",
+    "CandidateEraserContract",
     "CandidateQueryContract",
     "CandidateRepositoryContract",
     "DigestQueueContract",
