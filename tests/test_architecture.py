@@ -83,7 +83,10 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("engine", {"engine", "results"}),
     ("queries", {"queries"}),
     ("ports", {"ports"}),
-    ("services", {"guards", "autopool", "actions", "repooling", "visibility", "micropools"}),
+    (
+        "services",
+        {"guards", "autopool", "actions", "repooling", "visibility", "micropools", "erasure"},
+    ),
     ("adapters", {"adapters"}),
     ("testing", {"testing"}),
     ("cli, demo", {"cli", "demo", "html"}),

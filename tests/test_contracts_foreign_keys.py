@@ -16,7 +16,7 @@ asks a store to refuse a node no tree holds yet.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,7 +44,12 @@ from talentpool.model import (
     Tag,
     User,
 )
-from talentpool.notifications import Notification, NotificationSettings, NotificationType
+from talentpool.notifications import (
+    DigestEntry,
+    Notification,
+    NotificationSettings,
+    NotificationType,
+)
 from talentpool.testing import World, contracts
 
 _WHEN = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -98,6 +103,7 @@ class ForeignKeyUnitOfWork(MemoryUnitOfWork):
             self.notification_settings, self._notification_settings
         )
         self.notifications = _Checked(self.notifications, self._notification)  # type: ignore[assignment]
+        self.digests = _Checked(self.digests, self._digest_entries)  # type: ignore[assignment]
         self.events = _Checked(self.events, self._event)  # type: ignore[assignment]
 
     def _refuse_unknown(self, what: object, kind: str, ids: tuple[Any, ...]) -> None:
@@ -141,6 +147,13 @@ class ForeignKeyUnitOfWork(MemoryUnitOfWork):
     def _notification(self, n: Notification) -> None:
         self._refuse_unknown(n, "user", (n.user_id, n.actor_id))
         self._refuse_unknown(n, "candidate", (n.candidate_id,))
+
+    def _digest_entries(self, entries: Sequence[DigestEntry]) -> None:
+        for e in entries:
+            self._refuse_unknown(e, "user", (e.user_id,))
+            if all(n.id != e.notification_id for n in self.notifications):
+                msg = f"notification {e.notification_id!r} is not in the store"
+                raise ForeignKeyError(msg)
 
     def _event(self, e: DomainEvent) -> None:
         self._refuse_unknown(e, "user", (e.actor_id,))
@@ -380,6 +393,12 @@ class TestForeignKeyNotificationSettings(
 
 
 class TestForeignKeyNotifications(ForeignKeyStore, contracts.NotificationRepositoryContract): ...
+
+
+class TestForeignKeyDigestQueue(ForeignKeyStore, contracts.DigestQueueContract): ...
+
+
+class TestForeignKeyCandidateEraser(ForeignKeyStore, contracts.CandidateEraserContract): ...
 
 
 def test_every_contract_runs_here() -> None:

@@ -93,3 +93,9 @@ class TestMemoryNotificationSettings(
 
 
 class TestMemoryNotifications(MemoryStore, contracts.NotificationRepositoryContract): ...
+
+
+class TestMemoryDigestQueue(MemoryStore, contracts.DigestQueueContract): ...
+
+
+class TestMemoryCandidateEraser(MemoryStore, contracts.CandidateEraserContract): ...

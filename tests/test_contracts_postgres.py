@@ -126,3 +126,9 @@ class TestPostgresUserRepository(PostgresStore, contracts.UserRepositoryContract
 
 
 class TestPostgresVisibilityIndex(PostgresStore, contracts.VisibilityIndexContract): ...
+
+
+class TestPostgresDigestQueue(PostgresStore, contracts.DigestQueueContract): ...
+
+
+class TestPostgresCandidateEraser(PostgresStore, contracts.CandidateEraserContract): ...

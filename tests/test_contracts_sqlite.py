@@ -158,3 +158,9 @@ def test_st3_two_keyword_criteria_in_one_statement_keep_their_own_words() -> Non
         everyone = Viewer("admin", whole_database=True)
         query = CandidateDatabaseQuery(everyone, now, Keywords("C++") & ~Keywords("cashier"))
         assert uow.candidates.search(query).candidate_ids == ("c",)
+
+
+class TestSqliteDigestQueue(SqliteStore, contracts.DigestQueueContract): ...
+
+
+class TestSqliteCandidateEraser(SqliteStore, contracts.CandidateEraserContract): ...

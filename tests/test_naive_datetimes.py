@@ -36,6 +36,7 @@ from talentpool.errors import DomainError
 from talentpool.ids import RequisitionId, TemplateId, UserId
 from talentpool.micropools import MicroPools
 from talentpool.model import Consent, RequisitionTemplate, Role, Submission
+from talentpool.notifications import DeliveryMode, NotificationChannel, digest_due
 from talentpool.repooling import Repooling, idle_beyond
 from talentpool.testing import World
 from talentpool.testing.contracts.queries import IdleSubmissionsQueryContract
@@ -43,6 +44,7 @@ from talentpool.visibility import Visibility
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 NAIVE = datetime(2026, 11, 2, 9, 0)
+EMAIL = NotificationChannel.EMAIL
 
 
 def _public_modules() -> Iterator[Any]:
@@ -168,6 +170,19 @@ CALLS: dict[str, Callable[[], object]] = {
         lambda: IdleSubmissionsQueryContract.idle(None, MemoryUnitOfWork(), NAIVE)  # type: ignore[arg-type]
     ),
     "talentpool.clock.FixedClock.set:when": lambda: FixedClock(NOW).set(NAIVE),
+    "talentpool.notifications.digest_due:raised_at": lambda: digest_due(DeliveryMode.HOURLY, NAIVE),
+    "talentpool.adapters.memory_micropools.MemoryDigestQueue.due:now": (
+        lambda: MemoryUnitOfWork().digests.due(NAIVE, NOW)
+    ),
+    "talentpool.adapters.memory_micropools.MemoryDigestQueue.due:stale_before": (
+        lambda: MemoryUnitOfWork().digests.due(NOW, NAIVE)
+    ),
+    "talentpool.adapters.memory_micropools.MemoryDigestQueue.claim:now": (
+        lambda: MemoryUnitOfWork().digests.claim(UserId("u"), EMAIL, "d", NAIVE, NOW)
+    ),
+    "talentpool.adapters.memory_micropools.MemoryDigestQueue.claim:stale_before": (
+        lambda: MemoryUnitOfWork().digests.claim(UserId("u"), EMAIL, "d", NOW, NAIVE)
+    ),
     "talentpool.model.Consent.is_valid:now": lambda: Consent(NOW).is_valid(NAIVE),
     "talentpool.model.Submission.is_expired:now": lambda: _submission().is_expired(NAIVE),
     "talentpool.model.Submission.is_active:now": lambda: _submission().is_active(NAIVE),

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MAP = ROOT / "docs" / "requirements.md"
 
 IDS = (
-    [f"DM{i}" for i in range(1, 6)]
+    [f"DM{i}" for i in range(1, 7)]
     + [f"MP{i}" for i in range(1, 12)]
     + [f"AP{i}" for i in range(1, 16)]
     + [f"EN{i}" for i in range(1, 6)]

@@ -19,7 +19,14 @@ from talentpool.adapters.sql import SCHEMA_VERSION, SqlStore
 from talentpool.adapters.sql.migrations import UPGRADES, current_version
 from talentpool.clock import FixedClock
 from talentpool.errors import SchemaVersionError
-from talentpool.model import AccountSettings
+from talentpool.ids import CandidateId, NotificationId, UserId
+from talentpool.model import AccountSettings, Tag
+from talentpool.notifications import (
+    DigestEntry,
+    Notification,
+    NotificationChannel,
+    NotificationType,
+)
 from talentpool.queries import CandidateDatabaseQuery, Viewer
 
 V1 = Path(__file__).parent / "data" / "sqlite_schema_v1.sql"
@@ -150,4 +157,56 @@ def test_st3_pf2_a_database_of_the_second_version_gets_the_pool_indexes(tmp_path
     uow.settings.save(AccountSettings(autopool_enabled=True))
     uow.requisitions.set_autopool("r-new", AutopoolCriteria())
     assert Autopooling(uow, FixedClock(NOW)).results("r-new").candidate_ids == ("eva",)
+    store.dispose()
+
+
+def _third_version(path: Path) -> SqlStore:
+    """A database as the third schema version left it: the first's, upgraded by two steps."""
+    store = SqlStore(_database(path), migrate=False)
+    with store.engine.begin() as connection:
+        UPGRADES[0](connection, store.schema)
+        UPGRADES[1](connection, store.schema)
+        connection.execute(
+            store.schema.meta.update()
+            .where(store.schema.meta.c.key == "schema_version")
+            .values(value="3")
+        )
+    return store
+
+
+def _tables(path: Path) -> set[str]:
+    with sqlite3.connect(path) as raw:
+        return {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def test_st3_mp10_a_database_of_the_third_version_gets_the_digest_queue(tmp_path: Path) -> None:
+    path = tmp_path / "v3.db"
+    store = _third_version(path)
+    assert _version(store) == 3
+    assert "talentpool_digest_entries" not in _tables(path)
+    assert store.migrate() == 3
+    assert _version(store) == SCHEMA_VERSION == 4
+    fresh = tmp_path / "fresh.db"
+    SqlStore(f"sqlite:///{fresh}").dispose()
+    assert _tables(path) == _tables(fresh)
+    assert _indexes(path, "talentpool_digest_entries") == _indexes(
+        fresh, "talentpool_digest_entries"
+    )
+    # the old rows are kept, and the queue works: a notification waits for its digest
+    uow = store.unit_of_work("acme")
+    with uow:
+        assert [c.id for c in uow.candidates] == ["eva", "petr"]
+    note = Notification(
+        NotificationId("n-1"),
+        UserId("hm"),
+        NotificationType.NEW_CANDIDATE_IN_MICRO_POOL,
+        NOW,
+        CandidateId("eva"),
+        "Eva",
+        [Tag("Praha")],
+    )
+    uow.notifications.save(note)
+    uow.digests.add([DigestEntry(note.id, note.user_id, NotificationChannel.EMAIL, NOW)])
+    with uow:
+        assert uow.digests.claim(UserId("hm"), NotificationChannel.EMAIL, "d-1", NOW, NOW) == [note]
     store.dispose()

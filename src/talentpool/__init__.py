@@ -67,6 +67,7 @@ from talentpool.criteria import (
     not_,
 )
 from talentpool.engine import Verdict
+from talentpool.erasure import Erasure, ErasureReport
 from talentpool.errors import (
     ActionValidationError,
     ConfigurationError,
@@ -83,6 +84,7 @@ from talentpool.errors import (
 from talentpool.events import (
     AccountSettingChanged,
     AutopoolCriteriaSaved,
+    CandidateErased,
     CandidateFileViewed,
     CandidateMatched,
     CandidateMatchedAndRejected,
@@ -115,7 +117,13 @@ from talentpool.ids import (
     TemplateId,
     UserId,
 )
-from talentpool.micropools import MicroPoolFolder, MicroPools, SubscriptionDryRun
+from talentpool.micropools import (
+    DigestJob,
+    DigestRun,
+    MicroPoolFolder,
+    MicroPools,
+    SubscriptionDryRun,
+)
 from talentpool.model import (
     AccessLevel,
     AccountSettings,
@@ -143,6 +151,10 @@ from talentpool.model import (
 )
 from talentpool.notifications import (
     DEFAULT_CHANNELS,
+    DeliveryMode,
+    Digest,
+    DigestDelivery,
+    DigestEntry,
     Notification,
     NotificationChannel,
     NotificationDelivery,
@@ -240,6 +252,7 @@ __all__ = [
     "Candidate",
     "CandidateCard",
     "CandidateDatabaseQuery",
+    "CandidateErased",
     "CandidateFile",
     "CandidateFileViewed",
     "CandidateId",
@@ -264,11 +277,19 @@ __all__ = [
     "Delivery",
     "DeliveryError",
     "DeliveryFailure",
+    "DeliveryMode",
+    "Digest",
+    "DigestDelivery",
+    "DigestEntry",
+    "DigestJob",
+    "DigestRun",
     "Dimension",
     "DistanceUnit",
     "DomainError",
     "DomainEvent",
     "DryRun",
+    "Erasure",
+    "ErasureReport",
     "EventLog",
     "ExcludeExpiredSubmissions",
     "ExcludeHiredWithin",

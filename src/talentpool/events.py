@@ -40,7 +40,7 @@ import it and it imports none of them.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import datetime
 from typing import Protocol
 
@@ -64,6 +64,7 @@ __all__ = [
     "EVENT_TYPES",
     "AccountSettingChanged",
     "AutopoolCriteriaSaved",
+    "CandidateErased",
     "CandidateFileViewed",
     "CandidateMatched",
     "CandidateMatchedAndRejected",
@@ -115,6 +116,18 @@ class EventLog(Protocol):
 
     def __iter__(self) -> Iterator[DomainEvent]:
         """Iterate over every recorded event, oldest first."""
+        ...
+
+    def rewrite(
+        self, mentioning: Collection[str], change: Callable[[DomainEvent], DomainEvent]
+    ) -> int:
+        """Replace each event by ``change(event)``, in place, keeping its position (DM6).
+
+        Only events that may mention one of *mentioning* need be offered (a
+        database looks for the text in its stored documents); *change* returns the
+        event itself when nothing in it is to change. Returns how many changed.
+        Undone with the unit of work if that is not committed.
+        """
         ...
 
 
@@ -439,11 +452,28 @@ class ColleagueShareWithdrawn(DomainEvent):
     candidate_ids: tuple[CandidateId, ...] = attrs.field(converter=_candidate_ids)
 
 
+# --- erasure ----------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class CandidateErased(DomainEvent):
+    """An administrator erased a candidate (DM6).
+
+    It names the candidate only by the pseudonym their other events now carry.
+
+    Attributes:
+        pseudonym: What stands for the candidate in the audit trail from now on.
+    """
+
+    pseudonym: str
+
+
 # --- the catalogue --------------------------------------------------------------------
 
 EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     AccountSettingChanged,
     AutopoolCriteriaSaved,
+    CandidateErased,
     CandidateFileViewed,
     CandidateMatched,
     CandidateMatchedAndRejected,

@@ -32,31 +32,50 @@ every notification is offered on every channel, then the failures are raised
 together as one :class:`~talentpool.errors.DeliveryError` (the change itself is
 saved). The in-memory :class:`~talentpool.adapters.outbox.MemoryOutbox`
 implements the port for tests.
+
+**Digests (MP10).** Each channel but the bell may instead gather a user's
+notifications into an hourly or daily :class:`Digest`
+(:meth:`NotificationSettings.with_mode`); the default, :data:`DEFAULT_MODE`, is
+immediate delivery everywhere. :func:`digest_due` says when a notification's
+digest falls due; :class:`~talentpool.micropools.DigestJob` sends digests
+through the :class:`DigestDelivery` port::
+
+    >>> hourly = settings.with_mode(NotificationChannel.EMAIL, DeliveryMode.HOURLY)
+    >>> hourly.mode(NotificationChannel.EMAIL).value, hourly.mode(NotificationChannel.SLACK).value
+    ('hourly', 'immediate')
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Protocol
 
 import attrs
 
+from talentpool.clock import require_aware
 from talentpool.errors import DomainError
 from talentpool.ids import CandidateId, NotificationId, UserId
 from talentpool.model import Tag
-from talentpool.validators import aware
+from talentpool.validators import aware, aware_or_none
 
 __all__ = [
+    "DAILY_DIGEST_HOUR",
     "DEFAULT_CHANNELS",
+    "DEFAULT_MODE",
+    "DeliveryMode",
+    "Digest",
+    "DigestDelivery",
+    "DigestEntry",
     "Notification",
     "NotificationChannel",
     "NotificationDelivery",
     "NotificationSettings",
     "NotificationType",
     "channels_for",
+    "digest_due",
 ]
 
 
@@ -100,6 +119,53 @@ integration; the bell cannot be turned off.
 _Choices = Mapping[tuple[NotificationType, NotificationChannel], bool]
 
 
+class DeliveryMode(enum.Enum):
+    """When a channel delivers a user's notifications (MP10)."""
+
+    IMMEDIATE = "immediate"
+    """Each notification on its own, as soon as it is raised."""
+    HOURLY = "hourly"
+    """One digest an hour, on the hour, gathering the hour's notifications."""
+    DAILY = "daily"
+    """One digest a day, at :data:`DAILY_DIGEST_HOUR` in the clock's time zone."""
+
+
+DEFAULT_MODE = DeliveryMode.IMMEDIATE
+"""The delivery mode of every channel for a user who never chose one (MP10).
+
+Immediate, as before digests existed: a user opts into a digest per channel.
+The bell is always immediate and cannot be set to a digest.
+"""
+
+DAILY_DIGEST_HOUR = 8
+"""The local hour (in the time zone of the job's clock) a daily digest falls due."""
+
+_Modes = Mapping[tuple[NotificationType, NotificationChannel], DeliveryMode]
+
+
+def _modes(
+    value: _Modes | Iterable[tuple[tuple[NotificationType, NotificationChannel], DeliveryMode]],
+) -> _Modes:
+    items = value.items() if isinstance(value, Mapping) else value
+    out: dict[tuple[NotificationType, NotificationChannel], DeliveryMode] = {}
+    for key, mode in items:
+        kind, channel = key
+        if not isinstance(kind, NotificationType) or not isinstance(channel, NotificationChannel):
+            raise DomainError(
+                "modes", key, "must be keyed by (NotificationType, NotificationChannel)"
+            )
+        if not isinstance(mode, DeliveryMode):
+            raise DomainError(f"modes.{kind.value}.{channel.value}", mode, "must be a DeliveryMode")
+        if channel is NotificationChannel.BELL and mode is not DeliveryMode.IMMEDIATE:
+            raise DomainError(
+                f"modes.{kind.value}.bell",
+                mode.value,
+                "must be immediate: the bell always shows notifications at once",
+            )
+        out[kind, channel] = mode
+    return MappingProxyType(out)
+
+
 def _choices(
     value: _Choices | Iterable[tuple[tuple[NotificationType, NotificationChannel], bool]],
 ) -> _Choices:
@@ -128,15 +194,18 @@ class NotificationSettings:
     """A user's notification-centre settings: one switch per type and channel (MP8).
 
     Only what the user changed is stored; everything else is the default of
-    :data:`DEFAULT_CHANNELS`.
+    :data:`DEFAULT_CHANNELS` and :data:`DEFAULT_MODE`.
 
     Attributes:
         user_id: Whose settings these are.
         choices: ``(type, channel) -> on`` for every switch the user changed.
+        modes: ``(type, channel) -> delivery mode`` for every channel the user set
+            to a digest or back (MP10).
     """
 
     user_id: UserId
     choices: _Choices = attrs.field(factory=dict, converter=_choices, hash=False)
+    modes: _Modes = attrs.field(factory=dict, converter=_modes, hash=False)
 
     def is_on(
         self,
@@ -160,7 +229,31 @@ class NotificationSettings:
 
         Raises ``DomainError`` for an attempt to switch the bell off.
         """
-        return NotificationSettings(self.user_id, {**self.choices, (kind, channel): on})
+        return attrs.evolve(self, choices={**self.choices, (kind, channel): on})
+
+    def mode(
+        self,
+        channel: NotificationChannel,
+        kind: NotificationType = NotificationType.NEW_CANDIDATE_IN_MICRO_POOL,
+    ) -> DeliveryMode:
+        """Return when *channel* delivers notifications of *kind* (the bell: immediately)."""
+        _require_kind(kind)
+        if not isinstance(channel, NotificationChannel):
+            raise DomainError("channel", channel, "must be a NotificationChannel")
+        return self.modes.get((kind, channel), DEFAULT_MODE)
+
+    def with_mode(
+        self,
+        channel: NotificationChannel,
+        mode: DeliveryMode,
+        kind: NotificationType = NotificationType.NEW_CANDIDATE_IN_MICRO_POOL,
+    ) -> NotificationSettings:
+        """Return a copy delivering *kind* on *channel* in *mode* (MP10).
+
+        Raises ``DomainError`` for a digest on the bell, which is always immediate.
+        """
+        _require_kind(kind)
+        return attrs.evolve(self, modes={**self.modes, (kind, channel): mode})
 
 
 def _require_kind(kind: object) -> None:
@@ -263,3 +356,133 @@ class NotificationDelivery(Protocol):
     def deliver(self, notification: Notification, channel: NotificationChannel) -> None:
         """Send *notification* on *channel*."""
         ...
+
+
+def _notes(value: Iterable[Notification]) -> tuple[Notification, ...]:
+    return tuple(value)
+
+
+def _gathered(
+    instance: object,
+    attribute: attrs.Attribute[tuple[Notification, ...]],
+    value: tuple[Notification, ...],
+) -> None:
+    # A digest without a notification says nothing; one of someone else's leaks it (MP10).
+    if not value:
+        raise DomainError(attribute.name, value, "must gather at least one notification")
+    user_id = getattr(instance, "user_id")  # noqa: B009 - the instance is typed object
+    strangers = sorted({n.id for n in value if n.user_id != user_id})
+    if strangers:
+        raise DomainError(attribute.name, strangers, f"must all be notifications of {user_id!r}")
+
+
+@attrs.frozen
+class Digest:
+    """One message gathering a user's notifications on one channel (MP10).
+
+    Attributes:
+        id: The digest's id: a host's sender may use it to recognise a resend.
+        user_id: Who it goes to.
+        channel: Where.
+        created_at: When the digest job gathered it.
+        notifications: What it gathers, oldest first; at least one, all the user's.
+    """
+
+    id: str
+    user_id: UserId
+    channel: NotificationChannel
+    created_at: datetime = attrs.field(validator=aware)
+    notifications: tuple[Notification, ...] = attrs.field(converter=_notes, validator=_gathered)
+
+    @property
+    def candidates(self) -> tuple[tuple[CandidateId, str], ...]:
+        """Every candidate gathered, as ``(id, name)``, in the order they first appear."""
+        seen: dict[CandidateId, str] = {}
+        for note in self.notifications:
+            seen.setdefault(note.candidate_id, note.candidate_name)
+        return tuple(seen.items())
+
+    @property
+    def micro_pools(self) -> tuple[Tag, ...]:
+        """Every micro-pool gathered, by key, in the order they first appear."""
+        seen: dict[str, Tag] = {}
+        for note in self.notifications:
+            for tag in note.micro_pools:
+                seen.setdefault(tag.key, tag)
+        return tuple(seen.values())
+
+    @property
+    def title(self) -> str:
+        """The heading, such as ``"2 new candidates in your micro-pools"``."""
+        n = len(self.candidates)
+        return f"{n} new candidate{'' if n == 1 else 's'} in your micro-pools"
+
+    @property
+    def message(self) -> str:
+        """One line per candidate, naming the micro-pools they entered."""
+        pools: dict[CandidateId, dict[str, str]] = {}
+        for note in self.notifications:
+            mine = pools.setdefault(note.candidate_id, {})
+            for tag in note.micro_pools:
+                mine.setdefault(tag.key, tag.label)
+        lines = [f"{self.title}:"]
+        for cid, name in self.candidates:
+            lines.append(f"- {name}: {', '.join(pools[cid].values())}")
+        return "\n".join(lines)
+
+
+class DigestDelivery(Protocol):
+    """**Protocol:** sends a digest on one channel; the host implements it (MP10).
+
+    The digest job calls it once per due digest, after the digest was claimed in
+    its own unit of work, so two jobs never send the same one. An exception it
+    raises puts the digest's notifications back in the queue for the next run;
+    the other users and channels are sent regardless.
+    """
+
+    def deliver_digest(self, digest: Digest) -> None:
+        """Send *digest* on ``digest.channel``."""
+        ...
+
+
+def digest_due(mode: DeliveryMode, raised_at: datetime) -> datetime:
+    """Return when a notification raised at *raised_at* goes out in a *mode* digest (MP10).
+
+    Hourly: at the start of the next hour. Daily: at the next
+    :data:`DAILY_DIGEST_HOUR` o'clock. Both in *raised_at*'s time zone (the
+    clock's), so a daily digest keeps its local hour across daylight-saving
+    changes. ``DomainError`` for :attr:`DeliveryMode.IMMEDIATE`, which is no digest.
+    """
+    require_aware("raised_at", raised_at)
+    zone = raised_at.tzinfo
+    if mode is DeliveryMode.HOURLY:
+        hour = raised_at.replace(minute=0, second=0, microsecond=0)
+        return (hour.astimezone(UTC) + timedelta(hours=1)).astimezone(zone)
+    if mode is DeliveryMode.DAILY:
+        at = time(DAILY_DIGEST_HOUR)
+        today = datetime.combine(raised_at.date(), at, tzinfo=zone)
+        if today.astimezone(UTC) > raised_at.astimezone(UTC):
+            return today
+        return datetime.combine(raised_at.date() + timedelta(days=1), at, tzinfo=zone)
+    raise DomainError("mode", mode, "must be hourly or daily: immediate delivery has no digest")
+
+
+@attrs.frozen
+class DigestEntry:
+    """A notification waiting on one channel for its user's digest (MP10).
+
+    Attributes:
+        notification_id: The notification, listed in the bell already.
+        user_id: Whose digest it waits for.
+        channel: The channel set to a digest.
+        due_at: When the digest it belongs to falls due (:func:`digest_due`).
+        claim_id: The digest a running job claimed it for, or ``None`` while it waits.
+        claimed_at: When that job claimed it.
+    """
+
+    notification_id: NotificationId
+    user_id: UserId
+    channel: NotificationChannel
+    due_at: datetime = attrs.field(validator=aware)
+    claim_id: str | None = None
+    claimed_at: datetime | None = attrs.field(default=None, validator=aware_or_none)

@@ -23,6 +23,7 @@ other's writes in turn::
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 from collections.abc import (
@@ -46,6 +47,7 @@ from talentpool.adapters.memory_columns import SubmissionTable
 from talentpool.adapters.memory_index import CandidateIndex
 from talentpool.adapters.memory_micropools import (
     AccessTables,
+    MemoryDigestQueue,
     MemoryNotifications,
     MemoryNotificationSettings,
     MemorySubscriptions,
@@ -83,6 +85,7 @@ from talentpool.model import (
     Submission,
     User,
 )
+from talentpool.ports.privacy import ErasedRows
 from talentpool.queries import (
     CandidateDatabaseQuery,
     CandidatePage,
@@ -635,6 +638,58 @@ class MemoryRepoolingRules:
         return iter(sorted(self._t.repooling_rules.values(), key=lambda r: r.id))
 
 
+class MemoryEraser:
+    """Removes one candidate from every table and index in memory (DM6)."""
+
+    def __init__(self, t: _Tables, journal: _Journal, requisitions: MemoryRequisitions) -> None:
+        self._t, self._j, self._requisitions = t, journal, requisitions
+
+    def erase(self, candidate_id: CandidateId) -> ErasedRows:
+        """Remove the candidate and every row about them (see the port)."""
+        t, j = self._t, self._j
+        candidate = t.candidates.get(candidate_id)
+        if candidate is None:
+            return ErasedRows()
+        submissions = [t.submissions[sid] for sid in t.subs_by_candidate.get(candidate_id, ())]
+        for s in submissions:
+            t.access.submission_removed(s, t.requisitions, j)
+            del t.submissions[s.id]
+            t.subs_by_requisition.get(s.requisition_id, {}).pop(s.id, None)
+            j.record(functools.partial(self._restore_submission, s))
+        if submissions:
+            t.subs_by_candidate.pop(candidate_id, None)
+            j.record(
+                lambda: t.subs_by_candidate.__setitem__(
+                    candidate_id, tuple(s.id for s in submissions)
+                )
+            )
+        attachments = list(t.attachments_by_candidate.get(candidate_id, {}))
+        for aid in attachments:
+            old = t.attachments.pop(aid)
+            j.record(functools.partial(t.attachments.__setitem__, aid, old))
+        if attachments:
+            held = t.attachments_by_candidate.pop(candidate_id)
+            j.record(lambda: t.attachments_by_candidate.__setitem__(candidate_id, held))
+        excluded = 0
+        for requisition in list(t.requisitions.values()):
+            if candidate_id in requisition.pool_exclusions:
+                kept = requisition.pool_exclusions - {candidate_id}
+                self._requisitions.save(attrs.evolve(requisition, pool_exclusions=kept))
+                excluded += 1
+        # journalled before the removal, so a rollback re-indexes after restoring the row
+        j.record(lambda: t.index.candidate_saved(None, candidate))
+        del t.candidates[candidate_id]
+        j.record(lambda: t.candidates.__setitem__(candidate_id, candidate))
+        t.index.candidate_saved(candidate, None)
+        t.access.candidate_removed(candidate, j)
+        notes = t.access.forget_notifications(candidate_id, j)
+        return ErasedRows(True, len(submissions), len(attachments), notes, excluded)
+
+    def _restore_submission(self, s: Submission) -> None:
+        self._t.submissions[s.id] = s
+        self._t.subs_by_requisition.setdefault(s.requisition_id, {})[s.id] = None
+
+
 class MemoryEvents:
     """The audit trail in memory: a list, journalled like every other write."""
 
@@ -657,6 +712,20 @@ class MemoryEvents:
     def __iter__(self) -> Iterator[DomainEvent]:
         """Iterate over every recorded event, oldest first."""
         return iter(list(self.recorded))
+
+    def rewrite(
+        self, mentioning: Collection[str], change: Callable[[DomainEvent], DomainEvent]
+    ) -> int:
+        """Replace each event by ``change(event)`` in place; return how many changed (DM6)."""
+        changed = 0
+        for i, event in enumerate(self.recorded):
+            new = change(event)
+            if new is event:
+                continue
+            self.recorded[i] = new
+            self._j.record(functools.partial(self.recorded.__setitem__, i, event))
+            changed += 1
+        return changed
 
     def __len__(self) -> int:
         return len(self.recorded)
@@ -692,7 +761,9 @@ class MemoryUnitOfWork:
         self.notification_settings = MemoryNotificationSettings(t.access, j)
         self.notifications = MemoryNotifications(t.access, j)
         self.shares = MemoryShares(self.submissions, self.requisitions)
+        self.digests = MemoryDigestQueue(t.access, j)
         self.events = MemoryEvents(j)
+        self.erasure = MemoryEraser(t, j, self.requisitions)
 
     def build_indexes(self) -> None:
         """Build the candidate index now rather than on the first pool or listing (PF1).

@@ -164,6 +164,12 @@ class _Postings:
             del slots[i]
             self._value = None
 
+    def is_empty(self) -> bool:
+        if self._slots is not None:
+            return not self._slots
+        assert self._bits is not None
+        return self._bits.value == 0
+
     def memory(self) -> int:
         if self._bits is not None:
             return self._bits.memory()
@@ -194,6 +200,10 @@ class _Index(dict[object, _Postings]):
         postings = self.get(value)
         if postings is not None:
             postings.discard(slot)
+            if postings.is_empty():
+                # a value nobody carries any more is forgotten: an erased candidate's
+                # words must not stay behind as keys (DM6)
+                del self[value]
 
     def bits(self, value: object) -> int:
         postings = self.get(value)

@@ -32,7 +32,9 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Protocol, TypeVar
 
-from talentpool.clock import utc
+import attrs
+
+from talentpool.clock import require_aware, utc
 from talentpool.errors import NotFoundError
 from talentpool.ids import CandidateId, NotificationId, RequisitionId, UserId
 from talentpool.model import (
@@ -45,10 +47,16 @@ from talentpool.model import (
     position_shares,
     response_shares,
 )
-from talentpool.notifications import Notification, NotificationSettings
+from talentpool.notifications import (
+    DigestEntry,
+    Notification,
+    NotificationChannel,
+    NotificationSettings,
+)
 
 __all__ = [
     "AccessTables",
+    "MemoryDigestQueue",
     "MemoryNotificationSettings",
     "MemoryNotifications",
     "MemorySubscriptions",
@@ -69,6 +77,9 @@ _EMPTY_USERS: Mapping[UserId, None] = {}
 
 class _Journal(Protocol):
     """What these repositories need of the memory adapter's journal."""
+
+    @property
+    def active(self) -> bool: ...
 
     def record(self, step: Callable[[], None]) -> None: ...
 
@@ -92,6 +103,8 @@ class AccessTables:
         self.notification_settings: dict[UserId, NotificationSettings] = {}
         self.notifications: dict[NotificationId, Notification] = {}
         self.notifications_by_user: dict[UserId, dict[NotificationId, None]] = {}
+        # the digest queue (MP10), in the order queued: notifications are saved oldest first
+        self.digest_entries: dict[tuple[NotificationId, NotificationChannel], DigestEntry] = {}
         self._one_share: dict[Share, Share] = {}  # one object per share, however many hold it
 
     # --- keeping the visibility index current -------------------------------------
@@ -115,6 +128,31 @@ class AccessTables:
                     del self.tagged[tag.key]
         for tag in after - before:
             self.tagged.setdefault(tag.key, {})[cid] = None
+
+    def candidate_removed(self, old: Candidate, journal: _Journal) -> None:
+        """Take an erased candidate out of every tag bucket; journal the inverse (DM6)."""
+        cid, tags = old.id, old.tags
+        self._retag(cid, tags, frozenset())
+        journal.record(lambda: self._retag(cid, frozenset(), tags))
+
+    def submission_removed(
+        self, old: Submission, requisitions: Mapping[RequisitionId, Requisition], journal: _Journal
+    ) -> None:
+        """Withdraw the shares an erased submission granted; journal the inverse (DM6)."""
+        gone = _grants(old, requisitions[old.requisition_id])
+        self._move(gone, [])
+        journal.record(lambda: self._move([], gone))
+
+    def forget_notifications(self, candidate_id: CandidateId, journal: _Journal) -> int:
+        """Remove every notification about the candidate, and its digest entries (DM6)."""
+        about = [n for n in self.notifications.values() if n.candidate_id == candidate_id]
+        for note in about:
+            _journalled_pop(self.notifications, note.id, journal)
+            _journalled_pop(self.notifications_by_user[note.user_id], note.id, journal)
+        ids = {n.id for n in about}
+        for key in [k for k in self.digest_entries if k[0] in ids]:
+            _journalled_pop(self.digest_entries, key, journal)
+        return len(about)
 
     def submission_saved(
         self,
@@ -329,6 +367,107 @@ class MemoryNotifications:
 
     def __len__(self) -> int:
         return len(self._a.notifications)
+
+
+class MemoryDigestQueue:
+    """Notifications waiting for a digest, in memory (MP10).
+
+    The store's lock serialises units of work, so two digest jobs claim in turn
+    and the second finds the entries already held.
+    """
+
+    def __init__(self, a: AccessTables, journal: _Journal) -> None:
+        self._a, self._j = a, journal
+
+    def add(self, entries: Sequence[DigestEntry]) -> None:
+        """Queue *entries*; one already queued for its notification and channel is replaced."""
+        for entry in entries:
+            self._j.put(self._a.digest_entries, (entry.notification_id, entry.channel), entry)
+
+    def _claimable(self, entry: DigestEntry, now: datetime, stale_before: datetime) -> bool:
+        if utc(entry.due_at) > utc(now):
+            return False
+        return entry.claimed_at is None or utc(entry.claimed_at) < utc(stale_before)
+
+    def due(
+        self, now: datetime, stale_before: datetime
+    ) -> Sequence[tuple[UserId, NotificationChannel]]:
+        """Return each user and channel with a claimable entry due by *now*."""
+        require_aware("now", now)
+        require_aware("stale_before", stale_before)
+        groups = {
+            (e.user_id, e.channel)
+            for e in self._a.digest_entries.values()
+            if self._claimable(e, now, stale_before)
+        }
+        return sorted(groups, key=lambda g: (g[0], g[1].value))
+
+    def claim(
+        self,
+        user_id: UserId,
+        channel: NotificationChannel,
+        claim_id: str,
+        now: datetime,
+        stale_before: datetime,
+    ) -> Sequence[Notification]:
+        """Claim the user's due entries on *channel*; return their notifications, oldest first."""
+        require_aware("now", now)
+        require_aware("stale_before", stale_before)
+        a = self._a
+        taken = [
+            e
+            for e in a.digest_entries.values()
+            if e.user_id == user_id
+            and e.channel is channel
+            and self._claimable(e, now, stale_before)
+        ]
+        for e in taken:
+            claimed = attrs.evolve(e, claim_id=claim_id, claimed_at=now)
+            self._j.put(a.digest_entries, (e.notification_id, e.channel), claimed)
+        return sorted((a.notifications[e.notification_id] for e in taken), key=_created)
+
+    def _claimed(self, claim_id: str) -> list[DigestEntry]:
+        return [e for e in self._a.digest_entries.values() if e.claim_id == claim_id]
+
+    def release(self, claim_id: str) -> None:
+        """Put the entries of *claim_id* back in the queue."""
+        for e in self._claimed(claim_id):
+            waiting = attrs.evolve(e, claim_id=None, claimed_at=None)
+            self._j.put(self._a.digest_entries, (e.notification_id, e.channel), waiting)
+
+    def sent(self, claim_id: str) -> None:
+        """Remove the entries of *claim_id*."""
+        for e in self._claimed(claim_id):
+            _journalled_pop(self._a.digest_entries, (e.notification_id, e.channel), self._j)
+
+    def waiting(self, user_id: UserId) -> Sequence[DigestEntry]:
+        """Return the user's queued entries, by due time, channel and notification order."""
+        mine = [e for e in self._a.digest_entries.values() if e.user_id == user_id]
+        saved = {nid: i for i, nid in enumerate(self._a.notifications_by_user.get(user_id, {}))}
+        return sorted(
+            mine, key=lambda e: (utc(e.due_at), e.channel.value, saved[e.notification_id])
+        )
+
+    def __len__(self) -> int:
+        return len(self._a.digest_entries)
+
+
+def _journalled_pop(table: dict[K, V], key: K, journal: _Journal) -> None:
+    """Remove ``table[key]``, journalling its return to the same place in the order.
+
+    The order of a dictionary is the order things were saved in, which listings
+    break ties by, so an undone removal puts the entry back where it was.
+    """
+    position = list(table).index(key) if journal.active else 0
+    old = table.pop(key)
+    journal.record(lambda: _put_back(table, position, key, old))
+
+
+def _put_back(table: dict[K, V], position: int, key: K, value: V) -> None:
+    items = list(table.items())
+    items.insert(position, (key, value))
+    table.clear()
+    table.update(items)
 
 
 def _created(notification: Notification) -> datetime:

@@ -1,5 +1,8 @@
 """The in-memory outbox: a real :class:`~talentpool.notifications.NotificationDelivery`.
 
+It is a :class:`~talentpool.notifications.DigestDelivery` too: digests land in
+:attr:`MemoryOutbox.digests`.
+
 It keeps every delivery in order, so tests and examples assert on what was
 sent instead of mocking::
 
@@ -24,7 +27,7 @@ import threading
 import attrs
 
 from talentpool.ids import UserId
-from talentpool.notifications import Notification, NotificationChannel
+from talentpool.notifications import Digest, Notification, NotificationChannel
 
 __all__ = ["Delivery", "MemoryOutbox"]
 
@@ -52,11 +55,28 @@ class MemoryOutbox:
 
     Attributes:
         sent: The deliveries, oldest first.
+        digests: The digests sent, oldest first (MP10).
     """
 
     def __init__(self) -> None:
         self.sent: list[Delivery] = []
+        self.digests: list[Digest] = []
         self._lock = threading.Lock()
+
+    def deliver_digest(self, digest: Digest) -> None:
+        """Record that *digest* went out on its channel."""
+        with self._lock:
+            self.digests.append(digest)
+
+    def digests_to(
+        self, user_id: UserId, channel: NotificationChannel | None = None
+    ) -> list[Digest]:
+        """Return the digests sent to *user_id*, on *channel* only if one is given."""
+        return [
+            d
+            for d in self.digests
+            if d.user_id == user_id and (channel is None or d.channel is channel)
+        ]
 
     def deliver(self, notification: Notification, channel: NotificationChannel) -> None:
         """Record that *notification* went out on *channel*."""
@@ -94,6 +114,7 @@ class MemoryOutbox:
         """Forget every delivery (between steps of a test)."""
         with self._lock:
             self.sent.clear()
+            self.digests.clear()
 
     def __len__(self) -> int:
         return len(self.sent)

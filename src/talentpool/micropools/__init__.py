@@ -36,6 +36,12 @@ appears in their candidate database (a *tag share*, see
   :class:`~talentpool.errors.DeliveryError`, and the change itself stays saved.
   A host that wraps the call in an outer unit of work and then rolls that back
   undoes the data but cannot recall notifications already sent.
+* **Digests (MP10).** Each user chooses, per channel, immediate delivery (the
+  default) or an hourly or daily digest
+  (:meth:`MicroPools.set_delivery_mode`); the bell is always immediate. A
+  channel set to a digest queues the notification instead of sending it, and
+  :class:`DigestJob`, run by the host on a schedule, sends each due digest once,
+  naming every candidate and micro-pool it gathers (:mod:`talentpool.micropools.digests`).
 * **Audited grants (MP9).** Every tag share gained or lost, whether through a tag or
   a subscription, is a :class:`~talentpool.events.TagShareGranted` or
   :class:`~talentpool.events.TagShareRevoked` event in the same unit of work,
@@ -58,6 +64,7 @@ from talentpool.events import (
     TagShareGranted,
     TagShareRevoked,
 )
+from talentpool.micropools.digests import DEFAULT_LEASE, DigestJob, DigestRun
 from talentpool.micropools.folders import (
     MicroPoolFolder,
     SubscriptionDryRun,
@@ -67,6 +74,9 @@ from talentpool.micropools.service import (
 )
 
 __all__ = [
+    "DEFAULT_LEASE",
+    "DigestJob",
+    "DigestRun",
     "MicroPoolFolder",
     "MicroPools",
     "SubscriptionAdded",

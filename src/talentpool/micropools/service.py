@@ -30,12 +30,15 @@ from talentpool.ids import CandidateId, NotificationId, UserId
 from talentpool.micropools.folders import MicroPoolFolder, SubscriptionDryRun
 from talentpool.model import Candidate, Subscription, Tag, User
 from talentpool.notifications import (
+    DeliveryMode,
+    DigestEntry,
     Notification,
     NotificationChannel,
     NotificationDelivery,
     NotificationSettings,
     NotificationType,
     channels_for,
+    digest_due,
 )
 from talentpool.ports import IdGenerator, MicroPoolStore
 from talentpool.queries import CandidateDatabaseQuery
@@ -447,8 +450,12 @@ class MicroPools:
         added: Iterable[Tag],
         actor_id: UserId | None,
         cause: TagShareCause,
-    ) -> list[Notification]:
-        """Record the grants of *added* tags and raise one notification per tracker."""
+    ) -> list[tuple[Notification, NotificationChannel]]:
+        """Record the grants of *added* tags and raise one notification per tracker.
+
+        Returns what to deliver at once; a channel the user set to a digest queues
+        the notification for it instead (MP10).
+        """
         uow, now = self._uow, self._clock.now()
         entered = {
             u: list(pools) for u, pools in uow.subscriptions.trackers_of(tuple(added)).items()
@@ -487,23 +494,30 @@ class MicroPools:
                 channels_for(settings, slack_integrated=slack),
             )
             uow.notifications.save(note)
-            notes.append(note)
+            queued = []
+            for channel in note.channels:
+                mode = settings.mode(channel, note.kind)
+                if mode is DeliveryMode.IMMEDIATE:
+                    notes.append((note, channel))
+                else:
+                    queued.append(DigestEntry(note.id, user_id, channel, digest_due(mode, now)))
+            if queued:
+                uow.digests.add(queued)
         return notes
 
-    def _deliver(self, notes: Sequence[Notification]) -> None:
-        """Offer every note on every channel; raise one ``DeliveryError`` afterwards.
+    def _deliver(self, notes: Sequence[tuple[Notification, NotificationChannel]]) -> None:
+        """Offer every note on its channel; raise one ``DeliveryError`` afterwards.
 
         Runs after the unit of work committed, so a failing sender cannot undo the
         change, and must not keep the other recipients or channels from their
         notifications either (MP7, MP8).
         """
         failures: list[DeliveryFailure] = []
-        for note in notes:
-            for channel in note.channels:
-                try:
-                    self._delivery.deliver(note, channel)
-                except Exception as exc:  # any sender fault: collected, raised below
-                    failures.append(DeliveryFailure(note.id, note.user_id, channel.value, exc))
+        for note, channel in notes:
+            try:
+                self._delivery.deliver(note, channel)
+            except Exception as exc:  # any sender fault: collected, raised below
+                failures.append(DeliveryFailure(note.id, note.user_id, channel.value, exc))
         if failures:
             raise DeliveryError(failures) from failures[0].error
 
@@ -530,6 +544,27 @@ class MicroPools:
         with uow:
             uow.users.get(user_id)
             settings = uow.notification_settings.get(user_id).with_channel(channel, on, kind)
+            uow.notification_settings.save(settings)
+            uow.commit()
+        return settings
+
+    def set_delivery_mode(
+        self,
+        user_id: UserId,
+        channel: NotificationChannel,
+        mode: DeliveryMode,
+        kind: NotificationType = NotificationType.NEW_CANDIDATE_IN_MICRO_POOL,
+    ) -> NotificationSettings:
+        """Deliver the user's notifications of *kind* on *channel* immediately or by digest (MP10).
+
+        Notifications raised from then on follow the new mode; those already queued
+        go out with the digest they were queued for. The bell is always immediate
+        (``DomainError``).
+        """
+        uow = self._uow
+        with uow:
+            uow.users.get(user_id)
+            settings = uow.notification_settings.get(user_id).with_mode(channel, mode, kind)
             uow.notification_settings.save(settings)
             uow.commit()
         return settings

@@ -8,7 +8,9 @@ id; each ``save`` inserts or replaces.
 **Scoped by feature.** A host that uses only micro-pools implements
 :class:`MicroPoolStore` (:mod:`talentpool.ports.micropools`); one that uses only
 automatic candidate pooling implements :class:`AutopoolStore`
-(:mod:`talentpool.ports.autopool`); :class:`UnitOfWork` is both. What both need
+(:mod:`talentpool.ports.autopool`); one that erases candidates (DM6) implements
+:class:`ErasureStore` (:mod:`talentpool.ports.privacy`); :class:`UnitOfWork` is
+all three. What they all need
 (the transaction, users, settings, attachments) is in
 :mod:`talentpool.ports.common`.
 
@@ -55,6 +57,7 @@ from talentpool.ports.common import (
 )
 from talentpool.ports.micropools import (
     DatabaseCandidates,
+    DigestQueue,
     MicroPoolStore,
     NotificationRepository,
     NotificationSettingsRepository,
@@ -63,6 +66,7 @@ from talentpool.ports.micropools import (
     SubscriptionRepository,
     VisibilityIndex,
 )
+from talentpool.ports.privacy import CandidateEraser, CandidateReader, ErasedRows, ErasureStore
 from talentpool.queries import (
     CandidateDatabaseQuery,
     CandidatePage,
@@ -76,10 +80,15 @@ __all__ = [
     "AttachmentRepository",
     "AutopoolStore",
     "CandidateDatabaseQuery",
+    "CandidateEraser",
     "CandidatePage",
     "CandidateQuery",
+    "CandidateReader",
     "CandidateRepository",
     "DatabaseCandidates",
+    "DigestQueue",
+    "ErasedRows",
+    "ErasureStore",
     "EventLog",
     "IdGenerator",
     "ListingPage",
@@ -116,7 +125,7 @@ class SubmissionRepository(PoolSubmissions, ResponseRepository, Protocol):
     """**Protocol:** submissions for both features."""
 
 
-class UnitOfWork(AutopoolStore, MicroPoolStore, Protocol):
+class UnitOfWork(AutopoolStore, MicroPoolStore, ErasureStore, Protocol):
     """**Protocol:** every repository of both features, and the transaction around them."""
 
     @property

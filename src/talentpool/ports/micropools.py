@@ -2,12 +2,14 @@
 
 A host that uses only micro-pools implements :class:`MicroPoolStore`: candidates
 with the candidate-database query, the "Candidates on positions" query, tag
-tracking, the visibility index, notification settings and the bell.
+tracking, the visibility index, notification settings, the bell and the digest
+queue.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from talentpool.events import EventLog
@@ -21,7 +23,12 @@ from talentpool.model import (
     Subscription,
     Tag,
 )
-from talentpool.notifications import Notification, NotificationSettings
+from talentpool.notifications import (
+    DigestEntry,
+    Notification,
+    NotificationChannel,
+    NotificationSettings,
+)
 from talentpool.ports.common import (
     AttachmentRepository,
     RequisitionReader,
@@ -33,6 +40,7 @@ from talentpool.queries import CandidateDatabaseQuery, ListingPage, ResponsesPag
 
 __all__ = [
     "DatabaseCandidates",
+    "DigestQueue",
     "MicroPoolStore",
     "NotificationRepository",
     "NotificationSettingsRepository",
@@ -207,6 +215,54 @@ class NotificationRepository(Protocol):
         ...
 
 
+class DigestQueue(Protocol):
+    """**Protocol:** notifications waiting for a digest, per user and channel (MP10).
+
+    An entry is claimed by one digest job before it is sent, so two jobs never
+    send it twice: claiming takes only entries nobody holds (or whose claim is
+    older than *stale_before*: a job that died mid-send), inside the caller's
+    unit of work, and the store makes two units claiming the same entry at once
+    fail but one (the loser gets ``StoreBusyError``, or finds nothing to claim).
+    """
+
+    def add(self, entries: Sequence[DigestEntry]) -> None:
+        """Queue *entries*; one already queued for its notification and channel is replaced."""
+        ...
+
+    def due(
+        self, now: datetime, stale_before: datetime
+    ) -> Sequence[tuple[UserId, NotificationChannel]]:
+        """Return each user and channel with a claimable entry due by *now*, by user and channel."""
+        ...
+
+    def claim(
+        self,
+        user_id: UserId,
+        channel: NotificationChannel,
+        claim_id: str,
+        now: datetime,
+        stale_before: datetime,
+    ) -> Sequence[Notification]:
+        """Claim the user's due, claimable entries on *channel* for *claim_id*.
+
+        Returns their notifications, oldest first (ties in the order saved); empty
+        when another job holds them all.
+        """
+        ...
+
+    def release(self, claim_id: str) -> None:
+        """Put the entries of *claim_id* back in the queue: its digest failed."""
+        ...
+
+    def sent(self, claim_id: str) -> None:
+        """Remove the entries of *claim_id*: its digest went out."""
+        ...
+
+    def waiting(self, user_id: UserId) -> Sequence[DigestEntry]:
+        """Return the user's queued entries, by due time, channel and notification order."""
+        ...
+
+
 class MicroPoolStore(Transaction, Protocol):
     """**Protocol:** everything micro-pools and visibility read and write, in one transaction.
 
@@ -267,6 +323,11 @@ class MicroPoolStore(Transaction, Protocol):
     @property
     def shares(self) -> ShareRepository:
         """Colleague shares of responses and positions (MP11)."""
+        ...
+
+    @property
+    def digests(self) -> DigestQueue:
+        """Notifications waiting for a digest (MP10)."""
         ...
 
     @property

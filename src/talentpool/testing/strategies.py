@@ -70,6 +70,7 @@ from talentpool.events import (
     EVENT_TYPES,
     AccountSettingChanged,
     AutopoolCriteriaSaved,
+    CandidateErased,
     CandidateFileViewed,
     CandidateMatched,
     CandidateMatchedAndRejected,
@@ -571,6 +572,7 @@ def _event_strategies() -> Mapping[type[DomainEvent], st.SearchStrategy[DomainEv
             requisition_id=requisition,
             other_applications_shown=st.booleans(),
         ),
+        CandidateErased: _event(CandidateErased, pseudonym=st.text(max_size=16)),
         CandidateMatched: _event(
             CandidateMatched,
             candidate_id=candidate,

@@ -50,6 +50,7 @@ __all__ = [
     "FACT_COLUMNS",
     "NEVER",
     "create_full_text",
+    "forget_words",
     "full_text_matches",
     "refresh",
     "refresh_all",
@@ -170,16 +171,8 @@ def write_words(connection: Connection, schema: Schema, account: str, ids: Seque
         return
     table = _words_table(schema)
     candidates = _quote_name(schema, schema.candidates.name)
-    for start in range(0, len(ids), 500):
-        chunk = [escape(cid) for cid in ids[start : start + 500]]
-        own = f"account = :account AND id IN ({', '.join(f':c{i}' for i in range(len(chunk)))})"
-        params = {"account": escape(account), **{f"c{i}": cid for i, cid in enumerate(chunk)}}
-        connection.execute(
-            text(
-                f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {candidates} WHERE {own})"
-            ),
-            params,
-        )
+    for own, params in _slices(account, ids):
+        _forget(connection, schema, own, params)
         connection.execute(
             text(
                 f"INSERT INTO {table} (rowid, account, candidate_id, words) "
@@ -187,6 +180,33 @@ def write_words(connection: Connection, schema: Schema, account: str, ids: Seque
             ),
             params,
         )
+
+
+def forget_words(connection: Connection, schema: Schema, account: str, ids: Sequence[str]) -> None:
+    """Remove the full-text entries of the candidates *ids*, before their rows go (DM6)."""
+    if connection.dialect.name != "sqlite" or not ids:
+        return
+    for own, params in _slices(account, ids):
+        _forget(connection, schema, own, params)
+
+
+def _slices(account: str, ids: Sequence[str]) -> list[tuple[str, dict[str, str]]]:
+    """The ``WHERE`` text and parameters selecting *ids*' candidate rows, per slice of 500."""
+    out = []
+    for start in range(0, len(ids), 500):
+        chunk = [escape(cid) for cid in ids[start : start + 500]]
+        own = f"account = :account AND id IN ({', '.join(f':c{i}' for i in range(len(chunk)))})"
+        out.append((own, {"account": escape(account), **{f"c{i}": c for i, c in enumerate(chunk)}}))
+    return out
+
+
+def _forget(connection: Connection, schema: Schema, own: str, params: dict[str, str]) -> None:
+    table = _words_table(schema)
+    candidates = _quote_name(schema, schema.candidates.name)
+    connection.execute(
+        text(f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {candidates} WHERE {own})"),
+        params,
+    )
 
 
 def _quoted(connection: Connection, schema: Schema) -> str:

@@ -76,7 +76,26 @@ def _pool_indexes(connection: Connection, schema: Schema) -> None:
 POOL_INDEXES = ("candidates_place", "submissions_reach", "submissions_requisition")
 """The indexes (without the prefix) version 3 creates or redefines."""
 
-UPGRADES: Sequence[Step] = (_facts_and_full_text, _pool_indexes)
+
+def _digests_and_erasure(connection: Connection, schema: Schema) -> None:
+    """Version 4: the digest queue (MP10).
+
+    Creates the tables version 4 adds, with their indexes; the older tables keep
+    their rows.
+    """
+    for table in VERSION_4_TABLES:
+        schema.metadata.tables[_qualified(schema, table)].create(connection, checkfirst=True)
+
+
+def _qualified(schema: Schema, table: str) -> str:
+    name = f"{schema.prefix}{table}"
+    return name if schema.metadata.schema is None else f"{schema.metadata.schema}.{name}"
+
+
+VERSION_4_TABLES = ("digest_entries",)
+"""The tables (without the prefix) version 4 adds."""
+
+UPGRADES: Sequence[Step] = (_facts_and_full_text, _pool_indexes, _digests_and_erasure)
 """``UPGRADES[i]`` brings a database from version *i + 1* to *i + 2*; version 1 is the
 first release's tables."""
 SCHEMA_VERSION = 1 + len(UPGRADES)

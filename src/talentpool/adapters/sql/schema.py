@@ -310,6 +310,22 @@ class Schema:
             PrimaryKeyConstraint("account", "id"),
             Index(f"{p}notifications_user", "account", "user_id", "created_at"),
         )
+        # schema version 4: notifications waiting for a digest (MP10)
+        self.digest_entries = Table(
+            f"{p}digest_entries",
+            m,
+            _account(),
+            Column("notification_id", _key(255), nullable=False),
+            Column("channel", _key(32), nullable=False),
+            Column("user_id", _key(255), nullable=False),
+            Column("due_at", BigInteger, nullable=False),
+            Column("claim_id", _key(255)),
+            Column("claimed_at", BigInteger),
+            PrimaryKeyConstraint("account", "notification_id", "channel"),
+            Index(f"{p}digest_entries_due", "account", "due_at"),
+            Index(f"{p}digest_entries_user", "account", "user_id", "channel", "due_at"),
+            Index(f"{p}digest_entries_claim", "account", "claim_id"),
+        )
         self.events = Table(
             f"{p}events",
             m,

@@ -30,7 +30,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -50,6 +50,7 @@ from sqlalchemy import (
     event,
     func,
     literal,
+    or_,
     select,
     update,
 )
@@ -59,7 +60,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from talentpool.adapters.reference import responses_page
 from talentpool.adapters.sql.compiler import Compiled, Compiler, Dialect, Edges
-from talentpool.adapters.sql.facts import refresh, write_words
+from talentpool.adapters.sql.facts import forget_words, refresh, write_words
 from talentpool.adapters.sql.migrations import migrate
 from talentpool.adapters.sql.schema import DEFAULT_PREFIX, Schema
 from talentpool.audit import event_from_dict, event_to_dict
@@ -111,7 +112,13 @@ from talentpool.model import (
     Tag,
     User,
 )
-from talentpool.notifications import Notification, NotificationSettings
+from talentpool.notifications import (
+    DigestEntry,
+    Notification,
+    NotificationChannel,
+    NotificationSettings,
+)
+from talentpool.ports.privacy import ErasedRows
 from talentpool.queries import (
     CandidateDatabaseQuery,
     CandidatePage,
@@ -125,6 +132,8 @@ from talentpool.results import SortKey, make_row, page, sort_rows
 from talentpool.text import fold
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 T = TypeVar("T")
 _DISTANCE_FUNCTION = "talentpool_distance_km"
@@ -345,6 +354,8 @@ class SqlUnitOfWork:
         self.notification_settings = SqlNotificationSettings(self)
         self.notifications = SqlNotifications(self)
         self.shares = SqlShares(self)
+        self.digests = SqlDigestQueue(self)
+        self.erasure = SqlEraser(self)
         self.events = SqlEvents(self)
 
     # --- transactions -------------------------------------------------------------------
@@ -1899,6 +1910,230 @@ class SqlNotifications(_Repository):
         )
 
 
+def _instant(value: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=value)
+
+
+class SqlDigestQueue(_Repository):
+    """Notifications waiting for a digest (MP10).
+
+    Claiming is one ``UPDATE`` of the entries nobody holds. On SQLite units of work
+    take the write lock in turn, so a second job finds them held; on PostgreSQL a
+    second job whose snapshot predates the first one's claim is refused by the
+    database (``StoreBusyError``), and one that began later finds them held.
+    """
+
+    def add(self, entries: Sequence[DigestEntry]) -> None:
+        """Queue *entries*; one already queued for its notification and channel is replaced."""
+        t = self._s.digest_entries
+
+        def write(c: Connection) -> None:
+            for e in entries:
+                self._upsert(
+                    c,
+                    t,
+                    {"notification_id": e.notification_id, "channel": e.channel.value},
+                    {
+                        "user_id": e.user_id,
+                        "due_at": micros(e.due_at),
+                        "claim_id": e.claim_id,
+                        "claimed_at": None if e.claimed_at is None else micros(e.claimed_at),
+                    },
+                )
+
+        self._run("queue notifications for a digest", write)
+
+    def _claimable(self, now: datetime, stale_before: datetime) -> Any:
+        require_aware("now", now)
+        require_aware("stale_before", stale_before)
+        t = self._s.digest_entries
+        return and_(
+            self._mine(t),
+            t.c.due_at <= micros(now),
+            (t.c.claim_id.is_(None)) | (t.c.claimed_at < micros(stale_before)),
+        )
+
+    def due(
+        self, now: datetime, stale_before: datetime
+    ) -> Sequence[tuple[UserId, NotificationChannel]]:
+        """Return each user and channel with a claimable entry due by *now*."""
+        t = self._s.digest_entries
+        rows = self._run(
+            "list due digests",
+            lambda c: c.execute(
+                select(t.c.user_id, t.c.channel)
+                .where(self._claimable(now, stale_before))
+                .distinct()
+                .order_by(t.c.user_id, t.c.channel)
+            ).all(),
+        )
+        return [(UserId(r.user_id), NotificationChannel(r.channel)) for r in rows]
+
+    def claim(
+        self,
+        user_id: UserId,
+        channel: NotificationChannel,
+        claim_id: str,
+        now: datetime,
+        stale_before: datetime,
+    ) -> Sequence[Notification]:
+        """Claim the user's due entries on *channel*; return their notifications, oldest first."""
+        t, n = self._s.digest_entries, self._s.notifications
+
+        def write(c: Connection) -> list[Notification]:
+            c.execute(
+                update(t)
+                .where(
+                    self._claimable(now, stale_before),
+                    t.c.user_id == user_id,
+                    t.c.channel == channel.value,
+                )
+                .values(claim_id=claim_id, claimed_at=micros(now))
+            )
+            rows = c.execute(
+                select(n.c.doc)
+                .join(
+                    t,
+                    and_(t.c.account == n.c.account, t.c.notification_id == n.c.id),
+                )
+                .where(self._mine(t), t.c.claim_id == claim_id)
+                .order_by(n.c.created_at, n.c.seq)
+            ).all()
+            return [_loads(Notification, r[0]) for r in rows]
+
+        return self._run("claim a digest", write)
+
+    def release(self, claim_id: str) -> None:
+        """Put the entries of *claim_id* back in the queue."""
+        t = self._s.digest_entries
+        self._run(
+            "release a digest",
+            lambda c: c.execute(
+                update(t)
+                .where(self._mine(t), t.c.claim_id == claim_id)
+                .values(claim_id=None, claimed_at=None)
+            ),
+        )
+
+    def sent(self, claim_id: str) -> None:
+        """Remove the entries of *claim_id*."""
+        t = self._s.digest_entries
+        self._run(
+            "record a sent digest",
+            lambda c: c.execute(delete(t).where(self._mine(t), t.c.claim_id == claim_id)),
+        )
+
+    def waiting(self, user_id: UserId) -> Sequence[DigestEntry]:
+        """Return the user's queued entries, by due time, channel and notification order."""
+        t, n = self._s.digest_entries, self._s.notifications
+        rows = self._run(
+            "list queued notifications",
+            lambda c: c.execute(
+                select(t)
+                .join(
+                    n,
+                    and_(t.c.account == n.c.account, t.c.notification_id == n.c.id),
+                )
+                .where(self._mine(t), t.c.user_id == user_id)
+                .order_by(t.c.due_at, t.c.channel, n.c.seq)
+            ).all(),
+        )
+        return [
+            DigestEntry(
+                r.notification_id,
+                r.user_id,
+                NotificationChannel(r.channel),
+                _instant(r.due_at),
+                r.claim_id,
+                None if r.claimed_at is None else _instant(r.claimed_at),
+            )
+            for r in rows
+        ]
+
+    def __len__(self) -> int:
+        t = self._s.digest_entries
+        return int(
+            self._run(
+                "count queued notifications",
+                lambda c: c.execute(select(func.count()).where(self._mine(t))).scalar_one(),
+            )
+        )
+
+
+def _mention(value: str) -> str:
+    """*value* as it appears inside a stored JSON document (without the quotes)."""
+    return json.dumps(value, ensure_ascii=False)[1:-1]
+
+
+class SqlEraser(_Repository):
+    """Removes one candidate from every table, in the unit of work's transaction (DM6)."""
+
+    def erase(self, candidate_id: CandidateId) -> ErasedRows:
+        """Remove the candidate and every row about them (see the port)."""
+        return self._run(
+            f"erase candidate {candidate_id!r}", lambda c: self._erase(c, candidate_id)
+        )
+
+    def _erase(self, c: Connection, cid: CandidateId) -> ErasedRows:
+        s = self._s
+        if (
+            c.execute(
+                select(literal(1)).where(self._mine(s.candidates), s.candidates.c.id == cid)
+            ).first()
+            is None
+        ):
+            return ErasedRows()
+        subs = s.submissions
+        sids = [
+            r[0]
+            for r in c.execute(
+                select(subs.c.id).where(self._mine(subs), subs.c.candidate_id == cid)
+            )
+        ]
+        shares = s.submission_shares
+        for chunk in _chunks(sids):
+            c.execute(delete(shares).where(self._mine(shares), shares.c.submission_id.in_(chunk)))
+        c.execute(delete(subs).where(self._mine(subs), subs.c.candidate_id == cid))
+        att = s.attachments
+        attachments = c.execute(
+            delete(att).where(self._mine(att), att.c.candidate_id == cid)
+        ).rowcount
+        forget_words(c, s, self._account, [cid])
+        for table in (s.candidate_tags, s.candidate_languages, s.candidate_fields):
+            c.execute(delete(table).where(self._mine(table), table.c.candidate_id == cid))
+        c.execute(delete(s.candidates).where(self._mine(s.candidates), s.candidates.c.id == cid))
+        notes = self._forget_notifications(c, cid)
+        excluded = self._forget_exclusions(c, cid)
+        return ErasedRows(True, len(sids), int(attachments), notes, excluded)
+
+    def _forget_notifications(self, c: Connection, cid: CandidateId) -> int:
+        n, d = self._s.notifications, self._s.digest_entries
+        rows = c.execute(
+            select(n.c.id, n.c.doc).where(
+                self._mine(n), n.c.doc.contains(_mention(cid), autoescape=True)
+            )
+        ).all()
+        ids = [r.id for r in rows if _loads(Notification, r.doc).candidate_id == cid]
+        for chunk in _chunks(ids):
+            c.execute(delete(d).where(self._mine(d), d.c.notification_id.in_(chunk)))
+            c.execute(delete(n).where(self._mine(n), n.c.id.in_(chunk)))
+        return len(ids)
+
+    def _forget_exclusions(self, c: Connection, cid: CandidateId) -> int:
+        t = self._s.requisitions
+        rows = c.execute(
+            select(t.c.doc).where(self._mine(t), t.c.doc.contains(_mention(cid), autoescape=True))
+        ).all()
+        excluded = 0
+        for row in rows:
+            requisition = _requisition(row.doc)
+            if cid in requisition.pool_exclusions:
+                kept = requisition.pool_exclusions - {cid}
+                self._uow.requisitions._write(c, attrs.evolve(requisition, pool_exclusions=kept))
+                excluded += 1
+        return excluded
+
+
 class SqlEvents(_Repository):
     """The audit trail, in the order appended."""
 
@@ -1922,6 +2157,35 @@ class SqlEvents(_Repository):
             lambda c: c.execute(select(t.c.doc).where(self._mine(t)).order_by(t.c.seq)).all(),
         )
         return iter([event_from_dict(json.loads(r[0])) for r in rows])
+
+    def rewrite(
+        self, mentioning: Collection[str], change: Callable[[DomainEvent], DomainEvent]
+    ) -> int:
+        """Replace each event that mentions one of *mentioning* by ``change(event)`` (DM6).
+
+        The stored documents are searched for the text, so only those events are read.
+        """
+        t = self._s.events
+
+        def write(c: Connection) -> int:
+            found = [t.c.doc.contains(_mention(m), autoescape=True) for m in mentioning if m]
+            if not found:
+                return 0
+            rows = c.execute(
+                select(t.c.seq, t.c.doc).where(self._mine(t), or_(*found)).order_by(t.c.seq)
+            ).all()
+            changed = 0
+            for row in rows:
+                event = event_from_dict(json.loads(row.doc))
+                new = change(event)
+                if new is event:
+                    continue
+                doc = json.dumps(event_to_dict(new), sort_keys=True, ensure_ascii=False)
+                c.execute(update(t).where(self._mine(t), t.c.seq == row.seq).values(doc=doc))
+                changed += 1
+            return changed
+
+        return self._run("pseudonymise the audit trail", write)
 
     def __len__(self) -> int:
         t = self._s.events

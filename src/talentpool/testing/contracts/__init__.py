@@ -83,6 +83,7 @@ from talentpool.testing.contracts.autopool import (
 )
 from talentpool.testing.contracts.base import AdapterContract
 from talentpool.testing.contracts.micropools import (
+    DigestQueueContract,
     NotificationRepositoryContract,
     NotificationSettingsRepositoryContract,
     ShareRepositoryContract,
@@ -91,6 +92,7 @@ from talentpool.testing.contracts.micropools import (
     TrackersQueryContract,
     VisibilityIndexContract,
 )
+from talentpool.testing.contracts.privacy import CandidateEraserContract
 from talentpool.testing.contracts.queries import (
     CandidateDatabaseQueryContract,
     IdleSubmissionsQueryContract,
@@ -104,8 +106,10 @@ __all__ = [
     "AdapterContract",
     "AttachmentRepositoryContract",
     "CandidateDatabaseQueryContract",
+    "CandidateEraserContract",
     "CandidateQueryContract",
     "CandidateRepositoryContract",
+    "DigestQueueContract",
     "EventLogContract",
     "IdleSubmissionsQueryContract",
     "NotificationRepositoryContract",

@@ -35,6 +35,8 @@ from talentpool.model import (
 )
 from talentpool.notifications import (
     DEFAULT_CHANNELS,
+    DeliveryMode,
+    DigestEntry,
     Notification,
     NotificationChannel,
     NotificationSettings,
@@ -57,6 +59,7 @@ from talentpool.testing.fixtures import FixtureStore
 from talentpool.testing.strategies import TAG_LABELS, UNCARRIED_TAG_LABELS, WorldSpec
 
 __all__ = [
+    "DigestQueueContract",
     "NotificationRepositoryContract",
     "NotificationSettingsRepositoryContract",
     "ShareRepositoryContract",
@@ -573,6 +576,24 @@ class NotificationSettingsRepositoryContract(AdapterContract):
                 assert got.is_on(channel, kind), f"{channel} of {kind} is off by default"
                 assert DEFAULT_CHANNELS[kind][channel]
 
+    def test_notification_settings_keep_the_delivery_modes(self) -> None:
+        """Digest choices (MP10) read back per channel; the rest stay immediate."""
+        uow = self.base()
+        chosen = (
+            NotificationSettings(UserId("u-1"))
+            .with_mode(NotificationChannel.EMAIL, DeliveryMode.DAILY)
+            .with_mode(NotificationChannel.SLACK, DeliveryMode.HOURLY)
+            .with_channel(NotificationChannel.MOBILE_PUSH, False)
+        )
+        self.commit(uow, lambda u: u.notification_settings.save(chosen))
+        with uow:
+            got = uow.notification_settings.get(UserId("u-1"))
+        assert got == chosen
+        assert got.mode(NotificationChannel.EMAIL) is DeliveryMode.DAILY
+        assert got.mode(NotificationChannel.SLACK) is DeliveryMode.HOURLY
+        assert got.mode(NotificationChannel.MOBILE_PUSH) is DeliveryMode.IMMEDIATE
+        assert not got.is_on(NotificationChannel.MOBILE_PUSH)
+
     def test_notification_settings_read_back_what_was_saved(self) -> None:
         """Saved switches read back equal, per user; a later save replaces them."""
         uow = self.base()
@@ -1011,3 +1032,111 @@ class ShareRepositoryContract(AdapterContract):
             for uid in _SHARE_USERS:
                 want = {c for key, users in held.items() if uid in users for c in on[key]}
                 assert set(uow.visibility.owned(UserId(uid))) == want, uid
+
+
+_EMAIL, _SLACK = NotificationChannel.EMAIL, NotificationChannel.SLACK
+
+
+def _entry(nid: str, uid: str, channel: NotificationChannel, due: datetime) -> DigestEntry:
+    return DigestEntry(NotificationId(nid), UserId(uid), channel, due)
+
+
+class DigestQueueContract(AdapterContract):
+    """``uow.digests``: notifications waiting for a digest, claimed once (MP10)."""
+
+    def queued(self) -> FixtureStore:
+        """Three notifications of u-1 (n-1 oldest) and one of u-2, queued by channel.
+
+        u-1's n-1 and n-3 wait on email, due at ``_NOW``; n-2 on Slack, due an hour
+        later; u-2's n-4 on email, due at ``_NOW``.
+        """
+        uow = self.stored(_user("u-1"), _user("u-2"), _candidate("c-1"))
+        later = _NOW + timedelta(hours=1)
+        notes = [
+            _notification("n-1", "u-1", _NOW - timedelta(minutes=30)),
+            _notification("n-2", "u-1", _NOW - timedelta(minutes=20)),
+            _notification("n-3", "u-1", _NOW - timedelta(minutes=10)),
+            _notification("n-4", "u-2", _NOW - timedelta(minutes=5)),
+        ]
+        entries = [
+            _entry("n-3", "u-1", _EMAIL, _NOW),
+            _entry("n-1", "u-1", _EMAIL, _NOW),
+            _entry("n-2", "u-1", _SLACK, later),
+            _entry("n-4", "u-2", _EMAIL, _NOW),
+        ]
+        self.commit(
+            uow,
+            *(lambda u, n=n: u.notifications.save(n) for n in notes),
+            lambda u: u.digests.add(entries),
+        )
+        return uow
+
+    def test_digest_entries_read_back_and_are_due_by_user_and_channel(self) -> None:
+        """``waiting`` lists a user's entries; ``due`` only what is due by now."""
+        uow = self.queued()
+        with uow:
+            waiting = uow.digests.waiting(UserId("u-1"))
+            assert [(e.notification_id, e.channel) for e in waiting] == [
+                ("n-1", _EMAIL),
+                ("n-3", _EMAIL),
+                ("n-2", _SLACK),
+            ]
+            assert waiting[0] == _entry("n-1", "u-1", _EMAIL, _NOW)
+            assert uow.digests.due(_NOW - timedelta(seconds=1), _NOW) == []
+            assert list(uow.digests.due(_NOW, _NOW)) == [("u-1", _EMAIL), ("u-2", _EMAIL)]
+            later = _NOW + timedelta(hours=1)
+            assert list(uow.digests.due(later, _NOW)) == [
+                ("u-1", _EMAIL),
+                ("u-1", _SLACK),
+                ("u-2", _EMAIL),
+            ]
+
+    def test_a_claim_takes_the_due_entries_once(self) -> None:
+        """A claim returns the notifications oldest first; a second claim finds nothing."""
+        uow = self.queued()
+        with uow:
+            got = uow.digests.claim(UserId("u-1"), _EMAIL, "d-1", _NOW, _NOW)
+            uow.commit()
+        assert [n.id for n in got] == ["n-1", "n-3"]
+        with uow:
+            assert uow.digests.claim(UserId("u-1"), _EMAIL, "d-2", _NOW, _NOW) == []
+            assert list(uow.digests.due(_NOW, _NOW)) == [("u-2", _EMAIL)]
+            held = [e for e in uow.digests.waiting(UserId("u-1")) if e.claim_id == "d-1"]
+            assert [(e.notification_id, e.claimed_at) for e in held] == [
+                ("n-1", _NOW),
+                ("n-3", _NOW),
+            ]
+
+    def test_a_released_claim_waits_again_and_a_sent_one_is_gone(self) -> None:
+        uow = self.queued()
+        with uow:
+            uow.digests.claim(UserId("u-1"), _EMAIL, "d-1", _NOW, _NOW)
+            uow.digests.claim(UserId("u-2"), _EMAIL, "d-2", _NOW, _NOW)
+            uow.digests.release("d-1")
+            uow.digests.sent("d-2")
+            uow.commit()
+        with uow:
+            assert [e.claim_id for e in uow.digests.waiting(UserId("u-1"))] == [None] * 3
+            assert uow.digests.waiting(UserId("u-2")) == []
+            again = uow.digests.claim(UserId("u-1"), _EMAIL, "d-3", _NOW, _NOW)
+            assert [n.id for n in again] == ["n-1", "n-3"]
+
+    def test_a_stale_claim_may_be_taken_over(self) -> None:
+        """A claim older than *stale_before* is claimable again (a job that died)."""
+        uow = self.queued()
+        self.commit(uow, lambda u: u.digests.claim(UserId("u-1"), _EMAIL, "d-1", _NOW, _NOW))
+        later = _NOW + timedelta(hours=2)
+        with uow:
+            assert uow.digests.claim(UserId("u-1"), _EMAIL, "d-2", later, _NOW) == []
+            taken = uow.digests.claim(
+                UserId("u-1"), _EMAIL, "d-2", later, _NOW + timedelta(seconds=1)
+            )
+            assert [n.id for n in taken] == ["n-1", "n-3"]
+
+    def test_a_claim_is_undone_with_its_unit_of_work(self) -> None:
+        uow = self.queued()
+        with uow:
+            uow.digests.claim(UserId("u-1"), _EMAIL, "d-1", _NOW, _NOW)
+            uow.digests.sent("d-1")
+        with uow:
+            assert [e.claim_id for e in uow.digests.waiting(UserId("u-1"))] == [None] * 3

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import attrs
 import pytest
 
 from talentpool.audit import AccountSettingChanged, CandidateMatched, RepoolingRuleRemoved
@@ -91,6 +92,32 @@ class EventLogContract(AdapterContract):
         with uow:
             assert list(uow.events) == events
             assert [type(e) for e in uow.events] == [type(e) for e in events]
+
+    def test_events_rewrite_replaces_in_place_and_is_undone_without_commit(self) -> None:
+        """``rewrite`` (DM6) changes the events offered, keeps their places, counts them."""
+        events = _events()
+        uow = self.stored(*_named_by_events())
+        self.store(uow, *events)
+
+        def rename(event: DomainEvent) -> DomainEvent:
+            if isinstance(event, CandidateMatched) and event.candidate_id == "c-1":
+                return attrs.evolve(event, candidate_id=CandidateId("erased-1"), reason="x")
+            return event
+
+        with uow:
+            assert uow.events.rewrite(("c-1",), rename) == 1
+        with uow:
+            assert list(uow.events) == events  # not committed: undone
+            assert uow.events.rewrite(("c-1",), rename) == 1
+            uow.commit()
+        with uow:
+            got = list(uow.events)
+            assert [type(e) for e in got] == [type(e) for e in events]
+            assert got[1] == rename(events[1])
+            assert got[0] == events[0]
+            assert got[2] == events[2]
+            assert uow.events.rewrite(("c-1",), rename) == 0
+            assert uow.events.rewrite((), rename) == 0
 
 
 # --- the unit of work ---------------------------------------------------------------------
