@@ -1,7 +1,9 @@
 """Shared test set-up: hypothesis profiles and a fresh world per test.
 
-Profiles: ``ci`` (the default under CI, fast), ``dev`` (the default locally)
-and ``deep`` (opt-in: ``HYPOTHESIS_PROFILE=deep pytest``).
+Profiles: ``ci`` (the default, fast), ``dev`` (``HYPOTHESIS_PROFILE=dev``, more
+examples) and ``deep`` (``HYPOTHESIS_PROFILE=deep``: 50 times the examples, and the
+reliability suite at full size, see ``tests/reliability.py`` and
+``docs/reliability.md``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile("deep", max_examples=2000, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

@@ -650,6 +650,80 @@ def test_en2_overlong_text_is_refused_before_normalising(
     assert len(str(caught.value)) < 200
 
 
+_TEMPLATE = {"id": "t", "name": "Retail", "workflow": {"steps": ["New"]}}
+
+
+@pytest.mark.parametrize(
+    ("doc", "path"),
+    [
+        *(
+            (
+                {"schema": 1, "template": {**_TEMPLATE, key: "\U0001d52d" * 4_000_000}},
+                f"template.{key}",
+            )
+            for key in ("id", "name", "language", "organization", "location", "job_field")
+        ),
+        (
+            {"schema": 1, "template": {**_TEMPLATE, "workflow": {"steps": ["x" * 1_000]}}},
+            "template.workflow.steps[0]",
+        ),
+        (
+            {
+                "schema": 1,
+                "template": {
+                    **_TEMPLATE,
+                    "workflow": {"steps": ["New"], "rejection_motives": ["ok", EXPANDS * 300]},
+                },
+            },
+            "template.workflow.rejection_motives[1]",
+        ),
+        *(
+            (
+                {
+                    "schema": 1,
+                    "quick_filter": {
+                        "id": "q",
+                        "name": "n",
+                        "criteria": {"everyone": {}},
+                        key: EXPANDS * 1_000_000,
+                    },
+                },
+                f"quick_filter.{key}",
+            )
+            for key in ("id", "name")
+        ),
+    ],
+)
+def test_en2_overlong_template_and_quick_filter_text_is_refused_unread(doc: Any, path: str) -> None:
+    """EN2: a template's or quick filter's text is bounded too, and refused before it is folded.
+
+    Found by the deep fuzz run: a template whose language was four million
+    astral characters was read, case-folding a 16 MB copy (76 MB allocated).
+    """
+    import tracemalloc
+
+    reader = template_from_dict if "template" in doc else quick_filter_from_dict
+    tracemalloc.start()
+    try:
+        with pytest.raises(CriteriaError, match="must be at most 200 characters") as caught:
+            reader(doc)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert caught.value.path == path
+    assert peak < 1_000_000
+
+
+def test_dm1_an_entity_refuses_an_overlong_language_code_before_folding_it() -> None:
+    """DM1, EN2: a language code longer than the criteria's bound is a DomainError naming it."""
+    from talentpool.errors import DomainError
+
+    with pytest.raises(DomainError) as caught:
+        RequisitionTemplate(TemplateId("t"), "T", language="de" * 101)
+    assert caught.value.field == "language"
+    assert RequisitionTemplate(TemplateId("t"), "T", language="DE" * 100).language == "de" * 100
+
+
 HUGE = "k" * 10_000_000
 
 

@@ -90,12 +90,20 @@ __all__ = [
 # --- validators -------------------------------------------------------------
 
 
+MAX_LANGUAGE_LENGTH = 200
+"""The longest language code an entity holds: the criteria's bound for codes (EN2)."""
+
+
 def _language(value: str | None, field: str = "language") -> str | None:
     """Language codes compare case-insensitively (``"DE"`` is ``"de"``)."""
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
         raise DomainError(field, value, "must be a non-blank language code")
+    if len(value) > MAX_LANGUAGE_LENGTH:  # before folding a copy of it (EN2)
+        raise DomainError(
+            field, f"{value[:20]}...", f"must be at most {MAX_LANGUAGE_LENGTH} characters"
+        )
     return sys.intern(value.strip().casefold())
 
 

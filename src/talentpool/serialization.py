@@ -35,6 +35,7 @@ from talentpool.criteria import (
     CRITERION_KINDS,
     EVERYONE,
     MAX_DEPTH,
+    MAX_TEXT_LENGTH,
     AllOf,
     AutopoolCriteria,
     ConsentValid,
@@ -292,10 +293,15 @@ def _build(path: str, make: Callable[[], Any]) -> Any:
         raise CriteriaError(path, reason if len(reason) <= 200 else reason[:197] + "...") from None
 
 
-def _string(body: Mapping[str, Json], key: str, path: str) -> str:
+def _string(body: Mapping[str, Json], key: str, path: str, limit: int | None = None) -> str:
     value = body[key]
     if not isinstance(value, str):
         raise CriteriaError(f"{path}.{key}", f"must be a string (got {_show(value)})")
+    if limit is not None and len(value) > limit:
+        # Refused by its length before anything normalises or copies it (EN2).
+        raise CriteriaError(
+            f"{path}.{key}", f"must be at most {limit} characters (got {len(value)})"
+        )
     return value
 
 
@@ -516,7 +522,8 @@ def quick_filter_from_dict(doc: Json) -> QuickFilter:
     """Read a versioned quick-filter document."""
     path = "quick_filter"
     body = _fields(_envelope(doc, path), path, ("id", "name", "criteria"))
-    filter_id, name = _string(body, "id", path), _string(body, "name", path)
+    filter_id = _string(body, "id", path, MAX_TEXT_LENGTH)
+    name = _string(body, "name", path, MAX_TEXT_LENGTH)
     criterion = node_from_dict(body["criteria"], f"{path}.criteria")
     built: QuickFilter = _build(
         path, lambda: QuickFilter(QuickFilterId(filter_id), name, criterion)
@@ -527,13 +534,17 @@ def quick_filter_from_dict(doc: Json) -> QuickFilter:
 def _optional_string(body: Mapping[str, Json], key: str, path: str) -> str | None:
     if body.get(key) is None:
         return None
-    return _string(body, key, path)
+    return _string(body, key, path, MAX_TEXT_LENGTH)
 
 
 def _string_list(body: Mapping[str, Json], key: str, path: str) -> tuple[str, ...]:
     value = body[key]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise CriteriaError(f"{path}.{key}", f"must be a list of strings (got {_show(value)})")
+    for i, item in enumerate(value):
+        if len(item) > MAX_TEXT_LENGTH:
+            reason = f"must be at most {MAX_TEXT_LENGTH} characters (got {len(item)})"
+            raise CriteriaError(f"{path}.{key}[{i}]", reason)
     return tuple(value)
 
 
@@ -557,8 +568,8 @@ def template_from_dict(doc: Json) -> RequisitionTemplate:
     keys = ("language", "organization", "location", "job_field", "workflow", "autopool")
     body = _fields(_envelope(doc, path), path, ("id", "name"), keys)
     kwargs: dict[str, Any] = {
-        "id": TemplateId(_string(body, "id", path)),
-        "name": _string(body, "name", path),
+        "id": TemplateId(_string(body, "id", path, MAX_TEXT_LENGTH)),
+        "name": _string(body, "name", path, MAX_TEXT_LENGTH),
     }
     for key in ("language", "organization", "location", "job_field"):
         kwargs[key] = _optional_string(body, key, path)

@@ -285,21 +285,55 @@ class SqlStore:
 _BUSY = ("locked", "busy", "deadlock", "could not serialize", "lock timeout")
 """What a database says when another transaction is in the way: retrying helps."""
 
+_FULL = ("SQLITE_FULL", "53100", "53200")  # SQLite; PostgreSQL's disk_full, out_of_memory
+_READ_ONLY = ("SQLITE_READONLY", "25006")  # SQLite; PostgreSQL's read_only_sql_transaction
+
+
+def _code(orig: BaseException | None) -> str:
+    """The driver's error code: SQLite's name (``SQLITE_FULL``) or PostgreSQL's SQLSTATE."""
+    name = getattr(orig, "sqlite_errorname", None) or getattr(orig, "sqlstate", None)
+    return name if isinstance(name, str) else ""
+
+
+def _first_line(orig: BaseException | None) -> str:
+    # The driver's own words, without the statement and parameters SQLAlchemy appends:
+    # those may hold a candidate's personal data and make the message unreadable.
+    return str(orig).strip().splitlines()[0] if orig is not None and str(orig).strip() else ""
+
 
 @contextmanager
 def _translated(busy_timeout: float, what: str) -> Iterator[None]:
     """Turn database errors into library errors that say what to do."""
     try:
         yield
-    except sa_exc.OperationalError as e:
-        text = str(e.orig).lower()
-        if any(word in text for word in _BUSY):
-            raise StoreBusyError(busy_timeout, what) from e
-        raise StorageError(f"the database refused to {what}: {e.orig}") from e
     except sa_exc.IntegrityError as e:
-        raise ConflictError(f"could not {what}: it contradicts what is stored ({e.orig})") from e
+        raise ConflictError(
+            f"could not {what}: it contradicts what is stored ({_first_line(e.orig)})"
+        ) from e
+    except sa_exc.DBAPIError as e:
+        code, said = _code(e.orig), _first_line(e.orig)
+        lowered = said.lower()
+        if code.startswith(_FULL) or "disk is full" in lowered or "no space left" in lowered:
+            msg = (
+                f"the database is full (no space left on its disk, or its size limit reached) "
+                f"and could not {what}; nothing of this unit of work was written. Free space "
+                f"and retry ({said})."
+            )
+            raise StorageError(msg) from e
+        if code.startswith(_READ_ONLY) or "readonly" in lowered or "read-only" in lowered:
+            msg = (
+                f"the database is read-only (opened read-only, a read-only file or a "
+                f"standby server) and could not {what}; nothing was written. Open the store "
+                f"on a writable database ({said})."
+            )
+            raise StorageError(msg) from e
+        if isinstance(e, sa_exc.OperationalError) and any(w in lowered for w in _BUSY):
+            raise StoreBusyError(busy_timeout, what) from e
+        raise StorageError(
+            f"the database refused to {what}: {said or type(e.orig).__name__}"
+        ) from e
     except sa_exc.SQLAlchemyError as e:
-        raise StorageError(f"the database failed to {what}: {e}") from e
+        raise StorageError(f"the database failed to {what}: {_first_line(e)}") from e
 
 
 @attrs.define
