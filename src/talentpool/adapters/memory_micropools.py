@@ -87,6 +87,7 @@ class _Journal(Protocol):
 
 
 _Grants = list[tuple[UserId, CandidateId, Share]]
+_EntryKey = tuple[NotificationId, NotificationChannel]
 
 
 class AccessTables:
@@ -104,7 +105,9 @@ class AccessTables:
         self.notifications: dict[NotificationId, Notification] = {}
         self.notifications_by_user: dict[UserId, dict[NotificationId, None]] = {}
         # the digest queue (MP10), in the order queued: notifications are saved oldest first
-        self.digest_entries: dict[tuple[NotificationId, NotificationChannel], DigestEntry] = {}
+        self.digest_entries: dict[_EntryKey, DigestEntry] = {}
+        self.digest_groups: dict[tuple[UserId, NotificationChannel], dict[_EntryKey, None]] = {}
+        self.digest_claims: dict[str, dict[_EntryKey, None]] = {}
         self._one_share: dict[Share, Share] = {}  # one object per share, however many hold it
 
     # --- keeping the visibility index current -------------------------------------
@@ -151,8 +154,27 @@ class AccessTables:
             _journalled_pop(self.notifications_by_user[note.user_id], note.id, journal)
         ids = {n.id for n in about}
         for key in [k for k in self.digest_entries if k[0] in ids]:
-            _journalled_pop(self.digest_entries, key, journal)
+            self.digest_drop(key, journal)
         return len(about)
+
+    # --- the digest queue and its indexes by user and channel, and by claim (MP10) -----
+
+    def digest_put(self, entry: DigestEntry, journal: _Journal) -> None:
+        """Queue or replace *entry*, keeping both indexes current; journal the inverse."""
+        key = (entry.notification_id, entry.channel)
+        if key in self.digest_entries:
+            self.digest_drop(key, journal)
+        journal.put(self.digest_entries, key, entry)
+        journal.put(self.digest_groups.setdefault((entry.user_id, entry.channel), {}), key, None)
+        if entry.claim_id is not None:
+            journal.put(self.digest_claims.setdefault(entry.claim_id, {}), key, None)
+
+    def digest_drop(self, key: _EntryKey, journal: _Journal) -> None:
+        """Remove the entry under *key* from the queue and both indexes; journal the inverse."""
+        entry = _popped(self.digest_entries, key, journal)
+        _popped_from(self.digest_groups, (entry.user_id, entry.channel), key, journal)
+        if entry.claim_id is not None:
+            _popped_from(self.digest_claims, entry.claim_id, key, journal)
 
     def submission_saved(
         self,
@@ -382,7 +404,7 @@ class MemoryDigestQueue:
     def add(self, entries: Sequence[DigestEntry]) -> None:
         """Queue *entries*; one already queued for its notification and channel is replaced."""
         for entry in entries:
-            self._j.put(self._a.digest_entries, (entry.notification_id, entry.channel), entry)
+            self._a.digest_put(entry, self._j)
 
     def _claimable(self, entry: DigestEntry, now: datetime, stale_before: datetime) -> bool:
         if utc(entry.due_at) > utc(now):
@@ -395,11 +417,12 @@ class MemoryDigestQueue:
         """Return each user and channel with a claimable entry due by *now*."""
         require_aware("now", now)
         require_aware("stale_before", stale_before)
-        groups = {
-            (e.user_id, e.channel)
-            for e in self._a.digest_entries.values()
-            if self._claimable(e, now, stale_before)
-        }
+        a = self._a
+        groups = [
+            group
+            for group, keys in a.digest_groups.items()
+            if any(self._claimable(a.digest_entries[k], now, stale_before) for k in keys)
+        ]
         return sorted(groups, key=lambda g: (g[0], g[1].value))
 
     def claim(
@@ -414,35 +437,36 @@ class MemoryDigestQueue:
         require_aware("now", now)
         require_aware("stale_before", stale_before)
         a = self._a
-        taken = [
-            e
-            for e in a.digest_entries.values()
-            if e.user_id == user_id
-            and e.channel is channel
-            and self._claimable(e, now, stale_before)
-        ]
+        group = a.digest_groups.get((user_id, channel), {})
+        entries = (a.digest_entries[k] for k in group)
+        taken = [e for e in entries if self._claimable(e, now, stale_before)]
         for e in taken:
-            claimed = attrs.evolve(e, claim_id=claim_id, claimed_at=now)
-            self._j.put(a.digest_entries, (e.notification_id, e.channel), claimed)
+            a.digest_put(attrs.evolve(e, claim_id=claim_id, claimed_at=now), self._j)
         return sorted((a.notifications[e.notification_id] for e in taken), key=_created)
 
     def _claimed(self, claim_id: str) -> list[DigestEntry]:
-        return [e for e in self._a.digest_entries.values() if e.claim_id == claim_id]
+        a = self._a
+        return [a.digest_entries[k] for k in a.digest_claims.get(claim_id, {})]
 
     def release(self, claim_id: str) -> None:
         """Put the entries of *claim_id* back in the queue."""
         for e in self._claimed(claim_id):
-            waiting = attrs.evolve(e, claim_id=None, claimed_at=None)
-            self._j.put(self._a.digest_entries, (e.notification_id, e.channel), waiting)
+            self._a.digest_put(attrs.evolve(e, claim_id=None, claimed_at=None), self._j)
 
     def sent(self, claim_id: str) -> None:
         """Remove the entries of *claim_id*."""
         for e in self._claimed(claim_id):
-            _journalled_pop(self._a.digest_entries, (e.notification_id, e.channel), self._j)
+            self._a.digest_drop((e.notification_id, e.channel), self._j)
 
     def waiting(self, user_id: UserId) -> Sequence[DigestEntry]:
         """Return the user's queued entries, by due time, channel and notification order."""
-        mine = [e for e in self._a.digest_entries.values() if e.user_id == user_id]
+        a = self._a
+        mine = [
+            a.digest_entries[k]
+            for (user, _), keys in a.digest_groups.items()
+            if user == user_id
+            for k in keys
+        ]
         saved = {nid: i for i, nid in enumerate(self._a.notifications_by_user.get(user_id, {}))}
         return sorted(
             mine, key=lambda e: (utc(e.due_at), e.channel.value, saved[e.notification_id])
@@ -450,6 +474,21 @@ class MemoryDigestQueue:
 
     def __len__(self) -> int:
         return len(self._a.digest_entries)
+
+
+def _popped(table: dict[K, V], key: K, journal: _Journal) -> V:
+    """Remove and return ``table[key]``, journalling its return (where order does not matter)."""
+    old = table.pop(key)
+    journal.record(lambda: table.__setitem__(key, old))
+    return old
+
+
+def _popped_from(table: dict[K, dict[V, None]], outer: K, key: V, journal: _Journal) -> None:
+    """Remove ``table[outer][key]``, and ``table[outer]`` once empty, journalling both."""
+    inner = table[outer]
+    _popped(inner, key, journal)
+    if not inner:
+        _popped(table, outer, journal)
 
 
 def _journalled_pop(table: dict[K, V], key: K, journal: _Journal) -> None:
