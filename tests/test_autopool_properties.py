@@ -32,6 +32,7 @@ from talentpool import (
     Dimension,
     GeoPoint,
     Ordering,
+    Permission,
     RequisitionId,
     ResidenceWithin,
     SortKey,
@@ -39,6 +40,7 @@ from talentpool import (
     StructureTree,
     SubmissionsInStructure,
     SubmissionStatus,
+    UserId,
 )
 from talentpool.testing import World
 
@@ -122,6 +124,8 @@ def accounts(draw: st.DrawFn) -> tuple[World, Autopooling]:
                 last_activity_days_ago=draw(st.integers(0, submitted)),
                 expires_in_days=draw(st.none() | st.integers(-20, 20)),
             )
+    # Who reads the rows with their dates: a viewer allowed to see other applications (AP11).
+    world.user("viewer", permissions=[Permission.VIEW_OTHER_APPLICATIONS])
     return world, Autopooling(world.uow, world.clock)
 
 
@@ -170,7 +174,7 @@ def test_rows_follow_the_column_with_id_tie_break_and_unknowns_last(
 ) -> None:
     """AP7: adjacent rows never break the order; equal values keep candidate ids ascending."""
     _, pool = account
-    rows = pool.results(REQ, order=order).rows
+    rows = pool.results(REQ, order=order, viewer_id=UserId("viewer")).rows
     values: list[Any] = [r.value(order.key) for r in rows]
 
     seen_unknown = False

@@ -225,6 +225,24 @@ def test_mp9_the_history_says_who_could_see_a_candidate_since_when_and_why(w: Wo
     assert shares.access_history(ADMIN, JAN) == ()
 
 
+def test_mp9_a_share_withdrawn_at_once_is_still_in_the_history(w: World) -> None:
+    """MP9: a grant and its withdrawal at the same instant leave a period of no length; a
+    position share withdrawn before a candidate registered leaves them none."""
+    shares = _shares(w)
+    shares.share_response(HANA, EVA_ON_COOK, PETR)
+    shares.withdraw_response(HANA, EVA_ON_COOK, PETR)
+    shares.share_position(HANA, COOK, OTA)
+    shares.withdraw_position(HANA, COOK, OTA)
+    history = shares.access_history(ADMIN, EVA)
+    assert [(p.user_id, p.since, p.until) for p in history] == [  # same instant: by user
+        (OTA, w.now, w.now),
+        (PETR, w.now, w.now),
+    ]
+    w.clock.advance(days=1)
+    w.apply(w.candidate("lucie", "Lucie"), "cook", submitted_days_ago=0)
+    assert shares.access_history(ADMIN, LUCIE) == ()
+
+
 def test_mp9_only_administrators_read_the_history(w: World) -> None:
     """MP9: the access history is the administrators' audit view."""
     with pytest.raises(PermissionDeniedError, match="only system administrators"):

@@ -168,7 +168,7 @@ def access_history(
                     )
             elif key in open_periods:
                 period = open_periods.pop(key)
-                if utc(event.occurred_at) > utc(period.since):  # not registered before it ended
+                if utc(period.since) <= utc(event.occurred_at):  # registered after it ended: none
                     done.append(
                         attrs.evolve(period, until=event.occurred_at, withdrawn_by=event.actor_id)
                     )
