@@ -77,7 +77,8 @@ def _json(out: str) -> object:
 
 
 @pytest.mark.parametrize(
-    "command", ["demo", "autopool", "explain", "funnel", "repool", "migrate", "import", "report"]
+    "command",
+    ["demo", "autopool", "explain", "funnel", "repool", "digests", "migrate", "import", "report"],
 )
 def test_every_command_has_help_with_a_database_option(
     capsys: pytest.CaptureFixture[str], command: str
@@ -566,3 +567,74 @@ def test_import_creates_a_database_and_its_account(
     code, _, err = _run(capsys, "funnel", "r", *db)  # two accounts now: which one?
     assert code == EXIT_USAGE
     assert "acme, default" in _failed(err)
+
+
+# --- digests (MP10) ----------------------------------------------------------------------------
+
+MORNING = "2026-11-02T09:10+00:00"
+HOUR_LATER = "--now=2026-11-02T10:00+00:00"
+
+
+def _digest_waiting(path: Path) -> Path:
+    """An account where Hana takes email hourly and Petr Novák entered her micro-pool."""
+    from datetime import datetime
+
+    from talentpool import DeliveryMode, FixedClock, MicroPools
+    from talentpool.adapters.memory import MemoryIds
+    from talentpool.adapters.outbox import MemoryOutbox
+    from talentpool.model import AccountSettings, Candidate, Role, User
+    from talentpool.notifications import NotificationChannel
+
+    morning = datetime.fromisoformat(MORNING)
+    store = SqlStore(f"sqlite:///{path}")
+    uow = store.unit_of_work("acme")
+    uow.settings.save(AccountSettings())
+    uow.users.save(User("alena", "Alena Malá", role=Role.ADMINISTRATOR))
+    uow.users.save(User("hana", "Hana Nová"))
+    pools = MicroPools(uow, FixedClock(morning), MemoryIds(), MemoryOutbox())
+    pools.subscribe("alena", "hana", "forklift licence")
+    pools.set_delivery_mode("hana", NotificationChannel.EMAIL, DeliveryMode.HOURLY)
+    pools.add_candidate(Candidate("petr", "Petr", "Novák", morning, tags=["forklift licence"]))
+    store.dispose()
+    return path
+
+
+def test_digests_sends_what_is_due_once(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """MP10, US2: nothing before the hour; at the hour the digest once; never again."""
+    db = ("--database", str(_digest_waiting(tmp_path / "d.db")))
+    code, out, err = _run(capsys, "digests", *db, "--now=2026-11-02T09:30+00:00")
+    assert (code, err) == (EXIT_OK, "")
+    assert out == "0 digest(s) sent; 0 left to a job running at the same time\n"
+    code, out, err = _run(capsys, "digests", *db, HOUR_LATER, "--json")
+    assert (code, err) == (EXIT_OK, "")
+    sent, totals = (json.loads(line) for line in out.splitlines())
+    assert (sent["user"], sent["channel"], sent["micro_pools"]) == (
+        "hana",
+        "email",
+        ["forklift licence"],
+    )
+    assert sent["candidates"] == [{"id": "petr", "name": "Petr Novák"}]
+    assert totals == {"sent": 1, "failed": 0, "skipped": 0}
+    code, out, _ = _run(capsys, "digests", *db, HOUR_LATER)
+    assert (code, out) == (EXIT_OK, "0 digest(s) sent; 0 left to a job running at the same time\n")
+
+
+def test_digests_an_output_that_fails_keeps_the_digest_for_the_next_run(tmp_path: Path) -> None:
+    """MP10, US2: an ASCII terminal or a full disk is exit 4, and the digest waits, not lost."""
+    db = ("--database", str(_digest_waiting(tmp_path / "d.db")))
+    done = _process("digests", *db, HOUR_LATER, PYTHONIOENCODING="ascii")
+    assert done.returncode == EXIT_OUTPUT
+    assert "cannot show" in _failed(done.stderr.decode())
+    with open("/dev/full", "wb") as full:
+        command = [sys.executable, "-m", "talentpool.cli", "digests", *db, HOUR_LATER]
+        failed = subprocess.run(
+            command, stdout=full, stderr=subprocess.PIPE, timeout=120, check=False
+        )
+    assert failed.returncode == EXIT_OUTPUT
+    assert "No space left on device" in _failed(failed.stderr.decode())
+    done = _process("digests", *db, HOUR_LATER)
+    assert done.returncode == EXIT_OK
+    assert "- Petr Novák: forklift licence" in done.stdout.decode()
+    assert done.stdout.decode().endswith(
+        "1 digest(s) sent; 0 left to a job running at the same time\n"
+    )

@@ -14,6 +14,7 @@ on one account of it (``--account``; the only one the database holds by default)
 * ``explain`` says why a candidate is or is not in a requisition's pool;
 * ``funnel`` counts what each criterion of a pool removes;
 * ``repool`` runs the repooling job (``--dry-run`` previews it, writing nothing);
+* ``digests`` sends every digest that is due, once, by printing it (MP10);
 * ``migrate`` brings the database to the newest schema version;
 * ``import`` loads candidates or submissions from CSV or JSON Lines through the
   sync API, reporting every bad row by its line number and keeping the good ones;
@@ -64,10 +65,12 @@ from talentpool.errors import (
     StorageError,
     TalentpoolError,
 )
+from talentpool.ids import UserId
 
 if TYPE_CHECKING:
     from talentpool.adapters.sql import SqlStore, SqlUnitOfWork
     from talentpool.clock import Clock
+    from talentpool.notifications import Digest
 
 __all__ = [
     "COMMANDS",
@@ -211,6 +214,27 @@ def _clock_option(parser: argparse.ArgumentParser) -> None:
 
 def _json_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON document")
+
+
+def _viewer_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--viewer",
+        metavar="USER",
+        help="whom the pool is shown to: other requisitions are named, and their dates shown, "
+        "only to a user allowed to see other applications (AP11) "
+        "(default: the account's first administrator)",
+    )
+
+
+def _viewer(args: argparse.Namespace, uow: SqlUnitOfWork) -> UserId | None:
+    """The user given with ``--viewer``, else the account's first administrator, else nobody."""
+    from talentpool.model import Role
+
+    if args.viewer is not None:
+        return UserId(args.viewer)
+    with uow:
+        admins = sorted(u.id for u in uow.users if u.role is Role.ADMINISTRATOR)
+    return admins[0] if admins else None
 
 
 def _url(database: str) -> str:
@@ -420,6 +444,7 @@ def _configure_autopool(parser: argparse.ArgumentParser) -> None:
     )
     _database_options(parser)
     _clock_option(parser)
+    _viewer_option(parser)
     _json_option(parser)
 
 
@@ -429,10 +454,8 @@ def _ordering(text: str) -> Any:
     key = text.lstrip("-")
     if key not in _SORTS:
         raise CliError(EXIT_USAGE, f"--sort: {text!r} is not one of {', '.join(_SORTS)}")
-    chosen = SortKey(key)
-    # Names and cities read A to Z by default; instants and distances newest / nearest first.
-    natural = {SortKey.NAME: False, SortKey.CITY: False, SortKey.DISTANCE: False}.get(chosen, True)
-    return Ordering(chosen, natural != text.startswith("-"))
+    natural = Ordering(SortKey(key))  # names A to Z, distance nearest, dates newest first
+    return Ordering(natural.key, natural.descending != text.startswith("-"))
 
 
 def _run_autopool(args: argparse.Namespace, out: TextIO) -> int:
@@ -441,7 +464,11 @@ def _run_autopool(args: argparse.Namespace, out: TextIO) -> int:
     order = _ordering(args.sort)
     uow = _unit_of_work(args)
     results = Autopooling(uow, _clock(args)).results(
-        args.requisition, order=order, quick_filters=args.quick_filter, limit=args.limit
+        args.requisition,
+        order=order,
+        quick_filters=args.quick_filter,
+        limit=args.limit,
+        viewer_id=_viewer(args, uow),
     )
     if args.json:
         out.write(
@@ -486,6 +513,7 @@ def _configure_explain(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("candidate", help="the candidate's id")
     _database_options(parser)
     _clock_option(parser)
+    _viewer_option(parser)
     _json_option(parser)
 
 
@@ -497,7 +525,9 @@ def _run_explain(args: argparse.Namespace, out: TextIO) -> int:
     from talentpool.autopool import Autopooling
 
     uow = _unit_of_work(args)
-    explanation = Autopooling(uow, _clock(args)).explain(args.requisition, args.candidate)
+    explanation = Autopooling(uow, _clock(args)).explain(
+        args.requisition, args.candidate, viewer_id=_viewer(args, uow)
+    )
     if args.json:
         out.write(
             _json(
@@ -537,6 +567,76 @@ def _run_funnel(args: argparse.Namespace, out: TextIO) -> int:
         )
     else:
         out.write(f"{funnel}\n")
+    return EXIT_OK
+
+
+# --- digests ----------------------------------------------------------------------------------
+
+
+def _configure_digests(parser: argparse.ArgumentParser) -> None:
+    _database_options(parser)
+    _clock_option(parser)
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print each digest as one JSON line as it is sent, then one line of totals",
+    )
+
+
+class _Printed:
+    """Sends each digest by writing it to standard output, for a host's script to mail or post.
+
+    Each digest is written and flushed while the job holds it, not kept for the end
+    like other commands' output: if it cannot be encoded or written, the job puts its
+    notifications back for the next run (MP10).
+    """
+
+    def __init__(self, as_json: bool) -> None:
+        self._json = as_json
+
+    def deliver_digest(self, digest: Digest) -> None:
+        if self._json:
+            line = {
+                "digest": digest.id,
+                "user": digest.user_id,
+                "channel": digest.channel.value,
+                "title": digest.title,
+                "candidates": [{"id": c, "name": n} for c, n in digest.candidates],
+                "micro_pools": [t.label for t in digest.micro_pools],
+                "message": digest.message,
+            }
+            _emit(json.dumps(line, ensure_ascii=True) + "\n", sys.stdout)
+        else:
+            _emit(
+                f"To {digest.user_id} by {digest.channel.value}:\n{digest.message}\n\n", sys.stdout
+            )
+
+
+class _UniqueIds:
+    """Digest ids unique across runs of the command: a sender may recognise a resend by them."""
+
+    def new_id(self, kind: str) -> str:
+        import uuid
+
+        return f"{kind}-{uuid.uuid4().hex[:16]}"
+
+
+def _run_digests(args: argparse.Namespace, out: TextIO) -> int:
+    from talentpool.micropools import DigestJob
+
+    run = DigestJob(_unit_of_work(args), _clock(args), _UniqueIds(), _Printed(args.json)).run()
+    if run.failed:
+        # the output refused a digest: it waits in the queue for the next run
+        first = run.failed[0]
+        raise CliError(EXIT_OUTPUT, f"cannot write the digests: {_one_line(first.error)}")
+    totals = {"sent": len(run.sent), "failed": len(run.failed), "skipped": len(run.skipped)}
+    if args.json:
+        out.write(json.dumps(totals) + "\n")
+    else:
+        out.write(
+            f"{totals['sent']} digest(s) sent; {totals['skipped']} left to a job running "
+            "at the same time\n"
+        )
     return EXIT_OK
 
 
@@ -819,13 +919,16 @@ def _configure_report(parser: argparse.ArgumentParser) -> None:
     )
     _database_options(parser)
     _clock_option(parser)
+    _viewer_option(parser)
 
 
 def _run_report(args: argparse.Namespace, out: TextIO) -> int:
     from talentpool.html import pool_report
 
     uow = _unit_of_work(args)
-    page = pool_report(uow, _clock(args), args.requisition, top=args.top)
+    page = pool_report(
+        uow, _clock(args), args.requisition, top=args.top, viewer_id=_viewer(args, uow)
+    )
     if args.html == "-":
         out.write(page)
         return EXIT_OK
@@ -860,6 +963,12 @@ COMMANDS: tuple[Command, ...] = (
         "run the repooling job (--dry-run: print what would change)",
         _configure_repool,
         _run_repool,
+    ),
+    Command(
+        "digests",
+        "send every digest that is due, once, by printing it (MP10)",
+        _configure_digests,
+        _run_digests,
     ),
     Command("migrate", "bring the database to the newest schema", _configure_migrate, _run_migrate),
     Command(

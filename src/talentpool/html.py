@@ -36,7 +36,7 @@ from talentpool.autopool import Autopooling, PoolResults
 from talentpool.clock import Clock
 from talentpool.criteria import all_of
 from talentpool.geo import GeoPoint, distance_km
-from talentpool.ids import CandidateId, RequisitionId
+from talentpool.ids import CandidateId, RequisitionId, UserId
 from talentpool.model import Requisition
 from talentpool.ports import AutopoolStore
 from talentpool.queries import CandidateQuery
@@ -190,17 +190,25 @@ def _results_table(results: PoolResults, top: int) -> str:
 
 
 def pool_report(
-    uow: AutopoolStore, clock: Clock, requisition_id: RequisitionId, *, top: int = 20
+    uow: AutopoolStore,
+    clock: Clock,
+    requisition_id: RequisitionId,
+    *,
+    top: int = 20,
+    viewer_id: UserId | None = None,
 ) -> str:
     """Return the pool of *requisition_id* as one self-contained HTML page (US4).
+
+    The page shows the pool as *viewer_id* sees it (AP11): the dates of other
+    applications only for a viewer allowed to see them.
 
     Reads only, through :class:`~talentpool.autopool.Autopooling` and the store's
     pool query; raises what they raise (``NotFoundError`` for an unknown
     requisition, ``ConfigurationError`` for a pool without criteria).
     """
     autopooling = Autopooling(uow, clock)
-    results = autopooling.results(requisition_id)
-    funnel = autopooling.funnel(requisition_id)
+    results = autopooling.results(requisition_id, viewer_id=viewer_id)
+    funnel = autopooling.funnel(requisition_id, viewer_id=viewer_id)
     with uow:
         requisition = uow.requisitions.get(requisition_id)
     pool = set(results.candidate_ids)

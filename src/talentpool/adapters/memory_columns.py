@@ -87,7 +87,10 @@ class SubmissionTable(MutableMapping[SubmissionId, Submission]):
 
     def __delitem__(self, key: SubmissionId) -> None:
         row = self._rows.pop(key)
+        # a freed row keeps nothing of what it held: an erased candidate's id included (DM6)
         self._ids[row] = None
+        self._candidates[row] = CandidateId("")
+        self._requisitions[row] = RequisitionId("")
         self._extras[row] = None
         for column in range(4):
             self._given.pop((row, column), None)

@@ -95,7 +95,7 @@ def render_report(demo: Demo, *, top: int = 10, why_not: int = 3) -> str:
         lines.append(f"  {i:>3}  {row.name:<24} {row.city or '-':<12} {km:>6}  {when}")
 
     if demo.wide_requisition_id is not None:
-        wide = autopooling.results(demo.wide_requisition_id)
+        wide = autopooling.results(demo.wide_requisition_id, viewer_id=RECRUITER)
         title = uow.requisitions.get(demo.wide_requisition_id).title
         lines.append(
             f"For comparison, {title!r} keeps the default criteria only: {wide.total} matched, "
@@ -109,7 +109,7 @@ def render_report(demo: Demo, *, top: int = 10, why_not: int = 3) -> str:
         leader = results.rows[0]
         lines += _rule("Why in? (explanation)")
         lines.append(f"  {leader.name} ({leader.candidate_id}), first in the list:")
-        explanation = autopooling.explain(requisition_id, leader.candidate_id)
+        explanation = autopooling.explain(requisition_id, leader.candidate_id, viewer_id=RECRUITER)
         lines.extend(f"  {line}" for line in str(explanation).splitlines()[1:])
 
     lines += _rule("Why not? (explanations)")
@@ -336,7 +336,7 @@ def render_actions(demo: Demo, *, shown: int = 5) -> str:
     uow, pool, rid = demo.uow, demo.autopooling, demo.requisition_id
     requisition = uow.requisitions.get(rid)
     names = {u.id: u.name for u in uow.users}
-    before = pool.results(rid)
+    before = pool.results(rid, viewer_id=RECRUITER)
     lines = ["Actions", "=======", "A match, a repooling run, and the pool after them."]
 
     lines += _rule("Match")
@@ -349,7 +349,7 @@ def render_actions(demo: Demo, *, shown: int = 5) -> str:
         submission = AutopoolActions(uow, demo.clock, MemoryIds()).match(
             owner, rid, first.candidate_id
         )
-        after_match = pool.results(rid)
+        after_match = pool.results(rid, viewer_id=RECRUITER)
         lines.append(
             f"  {names[owner]} matches {first.name} ({first.candidate_id}), first in the pool, "
             f"to {requisition.title!r}: submission {submission.id}, "
@@ -364,7 +364,7 @@ def render_actions(demo: Demo, *, shown: int = 5) -> str:
     repooling = Repooling(uow, demo.clock)
     repooling.save_rule(ADMIN, REPOOLING_RULE)
     report = repooling.run(ADMIN)
-    after = pool.results(rid)
+    after = pool.results(rid, viewer_id=RECRUITER)
     lines.append(
         f"  {names[ADMIN]} runs the job: {len(report)} submissions in process on Brno's positions, "
         f"idle for more than {REPOOLING_RULE.inactive_after_days} days, set inactive, "
