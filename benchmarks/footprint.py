@@ -22,7 +22,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import perf
 
-from talentpool.adapters.memory import MemoryUnitOfWork
 from talentpool.demo.dataset import (
+    Applicant,
     Dataset,
     DatasetSpec,
     generate,
@@ -52,21 +52,15 @@ def _parser() -> argparse.ArgumentParser:
 def _store(spec: DatasetSpec, account: Dataset) -> dict[str, object]:
     """Stream the dataset into a new in-memory store and build its index."""
     start_mb = perf.rss_mb()
-    uow = MemoryUnitOfWork()
-    uow.settings.save(account.settings)
-    for tree in account.structures:
-        uow.structures.save(tree)
-    for user in account.users:
-        uow.users.save(user)
-    for requisition in account.requisitions:
-        uow.requisitions.save(requisition)
+    counted = [0]
+
+    def streamed() -> Iterator[Applicant]:
+        for applicant in generate_applicants(spec):  # the store holds the only reference
+            counted[0] += len(applicant.submissions)
+            yield applicant
+
     started = time.perf_counter()
-    submissions = 0
-    for applicant in generate_applicants(spec):  # the store holds the only reference
-        uow.candidates.save(applicant.candidate)
-        for submission in applicant.submissions:
-            uow.submissions.save(submission)
-        submissions += len(applicant.submissions)
+    uow = perf.load_memory(account, streamed())
     load_s = time.perf_counter() - started
     gc.collect()
     stored_mb = perf.rss_mb() - start_mb
@@ -75,7 +69,7 @@ def _store(spec: DatasetSpec, account: Dataset) -> dict[str, object]:
     build_s = time.perf_counter() - started
     gc.collect()
     return {
-        "submissions": submissions,
+        "submissions": counted[0],
         "stored_mb": stored_mb,
         "indexed_mb": perf.rss_mb() - start_mb,
         "load_s": load_s,

@@ -56,7 +56,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -266,8 +266,11 @@ def _subscriptions(tags: Sequence[Tag], now: datetime) -> list[Subscription]:
     return [Subscription(TRACKER, tag, now - timedelta(days=30)) for tag in tags]
 
 
-def load_memory(data: Dataset, applicants: Sequence[Applicant]) -> MemoryUnitOfWork:
-    """Load the entities into the in-memory store through its repositories."""
+def load_memory(data: Dataset, applicants: Iterable[Applicant]) -> MemoryUnitOfWork:
+    """Load the entities into the in-memory store through its repositories, in one pass.
+
+    *applicants* may be a stream: each candidate is saved before their submissions.
+    """
     uow = MemoryUnitOfWork()
     uow.settings.save(data.settings)
     for tree in data.structures:
@@ -278,7 +281,6 @@ def load_memory(data: Dataset, applicants: Sequence[Applicant]) -> MemoryUnitOfW
         uow.requisitions.save(requisition)
     for applicant in applicants:
         uow.candidates.save(applicant.candidate)
-    for applicant in applicants:
         for submission in applicant.submissions:
             uow.submissions.save(submission)
     return uow
