@@ -545,3 +545,16 @@ def test_en1_subclasses_of_basic_leaves_are_refused_as_settings() -> None:
 
     with pytest.raises(CriteriaError, match=r"^autopool\.radius: "):
         AutopoolCriteria(radius=MyRadius(10))
+
+
+def test_en2_a_quick_filter_the_reader_would_refuse_is_refused_when_built() -> None:
+    """EN2: a quick filter's id or name over 200 characters would not read back: refused."""
+    from talentpool.criteria import QuickFilter, SpeaksLanguage
+    from talentpool.errors import CriteriaError
+    from talentpool.serialization import quick_filter_from_dict, quick_filter_to_dict
+
+    longest = QuickFilter("q" * 200, "n" * 200, SpeaksLanguage("de"))
+    assert quick_filter_from_dict(quick_filter_to_dict(longest)) == longest
+    for bad in (("q" * 201, "German"), ("q-1", "n" * 201)):
+        with pytest.raises(CriteriaError, match="at most 200 characters"):
+            QuickFilter(*bad, SpeaksLanguage("de"))

@@ -690,3 +690,35 @@ def test_pf4_only_so_many_combinations_are_kept(monkeypatch: pytest.MonkeyPatch)
     assert first.tags == second.tags
     assert first.tags is not second.tags  # the table is full: values are right, not shared
     assert len(model._SHARED_TAGS) == model._SHARED_MOST
+
+
+# --- text a document reads back (EN2) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        pytest.param(lambda text: RequisitionTemplate(text, "Cashier"), id="template id"),
+        pytest.param(lambda text: RequisitionTemplate("t-1", text), id="template name"),
+        pytest.param(
+            lambda text: RequisitionTemplate("t-1", "Cashier", organization=text),
+            id="template organization",
+        ),
+        pytest.param(lambda text: Workflow(steps=("New", text)), id="workflow step"),
+        pytest.param(lambda text: Workflow(rejection_motives=(text,)), id="rejection motive"),
+    ],
+)
+def test_en2_text_the_reader_would_refuse_is_refused_when_built(
+    build: Callable[[str], object],
+) -> None:
+    """EN2: what a document reader refuses (over 200 characters) is refused by the entity too."""
+    build("x" * 200)  # at the bound: accepted
+    with pytest.raises(DomainError, match="at most 200 characters"):
+        build("x" * 201)
+
+
+def test_en2_a_template_at_the_bound_reads_back_from_its_document() -> None:
+    from talentpool.serialization import template_from_dict, template_to_dict
+
+    longest = RequisitionTemplate("t" * 200, "n" * 200, job_field="j" * 200)
+    assert template_from_dict(template_to_dict(longest)) == longest

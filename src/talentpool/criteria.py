@@ -894,12 +894,16 @@ class AutopoolCriteria:
 
 def _filter_id(instance: object, attribute: attrs.Attribute[QuickFilterId], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise _bad("quick_filter.id", f"must be a non-blank id (got {value!r})")
+        raise _bad("quick_filter.id", f"must be a non-blank id (got {show(value)})")
+    if len(value) > MAX_TEXT_LENGTH:  # the reader refuses it: it would not read back (EN2)
+        raise _bad("quick_filter.id", f"must be at most {MAX_TEXT_LENGTH} characters")
 
 
 def _filter_name(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise _bad("quick_filter.name", f"must be a non-blank string (got {show(value)})")
+    if len(value) > MAX_TEXT_LENGTH:
+        raise _bad("quick_filter.name", f"must be at most {MAX_TEXT_LENGTH} characters")
 
 
 @attrs.frozen

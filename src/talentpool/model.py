@@ -25,7 +25,7 @@ from typing import TypeVar
 import attrs
 
 from talentpool.clock import require_aware, utc
-from talentpool.criteria import MAX_WINDOW_DAYS, AutopoolCriteria
+from talentpool.criteria import MAX_TEXT_LENGTH, MAX_WINDOW_DAYS, AutopoolCriteria
 from talentpool.errors import CriteriaError, DomainError
 from talentpool.geo import GeoPoint
 from talentpool.ids import (
@@ -42,6 +42,7 @@ from talentpool.structure import Dimension, StructureTree, node_ids
 from talentpool.tags import Tag
 from talentpool.text import fold, words
 from talentpool.validators import (
+    at_most,
     aware,
     aware_or_none,
     boolean,
@@ -105,6 +106,10 @@ def _language(value: str | None, field: str = "language") -> str | None:
             field, f"{value[:20]}...", f"must be at most {MAX_LANGUAGE_LENGTH} characters"
         )
     return sys.intern(value.strip().casefold())
+
+
+_bounded = at_most(MAX_TEXT_LENGTH)
+"""Text a document reader reads back: at most 200 characters (EN2)."""
 
 
 def _profile_language(value: str | None) -> str | None:
@@ -384,10 +389,7 @@ def _steps(values: Iterable[str]) -> tuple[str, ...]:
     # A bare string would be iterated as its characters: Workflow(steps="New") starts at "N".
     if not isinstance(values, tuple | list):
         raise DomainError("steps", values, "must be a tuple or list of step names")
-    for step in values:
-        if not isinstance(step, str) or not step.strip():
-            raise DomainError("steps", step, "must be non-blank step names")
-    return tuple(values)
+    return non_blank_strings("steps", values, MAX_TEXT_LENGTH)
 
 
 def _motives(values: Iterable[str]) -> tuple[str, ...]:
@@ -395,7 +397,7 @@ def _motives(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def _rejection_motives(values: Iterable[str]) -> tuple[str, ...]:
-    return non_blank_strings("rejection_motives", values)
+    return non_blank_strings("rejection_motives", values, MAX_TEXT_LENGTH)
 
 
 @attrs.frozen
@@ -447,12 +449,15 @@ class RequisitionTemplate:
         autopool: The autopool criteria requisitions inherit, if any.
     """
 
-    id: TemplateId = attrs.field(validator=identifier)
-    name: str = attrs.field(validator=non_blank)
+    # at most MAX_TEXT_LENGTH characters each, as the template's document is read back (EN2)
+    id: TemplateId = attrs.field(validator=[identifier, _bounded])
+    name: str = attrs.field(validator=[non_blank, _bounded])
     language: str | None = attrs.field(default=None, converter=_language)
-    organization: NodeId | None = attrs.field(default=None, validator=identifier_or_none)
-    location: NodeId | None = attrs.field(default=None, validator=identifier_or_none)
-    job_field: NodeId | None = attrs.field(default=None, validator=identifier_or_none)
+    organization: NodeId | None = attrs.field(
+        default=None, validator=[identifier_or_none, _bounded]
+    )
+    location: NodeId | None = attrs.field(default=None, validator=[identifier_or_none, _bounded])
+    job_field: NodeId | None = attrs.field(default=None, validator=[identifier_or_none, _bounded])
     workflow: Workflow = attrs.field(factory=Workflow, validator=instance_of(Workflow))
     autopool: AutopoolCriteria | None = attrs.field(default=None, validator=_autopool)
 

@@ -170,10 +170,27 @@ def identifiers(field: str, values: object) -> frozenset[Any]:
     return out
 
 
-def non_blank_strings(field: str, values: object) -> tuple[str, ...]:
-    """Return *values* as a tuple of non-blank strings: a copy, not the caller's list."""
+def non_blank_strings(field: str, values: object, most: int | None = None) -> tuple[str, ...]:
+    """Return *values* as a tuple of non-blank strings (of at most *most* characters each).
+
+    A copy, not the caller's list.
+    """
     out = tuple(collection(field, values, "strings"))
     for value in out:
         if not isinstance(value, str) or not value.strip():
             raise DomainError(field, value, "must be non-blank strings")
+        if most is not None and len(value) > most:
+            raise DomainError(field, f"{value[:20]}...", f"must be at most {most} characters each")
     return out
+
+
+def at_most(most: int) -> _Validator:
+    """A string of at most *most* characters, or ``None``: what a document reader reads back."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if isinstance(value, str) and len(value) > most:
+            raise DomainError(
+                attribute.name, f"{value[:20]}...", f"must be at most {most} characters"
+            )
+
+    return check
