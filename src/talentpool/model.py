@@ -85,6 +85,7 @@ __all__ = [
     "Workflow",
     "position_shares",
     "response_shares",
+    "with_share",
 ]
 
 
@@ -782,6 +783,18 @@ def position_shares(requisition: Requisition) -> list[tuple[UserId, Share]]:
         for user in sorted(requisition.shared_with)
     )
     return out
+
+
+_SharedEntity = TypeVar("_SharedEntity", Submission, Requisition)
+
+
+def with_share(entity: _SharedEntity, user_id: UserId, *, shared: bool) -> _SharedEntity:
+    """Return *entity* shared with *user_id*, or withdrawn from them (MP11).
+
+    *entity* itself when that changes nothing, so a store saves only a change.
+    """
+    users = entity.shared_with | {user_id} if shared else entity.shared_with - {user_id}
+    return entity if users == entity.shared_with else attrs.evolve(entity, shared_with=users)
 
 
 def response_shares(submission: Submission) -> list[tuple[UserId, Share]]:

@@ -48,10 +48,10 @@ through the :class:`DigestDelivery` port::
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, time, timedelta
 from types import MappingProxyType
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import attrs
 
@@ -143,50 +143,54 @@ DAILY_DIGEST_HOUR = 8
 _Modes = Mapping[tuple[NotificationType, NotificationChannel], DeliveryMode]
 
 
-def _modes(
-    value: _Modes | Iterable[tuple[tuple[NotificationType, NotificationChannel], DeliveryMode]],
-) -> _Modes:
+_V = TypeVar("_V")
+_Key = tuple[NotificationType, NotificationChannel]
+
+
+def _per_channel(
+    field: str,
+    value: Mapping[_Key, _V] | Iterable[tuple[_Key, _V]],
+    kind_of_value: type[_V],
+    expected: str,
+    bell: Callable[[_V], str | None],
+) -> Mapping[_Key, _V]:
+    """Read a setting per notification type and channel, read-only (MP8, MP10).
+
+    Each key must be a ``(NotificationType, NotificationChannel)`` pair and each
+    value a *kind_of_value*; *bell* says why a value cannot be the bell's, if it cannot.
+    """
     items = value.items() if isinstance(value, Mapping) else value
-    out: dict[tuple[NotificationType, NotificationChannel], DeliveryMode] = {}
-    for key, mode in items:
+    out: dict[_Key, _V] = {}
+    for key, setting in items:
         kind, channel = key
         if not isinstance(kind, NotificationType) or not isinstance(channel, NotificationChannel):
             raise DomainError(
-                "modes", key, "must be keyed by (NotificationType, NotificationChannel)"
+                field, key, "must be keyed by (NotificationType, NotificationChannel)"
             )
-        if not isinstance(mode, DeliveryMode):
-            raise DomainError(f"modes.{kind.value}.{channel.value}", mode, "must be a DeliveryMode")
-        if channel is NotificationChannel.BELL and mode is not DeliveryMode.IMMEDIATE:
-            raise DomainError(
-                f"modes.{kind.value}.bell",
-                mode.value,
-                "must be immediate: the bell always shows notifications at once",
-            )
-        out[kind, channel] = mode
+        if not isinstance(setting, kind_of_value):
+            raise DomainError(f"{field}.{kind.value}.{channel.value}", setting, expected)
+        refused = bell(setting) if channel is NotificationChannel.BELL else None
+        if refused is not None:
+            shown = setting.value if isinstance(setting, enum.Enum) else setting
+            raise DomainError(f"{field}.{kind.value}.bell", shown, refused)
+        out[kind, channel] = setting
     return MappingProxyType(out)
 
 
-def _choices(
-    value: _Choices | Iterable[tuple[tuple[NotificationType, NotificationChannel], bool]],
-) -> _Choices:
-    items = value.items() if isinstance(value, Mapping) else value
-    out: dict[tuple[NotificationType, NotificationChannel], bool] = {}
-    for key, on in items:
-        kind, channel = key
-        if not isinstance(kind, NotificationType) or not isinstance(channel, NotificationChannel):
-            raise DomainError(
-                "choices", key, "must be keyed by (NotificationType, NotificationChannel)"
-            )
-        if not isinstance(on, bool):
-            raise DomainError(f"choices.{kind.value}.{channel.value}", on, "must be true or false")
-        if channel is NotificationChannel.BELL and not on:
-            raise DomainError(
-                f"choices.{kind.value}.bell",
-                on,
-                "cannot be off: the bell always shows notifications",
-            )
-        out[kind, channel] = on
-    return MappingProxyType(out)
+def _modes(value: _Modes | Iterable[tuple[_Key, DeliveryMode]]) -> _Modes:
+    def bell(mode: DeliveryMode) -> str | None:
+        if mode is DeliveryMode.IMMEDIATE:
+            return None
+        return "must be immediate: the bell always shows notifications at once"
+
+    return _per_channel("modes", value, DeliveryMode, "must be a DeliveryMode", bell)
+
+
+def _choices(value: _Choices | Iterable[tuple[_Key, bool]]) -> _Choices:
+    def bell(on: bool) -> str | None:
+        return None if on else "cannot be off: the bell always shows notifications"
+
+    return _per_channel("choices", value, bool, "must be true or false", bell)
 
 
 @attrs.frozen

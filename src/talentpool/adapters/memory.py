@@ -84,6 +84,7 @@ from talentpool.model import (
     StructureTree,
     Submission,
     User,
+    with_share,
 )
 from talentpool.ports.privacy import ErasedRows
 from talentpool.queries import (
@@ -466,11 +467,9 @@ class MemoryShares:
     ) -> Submission:
         """Add or remove *user_id* in the response's shares; return it as saved."""
         before = self._submissions.get(submission_id)
-        users = before.shared_with | {user_id} if shared else before.shared_with - {user_id}
-        if users == before.shared_with:
-            return before
-        after = attrs.evolve(before, shared_with=users)
-        self._submissions.save(after)
+        after = with_share(before, user_id, shared=shared)
+        if after is not before:
+            self._submissions.save(after)
         return after
 
     def share_position(
@@ -478,11 +477,9 @@ class MemoryShares:
     ) -> Requisition:
         """Add or remove *user_id* in the position's shares; return it as saved."""
         before = self._requisitions.get(requisition_id)
-        users = before.shared_with | {user_id} if shared else before.shared_with - {user_id}
-        if users == before.shared_with:
-            return before
-        after = attrs.evolve(before, shared_with=users)
-        self._requisitions.save(after)
+        after = with_share(before, user_id, shared=shared)
+        if after is not before:
+            self._requisitions.save(after)
         return after
 
     def registered(self, requisition_id: RequisitionId) -> Sequence[CandidateId]:

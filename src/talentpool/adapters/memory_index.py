@@ -131,11 +131,12 @@ class _Postings:
 
     @classmethod
     def of(cls, slots: list[int]) -> _Postings:
+        """The postings of *slots*, each once and in increasing order, as the build adds them."""
         postings = cls()
         if len(slots) > cls._LIMIT:
             postings._bits, postings._slots = Bits.of(from_slots(slots)), None
         else:
-            postings._slots = array("l", sorted(set(slots)))
+            postings._slots = array("l", slots)
             postings._value = None
         return postings
 
@@ -233,10 +234,10 @@ class _Threshold:
 
     @classmethod
     def of(cls, values: dict[int, int]) -> _Threshold:
+        """The threshold of *values*, keyed in increasing slot order, as the build adds them."""
         threshold = cls()
-        ordered = sorted(values.items())
-        threshold._slots = array("l", (s for s, _ in ordered))
-        threshold._instants = array("q", (v for _, v in ordered))
+        threshold._slots = array("l", values)
+        threshold._instants = array("q", values.values())
         return threshold
 
     def get(self, slot: int) -> int:

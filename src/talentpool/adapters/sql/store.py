@@ -111,6 +111,7 @@ from talentpool.model import (
     Subscription,
     Tag,
     User,
+    with_share,
 )
 from talentpool.notifications import (
     DigestEntry,
@@ -1481,11 +1482,9 @@ class SqlShares(_Repository):
         def work(c: Connection) -> Submission:
             self._lock(c, self._s.submissions, submission_id)
             before = self._uow.submissions.get(submission_id)
-            users = before.shared_with | {user_id} if shared else before.shared_with - {user_id}
-            if users == before.shared_with:
-                return before
-            after = attrs.evolve(before, shared_with=users)
-            self._uow.submissions.save(after)
+            after = with_share(before, user_id, shared=shared)
+            if after is not before:
+                self._uow.submissions.save(after)
             return after
 
         return self._run(f"share response {submission_id!r}", work)
@@ -1498,11 +1497,9 @@ class SqlShares(_Repository):
         def work(c: Connection) -> Requisition:
             self._lock(c, self._s.requisitions, requisition_id)
             before = self._uow.requisitions.get(requisition_id)
-            users = before.shared_with | {user_id} if shared else before.shared_with - {user_id}
-            if users == before.shared_with:
-                return before
-            after = attrs.evolve(before, shared_with=users)
-            self._uow.requisitions.save(after)
+            after = with_share(before, user_id, shared=shared)
+            if after is not before:
+                self._uow.requisitions.save(after)
             return after
 
         return self._run(f"share position {requisition_id!r}", work)
