@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from talentpool.adapters.memory_columns import SubmissionTable, micros
+from talentpool.adapters.memory_columns import ALWAYS, NEVER, SubmissionTable, micros
+from talentpool.ids import SubmissionId
 from talentpool.model import Rejection, Submission, SubmissionStatus
 from talentpool.testing.strategies import aware_datetimes
 
@@ -60,17 +62,34 @@ def test_pf4_every_submission_comes_back_to_the_letter(versions: list[Submission
     assert list(table) == ["s-1"]
 
 
-@given(submissions())
-def test_pf4_the_index_reads_the_instants_of_the_columns(saved: Submission) -> None:
+@given(st.lists(submissions(), max_size=6))
+def test_pf4_the_index_reads_the_instants_of_the_columns(saved: list[Submission]) -> None:
     table = SubmissionTable()
-    table["s-1"] = saved
-    expires = None if saved.expires_at is None else micros(saved.expires_at)
-    assert table.facts("s-1") == (
-        saved.status,
-        micros(saved.submitted_at),
-        micros(saved.status_changed_at),
-        expires,
-        saved.requisition_id,
+    keys = []
+    for n, submission in enumerate(saved):
+        key = SubmissionId(f"s-{n}")
+        table[key] = attrs.evolve(submission, id=key)
+        keys.append(key)
+    expiries = [ALWAYS if s.expires_at is None else micros(s.expires_at) for s in saved]
+    by_requisition: dict[str, int] = {}
+    for s, expires in zip(saved, expiries, strict=True):
+        by_requisition[s.requisition_id] = max(by_requisition.get(s.requisition_id, NEVER), expires)
+
+    def latest(values: list[int]) -> int:
+        return max(values, default=NEVER)
+
+    def changed(status: SubmissionStatus) -> list[int]:
+        return [micros(s.status_changed_at) for s in saved if s.status is status]
+
+    assert table.summary(keys) == (
+        latest([e for s, e in zip(saved, expiries, strict=True) if s.status.is_open]),
+        latest(expiries),
+        latest(
+            [micros(s.status_changed_at) for s in saved if s.status is SubmissionStatus.REJECTED]
+        ),
+        latest([micros(s.submitted_at) for s in saved]),
+        latest(changed(SubmissionStatus.HIRED)),
+        by_requisition,
     )
 
 

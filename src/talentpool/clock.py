@@ -148,7 +148,11 @@ def micros(moment: datetime) -> int:
 
     The stores keep and compare instants in this form.
     """
-    return (require_aware("moment", moment) - _EPOCH) // _MICRO
+    try:
+        return (moment - _EPOCH) // _MICRO
+    except TypeError:  # naive, or not a datetime: say which
+        require_aware("moment", moment)
+        raise
 
 
 def utc(moment: datetime) -> datetime:

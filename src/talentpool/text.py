@@ -98,16 +98,21 @@ _STROKED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t",
 
 
 # The combining marks of the block Latin accents decompose into, dropped in one pass;
-# any other combining character is found by the slower test of each character.
+# any other combining character (none is below U+0300) is found by the slower test of
+# each character.
 _LATIN_MARKS = re.compile(
     "[" + "".join(chr(cp) for cp in range(0x300, 0x370) if unicodedata.combining(chr(cp))) + "]+"
 )
 
+_FIRST_MARK = "\u0300"
+
 
 def fold(text: str) -> str:
     """Return *text* without accents and case-folded, the form full-text compares."""
+    if text.isascii():
+        return text.lower()  # what the steps below give ASCII, in one step
     stripped = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
-    if not stripped.isascii():
+    if not stripped.isascii() and max(stripped) >= _FIRST_MARK:
         stripped = "".join(ch for ch in stripped if not unicodedata.combining(ch))
     folded = stripped.casefold().translate(_STROKED)
     return folded if folded.isascii() else unicodedata.normalize("NFKC", folded)

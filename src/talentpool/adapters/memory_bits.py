@@ -47,7 +47,7 @@ def slots_of(bits: int) -> list[int]:
 
 def from_slots(slots: Iterable[int]) -> int:
     """Return the set of *slots* as an integer."""
-    chosen = list(slots)
+    chosen = slots if isinstance(slots, Sequence) else list(slots)
     if not chosen:
         return 0
     buf = bytearray(max(chosen) // 8 + 1)

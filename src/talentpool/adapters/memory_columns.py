@@ -14,7 +14,7 @@ that would not (a wall time inside a zone's spring-forward gap, a zone object
 the table has no code left for) are kept as they were given, so every read
 gives back exactly what was saved.
 
-The store's index reads the columns directly (:meth:`SubmissionTable.facts`),
+The store's index reads the columns directly (:meth:`SubmissionTable.summary`),
 never building a submission, and so does the repooling job's scan for idle
 submissions (:meth:`SubmissionTable.idle`).
 
@@ -30,14 +30,14 @@ submissions (:meth:`SubmissionTable.idle`).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from talentpool.clock import micros, require_aware
 from talentpool.ids import CandidateId, RequisitionId, SubmissionId
 from talentpool.model import Rejection, Submission, SubmissionStatus
 
-__all__ = ["SubmissionFacts", "SubmissionTable"]
+__all__ = ["ALWAYS", "NEVER", "SubmissionSummary", "SubmissionTable"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -49,9 +49,17 @@ _NO_ZONE = 254
 """The zone code of a missing instant (no expiry)."""
 _ZONES_MOST = 254
 
-SubmissionFacts = tuple[SubmissionStatus, int, int, int | None, RequisitionId]
-"""What the index reads of a submission: its status; when it was submitted, when its status
-changed and when it expires (``None``: never), in microseconds; and its requisition."""
+SubmissionSummary = tuple[int, int, int, int, int, dict[RequisitionId, int]]
+"""What :meth:`SubmissionTable.summary` gives: five instants and the expiry per requisition."""
+
+_DAY = 86_400_000_000
+NEVER = -(2**62 // _DAY) * _DAY
+"""No instant: before every other (a candidate never hired, say)."""
+ALWAYS = (2**62 // _DAY) * _DAY
+"""After every instant: a submission that never expires."""
+_OPEN = frozenset(_STATUS_CODE[s] for s in SubmissionStatus if s.is_open)
+_HIRED = _STATUS_CODE[SubmissionStatus.HIRED]
+_REJECTED = _STATUS_CODE[SubmissionStatus.REJECTED]
 
 _Extra = tuple[str | None, frozenset[str], Rejection | None]
 
@@ -107,19 +115,40 @@ class SubmissionTable(MutableMapping[SubmissionId, Submission]):
 
     # --- reads without building a submission ------------------------------------------
 
-    def facts(self, key: SubmissionId) -> SubmissionFacts:
-        """What the store's index needs of the submission, straight from the columns."""
-        row = self._rows[key]
-        submitted, changed = self._instants[0][row], self._instants[1][row]
-        missing = self._zone_codes[3][row] == _NO_ZONE
-        expires = None if missing else self._instants[3][row]
-        return (
-            _STATUSES[self._statuses[row]],
-            submitted,
-            changed,
-            expires,
-            self._requisitions[row],
-        )
+    def summary(self, keys: Iterable[SubmissionId]) -> SubmissionSummary:
+        """What the store's index holds of one candidate's submissions *keys*.
+
+        The latest expiry of an open submission and of any (:data:`ALWAYS`: one
+        never expires), the latest move to rejected, the latest submission, the
+        latest move to hired (each :data:`NEVER` when there is none), and the
+        latest expiry per requisition applied to.
+        """
+        rows, statuses, codes = self._rows, self._statuses, self._zone_codes[3]
+        submitted, changed, ends = self._instants[0], self._instants[1], self._instants[3]
+        requisitions = self._requisitions
+        active = unexpired = rejected = latest = hired = NEVER
+        by_requisition: dict[RequisitionId, int] = {}
+        # comparisons rather than max(): a call each costs more than the rest (PF4's build)
+        for key in keys:
+            row = rows[key]
+            expires = ALWAYS if codes[row] == _NO_ZONE else ends[row]
+            if expires > unexpired:  # noqa: PLR1730
+                unexpired = expires
+            status = statuses[row]
+            if status in _OPEN:
+                if expires > active:  # noqa: PLR1730
+                    active = expires
+            elif status == _HIRED:
+                if changed[row] > hired:  # noqa: PLR1730
+                    hired = changed[row]
+            elif status == _REJECTED and changed[row] > rejected:
+                rejected = changed[row]
+            if submitted[row] > latest:  # noqa: PLR1730
+                latest = submitted[row]
+            requisition = requisitions[row]
+            if expires > by_requisition.get(requisition, NEVER):
+                by_requisition[requisition] = expires
+        return (active, unexpired, rejected, latest, hired, by_requisition)
 
     def idle(self, before: datetime) -> list[Submission]:
         """The open submissions last active strictly before *before*, in the order saved."""
