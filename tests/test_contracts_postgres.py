@@ -122,6 +122,26 @@ class TestPostgresTrackersQuery(PostgresStore, contracts.TrackersQueryContract):
 class TestPostgresUnitOfWork(PostgresStore, contracts.UnitOfWorkContract): ...
 
 
+class PostgresJoinedToAHost(PostgresStore):
+    """Units of work joined to a host's open transaction on the server (ST3, ST5)."""
+
+    def make_uow(self) -> SqlUnitOfWork:
+        """Return a unit of work over a new account, on a connection the host has begun."""
+        connection = self.postgres.engine.connect()
+        connection.begin()
+        self.connections = [*getattr(self, "connections", []), connection]
+        account = f"account-{_RUN}-{next(_ACCOUNTS)}"
+        return self.postgres.unit_of_work(account, connection=connection)
+
+    def teardown_method(self) -> None:
+        """The host ends its transactions (rolled back: nothing of the test stays)."""
+        for connection in getattr(self, "connections", []):
+            connection.close()
+
+
+class TestPostgresUnitOfWorkJoinedToAHost(PostgresJoinedToAHost, contracts.UnitOfWorkContract): ...
+
+
 class TestPostgresUserRepository(PostgresStore, contracts.UserRepositoryContract): ...
 
 

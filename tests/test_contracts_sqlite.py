@@ -55,6 +55,30 @@ class TestSqliteEvents(SqliteStore, contracts.EventLogContract): ...
 class TestSqliteUnitOfWork(SqliteStore, contracts.UnitOfWorkContract): ...
 
 
+class SqliteJoinedToAHost(contracts.AdapterContract):
+    """Units of work joined to a host's open transaction on its own connection (ST3).
+
+    Every block is then a savepoint inside the host's transaction: the unit of
+    work's promises must hold there too.
+    """
+
+    def make_uow(self) -> SqlUnitOfWork:
+        """Return a unit of work over an empty database, on a connection the host has begun."""
+        store = SqlStore("sqlite://")
+        connection = store.engine.connect()
+        connection.begin()
+        self.connections = [*getattr(self, "connections", []), connection]
+        return store.unit_of_work("acme", connection=connection)
+
+    def teardown_method(self) -> None:
+        """The host ends its transactions: the test is over."""
+        for connection in getattr(self, "connections", []):
+            connection.close()
+
+
+class TestSqliteUnitOfWorkJoinedToAHost(SqliteJoinedToAHost, contracts.UnitOfWorkContract): ...
+
+
 class TestSqliteCandidateQueries(SqliteStore, contracts.CandidateQueryContract): ...
 
 

@@ -1,8 +1,8 @@
 """ST3: the SQL store's units of work, on their own connection or inside a host's transaction.
 
-The unit of work keeps the in-memory reference's promises
-(``tests/test_unit_of_work.py``): a block without a commit writes nothing, a
-nested block joins the outer one, ``commit`` keeps the block's writes so far.
+The unit of work keeps the promises of
+:class:`~talentpool.testing.contracts.UnitOfWorkContract`, on its own connection
+and joined to a host's (``tests/test_contracts_sqlite.py``, ``..._postgres.py``).
 Joined to a host's SQLAlchemy connection, its blocks are savepoints of the
 host's transaction, and the host's commit or rollback decides for everything the
 services wrote: entities, audit events and notifications alike. ``World`` builds
@@ -12,7 +12,7 @@ on the store, and scenarios written against the reference hold on SQLite.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,19 +26,17 @@ import test_autopool_service as autopool_scenarios
 import test_micropools_scenarios as micropool_scenarios
 from talentpool.actions import AutopoolActions
 from talentpool.adapters.outbox import MemoryOutbox
-from talentpool.adapters.sql import SqlStore, SqlUnitOfWork
-from talentpool.audit import AccountSettingChanged, CandidateMatched, SubmissionInactivated
+from talentpool.adapters.sql import SqlStore
+from talentpool.audit import CandidateMatched, SubmissionInactivated
 from talentpool.criteria import AutopoolCriteria
 from talentpool.errors import ConflictError, StoreBusyError
-from talentpool.ids import CandidateId, RepoolingRuleId, RequisitionId, SubmissionId, UserId
+from talentpool.ids import CandidateId, RepoolingRuleId, RequisitionId, UserId
 from talentpool.micropools import MicroPools, TagShareGranted
 from talentpool.model import (
     Candidate,
     RepoolingRule,
     Requisition,
     Role,
-    Submission,
-    SubmissionStatus,
 )
 from talentpool.repooling import Repooling
 from talentpool.testing import World
@@ -58,197 +56,8 @@ def _requisition(rid: str = "r1") -> Requisition:
     return Requisition(RequisitionId(rid), rid.upper(), created_at=WHEN)
 
 
-def _submission(sid: str, cid: str = "c1", rid: str = "r1") -> Submission:
-    return Submission(SubmissionId(sid), CandidateId(cid), RequisitionId(rid), submitted_at=WHEN)
-
-
-def _event(note: str) -> AccountSettingChanged:
-    return AccountSettingChanged(
-        occurred_at=WHEN, actor_id=UserId("u1"), reason=note, setting="note", enabled=True
-    )
-
-
-def _notes(uow: SqlUnitOfWork) -> list[str]:
-    return [e.reason for e in uow.events]
-
-
 def _url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'talent.db'}"
-
-
-# --- the unit of work's promises, on its own connection and joined to a host's ---------------
-
-
-@attrs.define
-class Mode:
-    """A unit of work under test and how its surroundings end.
-
-    Attributes:
-        uow: The unit of work the test writes through.
-        finish: Ends the surroundings (the host commits its transaction, if there is
-            one) and returns a unit of work on its own connection to read back with.
-    """
-
-    uow: SqlUnitOfWork
-    finish: Callable[[], SqlUnitOfWork]
-
-
-@pytest.fixture(params=["own connection", "joined to a host's transaction"])
-def mode(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Mode]:
-    store = SqlStore(_url(tmp_path))
-    setup = store.unit_of_work("acme")
-    setup.requisitions.save(_requisition())
-    setup.requisitions.save(_requisition("r2"))
-    setup.candidates.save(_candidate("c1"))
-    if request.param == "own connection":
-        yield Mode(setup, lambda: setup)
-        return
-    with store.engine.connect() as connection:
-        connection.begin()
-
-        def finish() -> SqlUnitOfWork:
-            connection.commit()
-            return setup
-
-        yield Mode(store.unit_of_work("acme", connection=connection), finish)
-
-
-def _state(uow: SqlUnitOfWork) -> tuple[object, ...]:
-    return (
-        list(uow.candidates),
-        list(uow.submissions),
-        uow.submissions.for_candidate(CandidateId("c1")),
-        uow.submissions.for_requisition(RequisitionId("r1")),
-        list(uow.requisitions),
-        uow.settings.get(),
-        list(uow.events),
-    )
-
-
-def test_a_failure_midway_leaves_nothing_written_events_included(mode: Mode) -> None:
-    uow = mode.uow
-    before = _state(uow)
-
-    def action() -> None:
-        with uow:
-            uow.candidates.save(_candidate("c2"))
-            uow.submissions.save(_submission("s1"))
-            uow.requisitions.save(attrs.evolve(_requisition(), pool_exclusions={CandidateId("c1")}))
-            uow.events.append(_event("half done"))
-            raise BoomError
-
-    with pytest.raises(BoomError):
-        action()
-    assert _state(uow) == before
-    assert _state(mode.finish()) == before
-
-
-def test_a_block_without_commit_writes_nothing(mode: Mode) -> None:
-    uow = mode.uow
-    before = _state(uow)
-    with uow:
-        uow.submissions.save(_submission("s1"))
-        uow.events.append(_event("forgotten"))
-    assert _state(mode.finish()) == before
-
-
-def test_committed_writes_stay_and_later_uncommitted_ones_go(mode: Mode) -> None:
-    uow = mode.uow
-    with uow:
-        uow.submissions.save(_submission("s1"))
-        uow.events.append(_event("kept"))
-        uow.commit()
-        uow.submissions.save(_submission("s2", rid="r2"))
-        uow.events.append(_event("dropped"))
-    reader = mode.finish()
-    assert [s.id for s in reader.submissions] == ["s1"]
-    assert _notes(reader) == ["kept"]
-
-
-def test_rollback_undoes_the_writes_since_the_last_commit(mode: Mode) -> None:
-    uow = mode.uow
-    with uow:
-        uow.submissions.save(_submission("s1"))
-        uow.commit()
-        uow.submissions.save(attrs.evolve(_submission("s1"), status=SubmissionStatus.INACTIVE))
-        uow.rollback()
-        assert uow.submissions.get(SubmissionId("s1")).status is SubmissionStatus.NEW
-        uow.events.append(_event("after the rollback"))
-        uow.commit()
-    reader = mode.finish()
-    assert reader.submissions.get(SubmissionId("s1")).status is SubmissionStatus.NEW
-    assert _notes(reader) == ["after the rollback"]
-
-
-def test_replacing_a_submission_then_failing_restores_the_listings(mode: Mode) -> None:
-    uow = mode.uow
-    uow.submissions.save(_submission("s1"))
-
-    def action() -> None:
-        with uow:
-            uow.submissions.save(_submission("s1", rid="r2"))  # moved to another requisition
-            raise BoomError
-
-    with pytest.raises(BoomError):
-        action()
-    reader = mode.finish()
-    assert [s.id for s in reader.submissions.for_requisition(RequisitionId("r1"))] == ["s1"]
-    assert reader.submissions.for_requisition(RequisitionId("r2")) == []
-
-
-def test_an_inner_commit_does_not_commit_the_outer_action(mode: Mode) -> None:
-    """Nested blocks join the outer action: the outermost block decides."""
-    uow = mode.uow
-
-    def action() -> None:
-        with uow:
-            uow.candidates.save(_candidate("c2"))
-            with uow:
-                uow.events.append(_event("inner"))
-                uow.commit()
-            raise BoomError
-
-    with pytest.raises(BoomError):
-        action()
-    reader = mode.finish()
-    assert [c.id for c in reader.candidates] == ["c1"]
-    assert list(reader.events) == []
-
-
-def test_an_inner_block_that_fails_is_undone_and_the_outer_may_still_commit(mode: Mode) -> None:
-    uow = mode.uow
-
-    def inner() -> None:
-        with uow:
-            uow.candidates.save(_candidate("c3"))
-            raise BoomError
-
-    with uow:
-        uow.candidates.save(_candidate("c2"))
-        with pytest.raises(BoomError):
-            inner()
-        uow.commit()
-    assert [c.id for c in mode.finish().candidates] == ["c1", "c2"]
-
-
-def test_a_nested_block_after_a_commit_joins_the_next_transaction(mode: Mode) -> None:
-    """After the outermost commit the block goes on; what follows is undone without another."""
-    uow = mode.uow
-    with uow:
-        uow.candidates.save(_candidate("c2"))
-        uow.commit()
-        with uow:
-            uow.candidates.save(_candidate("c3"))
-            uow.commit()  # inner: joins the outer block, which never commits again
-    assert [c.id for c in mode.finish().candidates] == ["c1", "c2"]
-
-
-def test_commit_and_rollback_outside_a_unit_of_work_touch_nothing(mode: Mode) -> None:
-    uow = mode.uow
-    uow.candidates.save(_candidate("c2"))  # outside a unit: takes effect at once
-    uow.rollback()
-    uow.commit()
-    assert [c.id for c in mode.finish().candidates] == ["c1", "c2"]
 
 
 # --- what only a database shows --------------------------------------------------------------

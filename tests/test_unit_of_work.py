@@ -1,7 +1,10 @@
 """The unit of work groups the writes of one action: all happen or none does (AP9, AP10, AP12).
 
-These tests run against :class:`~talentpool.adapters.memory.MemoryUnitOfWork`,
-the reference every other adapter is measured by.
+The promises every store keeps (a block without a commit writes nothing, nested
+blocks join the outermost, ``rollback`` undoes what came after the last commit)
+are :class:`~talentpool.testing.contracts.UnitOfWorkContract`'s, run on every
+store. These tests add what only the in-memory reference shows: threads writing
+beside an action, and pool reads while one saves.
 """
 
 from __future__ import annotations
@@ -17,23 +20,11 @@ from talentpool.adapters.memory import MemoryUnitOfWork
 from talentpool.autopool import Autopooling
 from talentpool.criteria import AutopoolCriteria
 from talentpool.errors import ConflictError
-from talentpool.events import DomainEvent
-from talentpool.ids import CandidateId, RequisitionId, SubmissionId, UserId
-from talentpool.model import Candidate, Requisition, Submission, SubmissionStatus
+from talentpool.ids import CandidateId, RequisitionId, SubmissionId
+from talentpool.model import Candidate, Requisition, Submission
 from talentpool.testing import World
 
 WHEN = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-
-
-@attrs.frozen(kw_only=True)
-class Noted(DomainEvent):
-    """A test event.
-
-    Attributes:
-        note: What happened.
-    """
-
-    note: str
 
 
 def _candidate(cid: str) -> Candidate:
@@ -48,10 +39,6 @@ def _submission(sid: str, cid: str = "c1", rid: str = "r1") -> Submission:
     return Submission(SubmissionId(sid), CandidateId(cid), RequisitionId(rid), submitted_at=WHEN)
 
 
-def _event(note: str) -> Noted:
-    return Noted(occurred_at=WHEN, actor_id=UserId("u1"), note=note)
-
-
 class BoomError(Exception):
     """Raised midway through an action."""
 
@@ -62,139 +49,6 @@ def uow() -> MemoryUnitOfWork:
     store.requisitions.save(_requisition())
     store.candidates.save(_candidate("c1"))
     return store
-
-
-def _state(uow: MemoryUnitOfWork) -> tuple[object, ...]:
-    return (
-        list(uow.candidates),
-        list(uow.submissions),
-        uow.submissions.for_candidate(CandidateId("c1")),
-        uow.submissions.for_requisition(RequisitionId("r1")),
-        list(uow.requisitions),
-        uow.settings.get(),
-        list(uow.events),
-    )
-
-
-def test_a_failure_midway_leaves_nothing_written_events_included(uow: MemoryUnitOfWork) -> None:
-    """A failing action writes nothing: no entity, no index entry, no event."""
-    before = _state(uow)
-
-    def action() -> None:
-        with uow:
-            uow.candidates.save(_candidate("c2"))
-            uow.submissions.save(_submission("s1"))
-            uow.requisitions.save(attrs.evolve(_requisition(), pool_exclusions={CandidateId("c1")}))
-            uow.events.append(_event("half done"))
-            raise BoomError
-
-    with pytest.raises(BoomError):
-        action()
-    assert _state(uow) == before
-    assert list(uow.events) == []
-
-
-def test_a_block_without_commit_writes_nothing(uow: MemoryUnitOfWork) -> None:
-    before = _state(uow)
-    with uow:
-        uow.submissions.save(_submission("s1"))
-        uow.events.append(_event("forgotten"))
-    assert _state(uow) == before
-
-
-def test_committed_writes_stay_and_later_uncommitted_ones_go(uow: MemoryUnitOfWork) -> None:
-    with uow:
-        uow.submissions.save(_submission("s1"))
-        uow.events.append(_event("kept"))
-        uow.commit()
-        uow.submissions.save(_submission("s2"))
-        uow.events.append(_event("dropped"))
-    assert [s.id for s in uow.submissions] == ["s1"]
-    assert [e.note for e in uow.events if isinstance(e, Noted)] == ["kept"]
-
-
-def test_rollback_undoes_the_writes_since_the_last_commit(uow: MemoryUnitOfWork) -> None:
-    with uow:
-        uow.submissions.save(_submission("s1"))
-        uow.commit()
-        uow.submissions.save(attrs.evolve(_submission("s1"), status=SubmissionStatus.INACTIVE))
-        uow.rollback()
-        assert uow.submissions.get(SubmissionId("s1")).status is SubmissionStatus.NEW
-        uow.commit()
-    assert uow.submissions.get(SubmissionId("s1")).status is SubmissionStatus.NEW
-
-
-def test_replacing_a_submission_then_failing_restores_the_indexes(uow: MemoryUnitOfWork) -> None:
-    uow.requisitions.save(_requisition("r2"))
-    uow.submissions.save(_submission("s1"))
-
-    def action() -> None:
-        with uow:
-            uow.submissions.save(_submission("s1", rid="r2"))  # moved to another requisition
-            raise BoomError
-
-    with pytest.raises(BoomError):
-        action()
-    assert [s.id for s in uow.submissions.for_requisition(RequisitionId("r1"))] == ["s1"]
-    assert uow.submissions.for_requisition(RequisitionId("r2")) == []
-
-
-def test_undoing_an_event_removes_that_event_not_an_equal_earlier_one(
-    uow: MemoryUnitOfWork,
-) -> None:
-    """Undo works by identity: an equal event committed earlier keeps its place."""
-    first, other, again = _event("same"), _event("other"), _event("same")
-    assert first == again
-    with uow:
-        uow.events.append(first)
-        uow.events.append(other)
-        uow.commit()
-    with uow:
-        uow.events.append(again)
-    recorded = list(uow.events)
-    assert recorded == [first, other]
-    assert recorded[0] is first
-
-
-def test_an_inner_commit_does_not_commit_the_outer_action(uow: MemoryUnitOfWork) -> None:
-    """Nested blocks join the outer action: the outermost block decides."""
-
-    def action() -> None:
-        with uow:
-            uow.candidates.save(_candidate("c2"))
-            with uow:
-                uow.events.append(_event("inner"))
-                uow.commit()
-            raise BoomError
-
-    with pytest.raises(BoomError):
-        action()
-    assert [c.id for c in uow.candidates] == ["c1"]
-    assert list(uow.events) == []
-
-
-def test_an_inner_block_that_fails_is_undone_and_the_outer_may_still_commit(
-    uow: MemoryUnitOfWork,
-) -> None:
-
-    def inner() -> None:
-        with uow:
-            uow.candidates.save(_candidate("c3"))
-            raise BoomError
-
-    with uow:
-        uow.candidates.save(_candidate("c2"))
-        with pytest.raises(BoomError):
-            inner()
-        uow.commit()
-    assert [c.id for c in uow.candidates] == ["c1", "c2"]
-
-
-def test_commit_and_rollback_outside_a_unit_of_work_touch_nothing(uow: MemoryUnitOfWork) -> None:
-    uow.candidates.save(_candidate("c2"))  # outside a unit: takes effect at once
-    uow.rollback()
-    uow.commit()
-    assert [c.id for c in uow.candidates] == ["c1", "c2"]
 
 
 def test_another_threads_direct_write_is_not_undone_by_this_action(uow: MemoryUnitOfWork) -> None:

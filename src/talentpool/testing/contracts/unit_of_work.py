@@ -32,6 +32,7 @@ from talentpool.model import (
     Dimension,
     RepoolingRule,
     RequisitionTemplate,
+    SubmissionStatus,
     User,
 )
 from talentpool.testing.contracts.base import (
@@ -224,3 +225,106 @@ class UnitOfWorkContract(AdapterContract):
             assert uow.candidates.get(CandidateId("c-1")) == _candidate("c-1")
             with pytest.raises(NotFoundError):
                 uow.candidates.get(CandidateId("c-2"))
+
+    def test_uow_rollback_after_a_commit_keeps_what_was_committed(self) -> None:
+        """``rollback`` undoes only what came after the block's last commit."""
+        uow = self.stored(_user("u-admin"), _candidate("c-1"), _requisition("r-1"))
+        with uow:
+            uow.submissions.add(_submission("s-1", "c-1", "r-1", 1))
+            uow.commit()
+            uow.submissions.save(
+                _submission("s-1", "c-1", "r-1", 1, status=SubmissionStatus.INACTIVE)
+            )
+            uow.rollback()
+            assert uow.submissions.get(SubmissionId("s-1")).status is SubmissionStatus.NEW
+            uow.events.append(_events()[0])
+            uow.commit()
+        with uow:
+            assert uow.submissions.get(SubmissionId("s-1")).status is SubmissionStatus.NEW
+            assert list(uow.events) == [_events()[0]]
+
+    def test_uow_an_undone_replacement_restores_the_listings(self) -> None:
+        """A submission moved to another requisition, then undone, is listed where it was."""
+        uow = self.stored(
+            _candidate("c-1"),
+            _requisition("r-1"),
+            _requisition("r-2"),
+            _submission("s-1", "c-1", "r-1", 1),
+        )
+
+        def move() -> None:
+            with uow:
+                uow.submissions.save(_submission("s-1", "c-1", "r-2", 1))
+                raise _BoomError
+
+        with pytest.raises(_BoomError):
+            move()
+        with uow:
+            assert [s.id for s in uow.submissions.for_requisition(RequisitionId("r-1"))] == ["s-1"]
+            assert list(uow.submissions.for_requisition(RequisitionId("r-2"))) == []
+            assert [s.id for s in uow.submissions.for_candidate(CandidateId("c-1"))] == ["s-1"]
+
+    def test_uow_undoing_an_event_keeps_an_equal_one_committed_earlier(self) -> None:
+        """Undo removes the event appended in the block, not an equal one already kept."""
+        event = _events()[0]
+        uow = self.stored(_user("u-admin"), event)
+        with uow:
+            uow.events.append(event)
+        with uow:
+            assert list(uow.events) == [event]
+
+    def test_uow_an_inner_commit_does_not_commit_the_outer_block(self) -> None:
+        """Nested blocks join the outermost one, which alone decides."""
+        uow = self.stored(_user("u-admin"))
+
+        def action() -> None:
+            with uow:
+                uow.candidates.save(_candidate("c-1"))
+                with uow:
+                    uow.events.append(_events()[0])
+                    uow.commit()
+                raise _BoomError
+
+        with pytest.raises(_BoomError):
+            action()
+        with uow:
+            assert list(uow.candidates) == []
+            assert list(uow.events) == []
+
+    def test_uow_an_inner_block_that_fails_is_undone_and_the_outer_may_commit(self) -> None:
+        """An exception leaving an inner block undoes its writes only; the outer goes on."""
+        uow = self.make_uow()
+
+        def inner() -> None:
+            with uow:
+                uow.candidates.save(_candidate("c-2"))
+                raise _BoomError
+
+        with uow:
+            uow.candidates.save(_candidate("c-1"))
+            with pytest.raises(_BoomError):
+                inner()
+            uow.commit()
+        with uow:
+            assert [c.id for c in uow.candidates] == ["c-1"]
+
+    def test_uow_a_nested_block_after_a_commit_joins_the_next_transaction(self) -> None:
+        """After the outermost commit an inner block's commit keeps nothing on its own."""
+        uow = self.make_uow()
+        with uow:
+            uow.candidates.save(_candidate("c-1"))
+            uow.commit()
+            with uow:
+                uow.candidates.save(_candidate("c-2"))
+                uow.commit()  # joins the outer block, which never commits again
+        with uow:
+            assert [c.id for c in uow.candidates] == ["c-1"]
+
+    def test_uow_commit_and_rollback_outside_a_block_touch_nothing(self) -> None:
+        """Outside a block a write takes effect at once; commit and rollback do nothing."""
+        uow = self.make_uow()
+        uow.candidates.save(_candidate("c-1"))
+        uow.rollback()
+        uow.commit()
+        with uow:
+            assert [c.id for c in uow.candidates] == ["c-1"]
