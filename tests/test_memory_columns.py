@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from talentpool.adapters.memory_columns import ALWAYS, NEVER, SubmissionTable, micros
-from talentpool.ids import SubmissionId
+from talentpool.clock import utc
+from talentpool.ids import RequisitionId, SubmissionId
 from talentpool.model import Rejection, Submission, SubmissionStatus
 from talentpool.testing.strategies import aware_datetimes
 
@@ -91,6 +92,29 @@ def test_pf4_the_index_reads_the_instants_of_the_columns(saved: list[Submission]
         latest(changed(SubmissionStatus.HIRED)),
         by_requisition,
     )
+
+
+@given(st.lists(submissions(), max_size=6), st.sampled_from([None, "r-1", "r-2"]))
+def test_pf1_a_rows_dates_read_from_the_columns_are_the_records(
+    saved: list[Submission], excluding: str | None
+) -> None:
+    """The latest submission and activity elsewhere: the same instants, zones and firsts."""
+    table = SubmissionTable()
+    keys = []
+    for n, submission in enumerate(saved):
+        key = SubmissionId(f"s-{n}")
+        table[key] = attrs.evolve(submission, id=key)
+        keys.append(key)
+    others = [s for s in saved if s.requisition_id != excluding]
+    submitted = max((s.submitted_at for s in others), key=utc, default=None)
+    active = max((s.last_activity_at for s in others), key=utc, default=None)
+    got = table.latest(keys, None if excluding is None else RequisitionId(excluding))
+    assert got == (submitted, active)
+    for mine, theirs in zip(got, (submitted, active), strict=True):
+        assert (mine is None) == (theirs is None)
+        if mine is not None and theirs is not None:
+            assert mine.tzinfo is theirs.tzinfo
+            assert mine.replace(tzinfo=None) == theirs.replace(tzinfo=None)
 
 
 def test_pf4_a_wall_time_in_a_spring_gap_is_kept_as_given() -> None:

@@ -16,12 +16,12 @@ from datetime import timedelta
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from talentpool.adapters.memory import MemoryUnitOfWork
 from talentpool.adapters.memory_bits import Bits, Ranges, from_slots, slots_of
-from talentpool.adapters.memory_index import _DenseThreshold, _Threshold
+from talentpool.adapters.memory_index import _DenseThreshold, _Order, _Threshold
 from talentpool.adapters.reference import listing_page, pool_page
 from talentpool.criteria import (
     AutopoolCriteria,
@@ -293,6 +293,36 @@ def _save(uow: MemoryUnitOfWork, item: object) -> None:
 
 
 # --- the building blocks ------------------------------------------------------------------
+
+
+@given(
+    keys=st.lists(st.integers(0, 2), min_size=4, max_size=60),
+    changes=st.dictionaries(st.integers(0, 59), st.integers(0, 2), max_size=2),
+    hits=st.sets(st.integers(0, 59)),
+    count=st.integers(0, 70),
+    descending=st.booleans(),
+)
+@example(keys=[1, 1, 1, 2, 2, 0], changes={}, hits=set(range(6)), count=6, descending=True)
+@example(keys=[1, 1, 1, 2, 2, 0], changes={}, hits={0, 1, 2, 3}, count=3, descending=False)
+def test_pf1_the_first_page_of_an_order_is_the_head_of_the_sorted_hits(
+    keys: list[int],
+    changes: dict[int, int],
+    hits: set[int],
+    count: int,
+    descending: bool,
+) -> None:
+    """By rank or by reading the order, with keys changed since: equal keys by id ascending."""
+    ids = [f"c-{slot * 37 % 61:02d}" for slot in range(len(keys))]  # not in slot order
+    order = _Order(lambda: keys.__getitem__, lambda: ids.__getitem__)
+    order.build(len(keys), from_slots(range(len(keys))))
+    for slot, value in changes.items():
+        if slot < len(keys):
+            keys[slot] = value
+            order.moved(slot)
+    chosen = sorted((h for h in hits if h < len(keys)), key=ids.__getitem__)
+    chosen.sort(key=keys.__getitem__, reverse=descending)
+    for _ in range(2):  # the second time from the ranks made the first
+        assert order.first(from_slots(chosen), count, descending=descending) == chosen[:count]
 
 
 @given(st.sets(st.integers(0, 5000)), st.sets(st.integers(0, 5000)))

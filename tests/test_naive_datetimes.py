@@ -32,12 +32,14 @@ from talentpool.autopool.templates import requisition_from_template
 from talentpool.clock import FixedClock, SystemClock
 from talentpool.criteria import AutopoolCriteria
 from talentpool.demo.story import load_demo
+from talentpool.engine.bind import EvaluationContext
 from talentpool.errors import DomainError
-from talentpool.ids import RequisitionId, TemplateId, UserId
+from talentpool.ids import CandidateId, RequisitionId, TemplateId, UserId
 from talentpool.micropools import MicroPools
-from talentpool.model import Consent, RequisitionTemplate, Role, Submission
+from talentpool.model import Candidate, Consent, RequisitionTemplate, Role, Submission
 from talentpool.notifications import DeliveryMode, NotificationChannel, digest_due
 from talentpool.repooling import Repooling, idle_beyond
+from talentpool.results import row_of
 from talentpool.testing import World
 from talentpool.testing.contracts.queries import IdleSubmissionsQueryContract
 from talentpool.visibility import Visibility
@@ -145,6 +147,7 @@ class _Holder:
 
 _VALUE = attrs.fields(_Holder).value
 _TEMPLATE = RequisitionTemplate(TemplateId("t"), "Template")
+_CANDIDATE = Candidate(CandidateId("c"), "Eva", "Nová", NOW)
 
 #: how to call each entry point with a naive datetime for the parameter named
 CALLS: dict[str, Callable[[], object]] = {
@@ -187,6 +190,12 @@ CALLS: dict[str, Callable[[], object]] = {
     "talentpool.model.Submission.is_expired:now": lambda: _submission().is_expired(NAIVE),
     "talentpool.model.Submission.is_active:now": lambda: _submission().is_active(NAIVE),
     "talentpool.repooling.idle_beyond:now": lambda: idle_beyond(_submission(), 7, NAIVE),
+    "talentpool.results.row_of:latest_submission_at": (
+        lambda: row_of(_CANDIDATE, EvaluationContext(None, NOW), NAIVE, None)
+    ),
+    "talentpool.results.row_of:last_activity_at": (
+        lambda: row_of(_CANDIDATE, EvaluationContext(None, NOW), None, NAIVE)
+    ),
     "talentpool.autopool.templates.requisition_from_template:created_at": (
         lambda: requisition_from_template(
             _TEMPLATE, requisition_id=RequisitionId("r"), title="Job", created_at=NAIVE

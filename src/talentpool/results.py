@@ -25,11 +25,11 @@ from talentpool.engine.bind import EvaluationContext
 from talentpool.engine.evaluate import residence_distance_km
 from talentpool.errors import DomainError
 from talentpool.ids import CandidateId
-from talentpool.model import CandidateRecord
+from talentpool.model import Candidate, CandidateRecord
 from talentpool.text import fold
 from talentpool.validators import aware_or_none
 
-__all__ = ["MAX_RESULTS", "Ordering", "PoolRow", "SortKey", "make_row", "sort_rows"]
+__all__ = ["MAX_RESULTS", "Ordering", "PoolRow", "SortKey", "make_row", "row_of", "sort_rows"]
 
 MAX_RESULTS = 300
 """At most this many candidates are shown in a pool (AP7)."""
@@ -144,9 +144,30 @@ class PoolRow:
 
 
 def make_row(record: CandidateRecord, ctx: EvaluationContext) -> PoolRow:
-    """Return the result row for *record* in the pool of *ctx*."""
+    """Return the result row for *record* in the pool of *ctx*.
+
+    Its dates are those of the latest submission and the latest activity on other
+    requisitions (the first of equal instants, in the record's order).
+    """
     others = record.elsewhere(ctx.elsewhere)
-    cand = record.candidate
+    return row_of(
+        record.candidate,
+        ctx,
+        max((a.submission.submitted_at for a in others), key=utc, default=None),
+        max((a.submission.last_activity_at for a in others), key=utc, default=None),
+    )
+
+
+def row_of(
+    cand: Candidate,
+    ctx: EvaluationContext,
+    latest_submission_at: datetime | None,
+    last_activity_at: datetime | None,
+) -> PoolRow:
+    """Return the row of *cand* in the pool of *ctx* with the dates of :func:`make_row`.
+
+    For a store that finds those dates without building the candidate's record.
+    """
     centre = None if ctx.requisition is None else ctx.requisition.primary_location
     return PoolRow(
         candidate_id=cand.id,
@@ -154,12 +175,8 @@ def make_row(record: CandidateRecord, ctx: EvaluationContext) -> PoolRow:
         sort_name=cand.sort_name,
         city=cand.city,
         distance_km=residence_distance_km(cand, centre),
-        latest_submission_at=max(
-            (a.submission.submitted_at for a in others), key=utc, default=None
-        ),
-        last_activity_at=max(
-            (a.submission.last_activity_at for a in others), key=utc, default=None
-        ),
+        latest_submission_at=latest_submission_at,
+        last_activity_at=last_activity_at,
     )
 
 

@@ -96,7 +96,7 @@ from talentpool.queries import (
     ResponsesPage,
     ResponsesQuery,
 )
-from talentpool.results import SortKey, make_row
+from talentpool.results import SortKey, row_of
 
 __all__ = ["MemoryIds", "MemoryUnitOfWork"]
 
@@ -229,13 +229,14 @@ class MemoryCandidates:
             if query.limit == 0:
                 return CandidatePage((), total)
             ctx = query.context(t.structures)
-            order = query.order
+            order, subs = query.order, t.subs_by_candidate.get
             if order.key is SortKey.LATEST_SUBMISSION:
                 end = total if query.limit is None else query.offset + query.limit
                 chosen = index.first(hits, end, "latest", descending=order.descending)
                 chosen = chosen[query.offset :]
                 rows = tuple(
-                    make_row(t.record(t.candidates[c]), ctx) for c in index.candidate_ids(chosen)
+                    row_of(t.candidates[c], ctx, *t.submissions.latest(subs(c, ()), ctx.elsewhere))
+                    for c in index.candidate_ids(chosen)
                 )
                 return CandidatePage(rows, total)
             records = (t.record(t.candidates[c]) for c in index.candidate_ids(slots_of(hits)))

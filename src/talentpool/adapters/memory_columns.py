@@ -150,6 +150,29 @@ class SubmissionTable(MutableMapping[SubmissionId, Submission]):
                 by_requisition[requisition] = expires
         return (active, unexpired, rejected, latest, hired, by_requisition)
 
+    def latest(
+        self, keys: Iterable[SubmissionId], excluding: RequisitionId | None
+    ) -> tuple[datetime | None, datetime | None]:
+        """When the latest of *keys* not on *excluding* was submitted, and the latest activity.
+
+        The dates of a pool's row (:func:`~talentpool.results.make_row`), read from the
+        columns: of equal instants the first in *keys* wins, each in its own zone.
+        """
+        rows, requisitions = self._rows, self._requisitions
+        submitted, activity = self._instants[0], self._instants[2]
+        first = last = -1
+        for key in keys:
+            row = rows[key]
+            if requisitions[row] == excluding:
+                continue
+            if first < 0 or submitted[row] > submitted[first]:
+                first = row
+            if last < 0 or activity[row] > activity[last]:
+                last = row
+        if first < 0:
+            return None, None
+        return self._moment(first, 0), self._moment(last, 2)
+
     def idle(self, before: datetime) -> list[Submission]:
         """The open submissions last active strictly before *before*, in the order saved."""
         cutoff = micros(require_aware("before", before))

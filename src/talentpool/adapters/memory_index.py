@@ -731,10 +731,12 @@ class _Order:
     use; a slot whose key changed since, or that is new, is *moved* and merged
     in when a page is cut. Reading the sorted slots from either end until the
     page is full touches about ``count × candidates ÷ hits`` of them, so a small
-    result is sorted directly instead.
+    result is sorted directly instead, by each slot's rank in the order (its
+    position, read from an array made with the sorted slots): one sort of whole
+    numbers rather than two of keys and ids.
     """
 
-    __slots__ = ("_key", "_moved", "_slots", "_tie", "built")
+    __slots__ = ("_key", "_moved", "_ranks", "_slots", "_tie", "built")
 
     def __init__(
         self, key: Callable[[], Callable[[int], object]], tie: Callable[[], Callable[[int], str]]
@@ -742,6 +744,7 @@ class _Order:
         # each gives the function of the moment: a slot's key, its candidate id
         self._key, self._tie = key, tie
         self._slots = array("q")
+        self._ranks: dict[bool, array[int]] = {}  # by direction: each slot's place
         self._moved: dict[int, None] = {}
         self.built = False
 
@@ -751,11 +754,52 @@ class _Order:
         live.sort(key=tie)
         live.sort(key=key)  # type: ignore[arg-type]
         self._slots = array("q", live)
+        self._ranks.clear()
         self._moved.clear()
         self.built = True
 
+    def _rank(self, descending: bool) -> array[int]:
+        """Each slot's place in the order, made on first use (about 0.3 s at 1M, PF1)."""
+        ranks = self._ranks.get(descending)
+        if ranks is not None:
+            return ranks
+        ordered = self._slots
+        ranks = self._ranks[descending] = array("i", [0]) * (max(ordered, default=-1) + 1)
+        if not descending:
+            for place, slot in enumerate(ordered):
+                ranks[slot] = place
+            return ranks
+        # the keys from the largest down, and slots of equal keys still by id ascending
+        key, place, run = self._key(), 0, array("q")
+        previous: object = None
+        for slot in reversed(ordered):
+            value = key(slot)
+            if run and value != previous:
+                for held in reversed(run):
+                    ranks[held] = place
+                    place += 1
+                del run[:]
+            previous = value
+            run.append(slot)
+        for held in reversed(run):
+            ranks[held] = place
+            place += 1
+        return ranks
+
+    def _ranked(self, slots: list[int], count: int, descending: bool) -> list[int]:
+        """The first *count* of *slots* in the order: by rank, the moved ones by their keys."""
+        moved = self._moved
+        extra = [s for s in slots if s in moved] if moved else []
+        if extra:
+            slots = [s for s in slots if s not in moved]
+        slots.sort(key=self._rank(descending).__getitem__)
+        if extra:
+            return self._sorted(slots[:count] + extra, descending)[:count]
+        return slots[:count]
+
     def memory(self) -> int:
-        return sys.getsizeof(self._slots) + sys.getsizeof(self._moved)
+        ranks = sum(sys.getsizeof(r) for r in self._ranks.values())
+        return sys.getsizeof(self._slots) + sys.getsizeof(self._moved) + ranks
 
     def moved(self, slot: int) -> None:
         """Note that *slot*'s key changed, or that it is new."""
@@ -770,7 +814,7 @@ class _Order:
     def first(self, hits: int, count: int, *, descending: bool) -> list[int]:
         total = hits.bit_count()
         if count >= total or total * total <= count * len(self._slots):
-            return self._sorted(slots_of(hits), descending)[:count]
+            return self._ranked(slots_of(hits), count, descending)
         data = hits.to_bytes((hits.bit_length() + 7) // 8, "little")
         size = len(data)
         moved, key = self._moved, self._key()
