@@ -7,7 +7,9 @@ reverse pick different candidates for the 300 shown.
 
 from __future__ import annotations
 
+import attrs
 import pytest
+from hypothesis import given
 
 from talentpool import (
     MAX_RESULTS,
@@ -29,7 +31,9 @@ from talentpool import (
     SubmissionStatus,
     UserId,
 )
+from talentpool.results import PoolRow
 from talentpool.testing import World
+from talentpool.testing.strategies import pool_rows
 
 BRNO = GeoPoint(49.1951, 16.6068)
 REQ = RequisitionId("brno")
@@ -188,8 +192,8 @@ def _table(world: World) -> Autopooling:
         ("e5", "Adam", "Novák", "Brno", near, 2, 4),
     ]
     # Inserted in reverse so that insertion order cannot pass for the tie-break.
-    for cid, given, family, city, home, submitted, activity in reversed(rows):
-        c = world.candidate(cid, given, family, city=city, residence=home)
+    for cid, given_name, family, city, home, submitted, activity in reversed(rows):
+        c = world.candidate(cid, given_name, family, city=city, residence=home)
         world.apply(
             c,
             "elsewhere",
@@ -378,3 +382,11 @@ def test_a_quick_filter_does_not_change_the_saved_pool(world: World) -> None:
     _define_filters(pool)
     pool.results(REQ, quick_filters=[GERMAN])
     assert pool.results(REQ).total == pool.funnel(REQ).matched == 30
+
+
+@given(pool_rows(max_size=4))
+def test_ap11_a_row_without_other_applications_keeps_everything_else(rows: list[PoolRow]) -> None:
+    """Only the dates of submissions elsewhere go; every other column stays as it was."""
+    for row in rows:
+        hidden = row.without_other_applications()
+        assert hidden == attrs.evolve(row, latest_submission_at=None, last_activity_at=None)

@@ -127,7 +127,10 @@ class PoolRow:
         The latest submission and the last activity are the dates of submissions on
         other requisitions, so they are left out; the order they chose stays.
         """
-        return attrs.evolve(self, latest_submission_at=None, last_activity_at=None)
+        # built directly: attrs.evolve costs several times as much, once per row (PF1)
+        return PoolRow(
+            self.candidate_id, self.name, self.sort_name, self.city, self.distance_km, None, None
+        )
 
     def value(self, key: SortKey) -> object:
         """Return the value of the column *key*, ``None`` when unknown."""
