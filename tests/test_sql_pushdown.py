@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from geopy.distance import geodesic
@@ -26,7 +27,7 @@ from talentpool.adapters.sql import SqlStore, SqlUnitOfWork
 from talentpool.adapters.sql.compiler import Dialect
 from talentpool.criteria import Criterion, Keywords, ResidenceWithin
 from talentpool.geo import GeoPoint
-from talentpool.model import Candidate, Requisition, Submission, Tag
+from talentpool.model import Candidate, Requisition, Submission, SubmissionStatus, Tag
 from talentpool.queries import CandidateDatabaseQuery, CandidateQuery, Viewer
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -282,3 +283,68 @@ def test_pf3_postgresql_reads_a_micro_pool_with_text_by_key_not_by_scan(
 ) -> None:
     plan = _listing_plan(postgres, "plan-listing")
     assert "Seq Scan on pushdown_candidates" not in plan, plan
+
+
+def test_pf2_sqlite_tests_a_pools_cheap_conditions_first() -> None:
+    """SQLite tests an AND's terms in the order written: the box and the facts first."""
+    store = SqlStore("sqlite://")
+    uow = store.unit_of_work("acme")
+    _fill_country(uow)
+    statements = _Statements(store)
+    query = CandidateQuery(JOB, NOW, ResidenceWithin(KM) & Keywords("pokladna"))
+    assert uow.candidates.find(query).total > 0
+    statement, _ = statements.page()
+    where = statement.split("WHERE", 1)[1]
+    order = [
+        where.index("talentpool_candidates.latitude BETWEEN"),  # the radius's box
+        where.index("talentpool_candidates.submitted_at IS NOT NULL"),  # the universe's fact
+        where.index("sin("),  # the radius's distance
+        where.index("NOT IN (SELECT"),  # the universe's set
+        where.index("MATCH"),  # the keyword's set
+    ]
+    assert max(order[:2]) < order[2] < min(order[3:]), where
+
+
+PRAGUE_TIME = ZoneInfo("Europe/Prague")
+
+
+def test_pf2_a_pools_rows_read_only_the_latest_submissions_and_show_them_as_written() -> None:
+    """A pool row's dates are its latest submission elsewhere, as written, ties in order."""
+    store = SqlStore("sqlite://")
+    uow = store.unit_of_work("acme")
+    uow.requisitions.save(JOB)
+    places = [Requisition(f"r-{i}", "Storekeeper", NOW - timedelta(days=60)) for i in range(4)]
+    for place in places:
+        uow.requisitions.save(place)
+    uow.candidates.save_all(_people()[:6])
+    applied = NOW - timedelta(days=9)
+    # c-00-0: two submissions tie for the latest instant, written in two zones; its latest
+    # activity is on an older one. c-00-1: one submission on the job itself (out of the pool).
+    writes = [
+        Submission("s-a", "c-00-0", "r-0", applied.astimezone(PRAGUE_TIME)),
+        Submission("s-b", "c-00-0", "r-1", applied),
+        Submission(
+            "s-c",
+            "c-00-0",
+            "r-2",
+            applied - timedelta(days=5),
+            status=SubmissionStatus.REJECTED,
+            status_changed_at=NOW - timedelta(days=200),
+            last_activity_at=(NOW - timedelta(hours=1)).astimezone(PRAGUE_TIME),
+        ),
+        Submission("s-d", "c-00-1", "job", applied),
+        Submission("s-e", "c-00-1", "r-3", applied - timedelta(days=1)),
+        Submission("s-f", "c-00-2", "r-3", applied - timedelta(days=2)),
+    ]
+    uow.submissions.save_all(writes)
+    trees = uow.structures.trees()
+    query = CandidateQuery(JOB, NOW, ResidenceWithin(60), limit=None)
+    records = [uow.candidates.record(p.id) for p in _people()[:6]]
+    expected = pool_page(query, trees, records)
+    got = uow.candidates.find(query)
+    assert got == expected
+    shown = [(r.latest_submission_at, r.last_activity_at) for r in got.rows]
+    wanted = [(r.latest_submission_at, r.last_activity_at) for r in expected.rows]
+    # equal instants are not enough: the zone they were written in shows too
+    assert [tuple(map(repr, pair)) for pair in shown] == [tuple(map(repr, p)) for p in wanted]
+    assert "c-00-1" not in [r.candidate_id for r in got.rows]

@@ -399,6 +399,49 @@ def test_st7_a_stream_is_one_transaction_per_batch(tmp_path: Path) -> None:
     store.dispose()
 
 
+def test_pf4_a_streams_batches_commit_without_waiting_for_the_disk(tmp_path: Path) -> None:
+    store = SqlStore(f"sqlite:///{tmp_path / 'talent.db'}")
+    levels: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith(("PRAGMA synchronous", "PRAGMA wal_autocheckpoint")):
+            levels.append(statement.rsplit(" ", 1)[-1])
+        elif statement == "BEGIN IMMEDIATE":
+            levels.append("begin")
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    sync = Sync(store, "acme")
+    sync.save_candidates(_people(5), batch_size=2)
+    # three batches, the level set once before the first (SQLite refuses it inside one)
+    assert levels == ["NORMAL", "25000", "begin", "begin", "begin"]
+    levels.clear()
+    # the next transactions wait for the disk again: one entity is not a stream
+    sync.save_candidate(_candidate("c-9"))
+    with store.unit_of_work("acme") as uow:
+        uow.candidates.save(_candidate("c-10"))
+        uow.commit()
+    assert levels == ["FULL", "1000", "begin", "begin"]
+    with store.unit_of_work("acme") as uow:
+        assert len(uow.candidates) == 7
+    store.dispose()
+
+
+def test_pf4_a_stream_joined_to_a_host_leaves_its_commit_alone(tmp_path: Path) -> None:
+    store = SqlStore(f"sqlite:///{tmp_path / 'talent.db'}")
+    levels: list[str] = []
+    event.listen(
+        store.engine,
+        "before_cursor_execute",
+        lambda conn, cursor, statement, *_: (
+            levels.append(statement) if statement.startswith("PRAGMA synchronous") else None
+        ),
+    )
+    with store.engine.connect() as connection, connection.begin():
+        Sync(store, "acme", connection=connection).save_candidates(_people(3), batch_size=1)
+    assert not [s for s in levels if s.endswith("NORMAL")]
+    store.dispose()
+
+
 def test_st7_an_entity_given_twice_ends_as_the_last_given(store: SqlStore) -> None:
     sync = _seeded(store)
     first, last = _candidate("c-9", text="first"), _candidate("c-9", text="last", tags=[])

@@ -159,12 +159,21 @@ def _in_zone(moment: datetime, zone: ZoneInfo) -> datetime:
     return moment.astimezone(zone)
 
 
+_MEMBERS: dict[type[enum.Enum], dict[tuple[type, Json], enum.Enum]] = {}
+
+
 def _member(kind: type[enum.Enum], value: Json, path: str) -> enum.Enum:
-    for member in kind:
-        if type(value) is type(member.value) and value == member.value:
-            return member
-    choices = ", ".join(repr(m.value) for m in kind)
-    raise CriteriaError(path, f"must be one of {choices} (got {_show(value)})")
+    members = _MEMBERS.get(kind)
+    if members is None:
+        members = {}
+        for member in kind:
+            members.setdefault((type(member.value), member.value), member)
+        _MEMBERS[kind] = members
+    try:
+        return members[type(value), value]
+    except (KeyError, TypeError):  # not a value, or not one that can be (a list)
+        choices = ", ".join(repr(m.value) for m in kind)
+        raise CriteriaError(path, f"must be one of {choices} (got {_show(value)})") from None
 
 
 def _items(value: Json, path: str) -> list[Json]:
@@ -179,87 +188,156 @@ def _pair(value: Json, path: str) -> tuple[Json, Json]:
     return value[0], value[1]
 
 
-_SHAPES: dict[Any, tuple[Any, tuple[Any, ...]]] = {}
+Reader = Callable[[Json, str], Any]
+"""Reads a value found at a path as one type: what :func:`from_document` does for a kind."""
 
-
-def _shape(kind: Any) -> tuple[Any, tuple[Any, ...]]:
-    # A type hint's origin and arguments: the few hints of the entities, once each.
-    try:
-        return _SHAPES[kind]
-    except KeyError:
-        shape = _SHAPES[kind] = (typing.get_origin(kind), typing.get_args(kind))
-        return shape
-    except TypeError:  # an unhashable hint
-        return typing.get_origin(kind), typing.get_args(kind)
+_READERS: dict[Any, Reader] = {}
 
 
 def from_document(kind: Any, value: Json, path: str = "") -> Any:
     """Read *value*, found at *path*, as a value of the type *kind* (a class or type hint)."""
-    if kind is str:  # the commonest, first
-        if not isinstance(value, str):
-            raise CriteriaError(path, f"must be a string (got {_show(value)})")
-        return value
-    origin, args = _shape(kind)
+    # Each kind's reader is made once: the entities have a few dozen field types, and
+    # deciding which reading a type needs costs more than the reading (PF2, PF4).
+    try:
+        reader = _READERS[kind]
+    except KeyError:
+        reader = _READERS[kind] = _reader(kind)
+    except TypeError:  # an unhashable hint
+        reader = _reader(kind)
+    return reader(value, path)
+
+
+def _read_str(value: Json, path: str) -> str:
+    if not isinstance(value, str):
+        raise CriteriaError(path, f"must be a string (got {_show(value)})")
+    return value
+
+
+def _read_bool(value: Json, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise CriteriaError(path, f"must be true or false (got {_show(value)})")
+    return value
+
+
+def _read_int(value: Json, path: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CriteriaError(path, f"must be a whole number (got {_show(value)})")
+    return value
+
+
+def _read_float(value: Json, path: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise CriteriaError(path, f"must be a number (got {_show(value)})")
+    return float(value)
+
+
+_PLAIN_READERS: tuple[tuple[type, Reader], ...] = (
+    (bool, _read_bool),
+    (int, _read_int),
+    (float, _read_float),
+    (datetime, _datetime),
+)
+
+
+def _reader(kind: Any) -> Reader:
+    """The reader of *kind*: which of the readings below it needs, decided once."""
+    if kind is str:
+        return _read_str
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin is typing.Union or origin is types.UnionType:
         options = [a for a in args if a is not type(None)]
-        if value is None and len(options) < len(args):
-            return None
-        if len(options) == 1:
-            return from_document(options[0], value, path)
-    elif isinstance(kind, typing.NewType):
-        return from_document(kind.__supertype__, value, path)
-    elif origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        items = _items(value, path)
-        return tuple(from_document(args[0], v, f"{path}[{i}]") for i, v in enumerate(items))
-    elif origin is tuple:
-        items = _items(value, path)
-        if len(items) != len(args):
-            raise CriteriaError(path, f"must hold {len(args)} items (got {_show(value)})")
-        return tuple(
-            from_document(a, v, f"{path}[{i}]")
-            for i, (a, v) in enumerate(zip(args, items, strict=True))
+        nullable = len(options) < len(args)
+        inner = options[0] if len(options) == 1 else None
+
+        def union(value: Json, path: str) -> Any:
+            if value is None and nullable:
+                return None
+            if inner is None:
+                return _unknown(kind, path)
+            return from_document(inner, value, path)
+
+        return union
+    if isinstance(kind, typing.NewType):
+        supertype = kind.__supertype__
+        return lambda value, path: from_document(supertype, value, path)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = args[0]
+        return lambda value, path: tuple(
+            from_document(item, v, f"{path}[{i}]") for i, v in enumerate(_items(value, path))
         )
-    elif origin is frozenset:
-        items = _items(value, path)
-        return frozenset(from_document(args[0], v, f"{path}[{i}]") for i, v in enumerate(items))
-    elif origin is Mapping or origin is dict:
-        out = {}
-        for i, item in enumerate(_items(value, path)):
-            key, val = _pair(item, f"{path}[{i}]")
-            out[from_document(args[0], key, f"{path}[{i}]")] = from_document(
-                args[1], val, f"{path}[{i}]"
+    if origin is tuple:
+
+        def fixed(value: Json, path: str) -> tuple[Any, ...]:
+            items = _items(value, path)
+            if len(items) != len(args):
+                raise CriteriaError(path, f"must hold {len(args)} items (got {_show(value)})")
+            return tuple(
+                from_document(a, v, f"{path}[{i}]")
+                for i, (a, v) in enumerate(zip(args, items, strict=True))
             )
-        return out
-    elif kind is bool:
-        if not isinstance(value, bool):
-            raise CriteriaError(path, f"must be true or false (got {_show(value)})")
-        return value
-    elif kind is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise CriteriaError(path, f"must be a whole number (got {_show(value)})")
-        return value
-    elif kind is float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise CriteriaError(path, f"must be a number (got {_show(value)})")
-        return float(value)
-    elif kind is str:
-        if not isinstance(value, str):
-            raise CriteriaError(path, f"must be a string (got {_show(value)})")
-        return value
-    elif kind is datetime:
-        return _datetime(value, path)
-    elif isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return _member(kind, value, path)
-    elif kind is AutopoolCriteria:
-        return _nested(autopool_from_dict, value, path)
-    elif kind is QuickFilter:
-        return _nested(quick_filter_from_dict, value, path)
-    elif isinstance(kind, type) and attrs.has(kind):
-        return read_entity(kind, value, path)
+
+        return fixed
+    if origin is frozenset:
+        member = args[0]
+        return lambda value, path: frozenset(
+            from_document(member, v, f"{path}[{i}]") for i, v in enumerate(_items(value, path))
+        )
+    if origin is Mapping or origin is dict:
+
+        def mapping(value: Json, path: str) -> dict[Any, Any]:
+            out = {}
+            for i, item in enumerate(_items(value, path)):
+                key, val = _pair(item, f"{path}[{i}]")
+                out[from_document(args[0], key, f"{path}[{i}]")] = from_document(
+                    args[1], val, f"{path}[{i}]"
+                )
+            return out
+
+        return mapping
+    for plain, read in _PLAIN_READERS:
+        if kind is plain:
+            return read
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return lambda value, path: _member(kind, value, path)
+    if kind is AutopoolCriteria:
+        return lambda value, path: _nested(autopool_from_dict, value, path)
+    if kind is QuickFilter:
+        return lambda value, path: _nested(quick_filter_from_dict, value, path)
+    if isinstance(kind, type) and attrs.has(kind):
+        return lambda value, path: read_entity(kind, value, path)
+    return lambda value, path: _unknown(kind, path)
+
+
+def _unknown(kind: Any, path: str) -> Any:
     # Every field type of every entity and event is one of the above (the round-trip
     # tests over all of them prove it); anything else is refused like a bad document.
     name = getattr(kind, "__name__", repr(kind))
     raise CriteriaError(path or "document", f"is of a type no stored document holds ({name})")
+
+
+@attrs.frozen
+class _Layout:
+    """What reading an attrs class needs of its fields, found once per class."""
+
+    known: frozenset[str]
+    init: tuple[tuple[str, Any, bool], ...]  # name, type, required
+    allowed: str
+
+
+_LAYOUTS: dict[tuple[type[Any], tuple[str, ...]], _Layout] = {}
+
+
+def _layout(cls: type[Any], extra: tuple[str, ...]) -> _Layout:
+    found = _LAYOUTS.get((cls, extra))
+    if found is None:
+        fields = attrs.fields(cls)
+        hints = _hints(cls)
+        found = _LAYOUTS[cls, extra] = _Layout(
+            frozenset({*extra, *(f.name for f in fields)}),
+            tuple((f.name, hints[f.name], f.default is attrs.NOTHING) for f in fields if f.init),
+            ", ".join([*extra, *(f.name for f in fields if f.init)]),
+        )
+    return found
 
 
 def read_entity(cls: type[Any], value: Json, path: str = "", extra: tuple[str, ...] = ()) -> Any:
@@ -270,27 +348,21 @@ def read_entity(cls: type[Any], value: Json, path: str = "", extra: tuple[str, .
     document may carry (an event's type).
     """
     body = _object(value, path or "document")
-    fields = attrs.fields(cls)
-    known = {*extra, *(f.name for f in fields)}
+    layout = _layout(cls, extra)
     for key in body:
-        if key not in known:
-            allowed = ", ".join([*extra, *(f.name for f in fields if f.init)])
-            raise CriteriaError(_join(path, key), f"unknown field (allowed: {allowed})")
-    hints = _hints(cls)
+        if key not in layout.known:
+            raise CriteriaError(_join(path, key), f"unknown field (allowed: {layout.allowed})")
     kwargs: dict[str, Any] = {}
-    for field in fields:
-        if not field.init:
-            continue
-        here = _join(path, field.name)
-        if field.name in body:
-            kwargs[field.name] = from_document(hints[field.name], body[field.name], here)
-        elif field.default is attrs.NOTHING:
-            raise CriteriaError(here, "is required")
+    for name, kind, required in layout.init:
+        if name in body:
+            kwargs[name] = from_document(kind, body[name], _join(path, name))
+        elif required:
+            raise CriteriaError(_join(path, name), "is required")
     try:
         return cls(**kwargs)
     except DomainError as e:
         # The constructor's own checks (a rule's days >= 1, open statuses only).
-        if e.field in known:
+        if e.field in layout.known:
             reason = f"{e.reason} (got {_show(e.value)})"
             raise CriteriaError(_join(path, e.field), reason) from None
         raise CriteriaError(path or "document", str(e)) from None

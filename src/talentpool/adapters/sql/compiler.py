@@ -75,10 +75,10 @@ from talentpool.geo import EDGE_TOLERANCE_KM, SPHERE_KM
 from talentpool.ids import RequisitionId
 from talentpool.model import Dimension, SubmissionStatus
 
-__all__ = ["Compiled", "Compiler", "Dialect", "Edges"]
+__all__ = ["Compiled", "Compiler", "Dialect", "Edges", "pool_of"]
 
 
-def _pool_of(node: Bound) -> RequisitionId | None:
+def pool_of(node: Bound) -> RequisitionId | None:
     """The requisition whose universe the whole tree is ANDed with, if any."""
     if isinstance(node, BoundUniverse):
         return node.requisition_id
@@ -107,8 +107,18 @@ def _haversine_of(km: float) -> float:
     return 2.0 if angle >= math.pi / 2 else math.sin(angle) ** 2
 
 
-_PROBED = (BoundStructure, BoundOwnedBy)
-"""The leaves compiled to a subquery probed for each candidate."""
+_OWN, _COMPUTED, _SETS, _PROBES = range(4)
+"""What a condition costs a candidate, cheapest first (:meth:`Compiler.visit_all`): a
+comparison of the row's own columns, arithmetic on them (a distance), a set read once
+and probed (``IN``), and a subquery run for each candidate."""
+
+_OWN_LEAVES = (
+    BoundProfileLanguage,
+    BoundConsent,
+    BoundRejectedWithin,
+    BoundHiredWithin,
+    Constant,
+)
 
 
 Distance = Callable[
@@ -184,7 +194,7 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
                 candidates whose geodesic the store must measure.
         """
         self._exact, self._negated = True, 0
-        self._pool = _pool_of(node)
+        self._pool = pool_of(node)
         self._edges, self._ring = edges or {}, ring
         where = self.visit(node)
         return Compiled(where, self._exact)
@@ -233,10 +243,39 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         return true() if node.value else false()
 
     def visit_all(self, node: BoundAll) -> ColumnElement[bool]:
-        # The candidate's own columns first, the subqueries probed per candidate last, so
-        # a database that tests conditions in order probes only for the few left.
-        children = sorted(node.children, key=lambda c: isinstance(c, _PROBED))
-        return and_(*(self.visit(c) for c in children))
+        # Cheapest first: SQLite tests the terms of an AND in the order written, so the
+        # row's own columns (the box, the facts) turn most candidates away before a
+        # distance is computed, a set probed or a subquery run (PF2). A radius and the
+        # universe are split into their parts, each placed by its own cost.
+        terms = [term for child in node.children for term in self._terms(child)]
+        terms.sort(key=lambda term: term[0])
+        return and_(*(where for _, where in terms))
+
+    def _terms(self, node: Bound) -> list[tuple[int, ColumnElement[bool]]]:
+        """*node*'s condition as ANDed parts, each with its cost (``_OWN`` … ``_PROBES``)."""
+        if isinstance(node, BoundRadius):
+            box, distance = self._radius(node)
+            return [(_OWN, box), (_COMPUTED, distance)]
+        if isinstance(node, BoundUniverse):
+            applied, *sets = self._universe(node)
+            return [(_OWN, applied), *((_SETS, where) for where in sets)]
+        return [(self._cost(node), self.visit(node))]
+
+    def _cost(self, node: Bound) -> int:
+        """How much *node*'s condition costs a candidate: its dearest part."""
+        if isinstance(node, BoundAll | BoundAny):
+            return max((self._cost(c) for c in node.children), default=_OWN)
+        if isinstance(node, BoundNot):
+            return self._cost(node.child)
+        if isinstance(node, _OWN_LEAVES):
+            return _OWN
+        if isinstance(node, BoundInSelectionProcess | BoundUnexpired):
+            return _OWN if self._facts(node.elsewhere) else _PROBES
+        if isinstance(node, BoundRadius):
+            return _COMPUTED
+        if isinstance(node, BoundStructure):
+            return _PROBES
+        return _SETS
 
     def visit_any(self, node: BoundAny) -> ColumnElement[bool]:
         return or_(*(self.visit(c) for c in node.children))
@@ -306,6 +345,11 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         )
 
     def visit_radius(self, node: BoundRadius) -> ColumnElement[bool]:
+        box, distance = self._radius(node)
+        return and_(box, distance)
+
+    def _radius(self, node: BoundRadius) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+        """The radius as its indexed box and its distance test, ANDed by the caller."""
         c, box, band = self._c, node.box, node.band
         inside_box = and_(
             c.latitude.is_not(None),
@@ -315,21 +359,21 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         )
         half = self.haversine(node.centre.latitude, node.centre.longitude)
         if node is self._ring:
-            return and_(
-                inside_box, half > _haversine_of(band.inner), half <= _haversine_of(band.outer)
+            return inside_box, and_(
+                half > _haversine_of(band.inner), half <= _haversine_of(band.outer)
             )
         inner = half <= _haversine_of(band.inner)
         near = half <= _haversine_of(band.outer)
         if node in self._edges:
             edge = sorted(self._edges[node])
             inside = c.id.in_(edge) if edge else false()
-            return and_(inside_box, or_(inner, and_(near, inside)))
+            return inside_box, or_(inner, and_(near, inside))
         distance = self._dialect.distance
         if distance is None:
             self._exact = False
-            return and_(inside_box, near)
+            return inside_box, near
         exact = distance(c.latitude, c.longitude, node.centre.latitude, node.centre.longitude)
-        return and_(inside_box, or_(inner, and_(near, exact <= node.km + EDGE_TOLERANCE_KM)))
+        return inside_box, or_(inner, and_(near, exact <= node.km + EDGE_TOLERANCE_KM))
 
     # --- submissions ------------------------------------------------------------------
 
@@ -381,16 +425,25 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         return exists(select(literal(1)).where(*where))
 
     def visit_universe(self, node: BoundUniverse) -> ColumnElement[bool]:
+        return and_(*self._universe(node))
+
+    def _universe(self, node: BoundUniverse) -> list[ColumnElement[bool]]:
+        """The universe's parts: the facts' test first, then the sets it is not in."""
         s = self._s.submissions.c
         here = select(s.candidate_id).where(
             s.account == self._account, s.requisition_id == node.requisition_id
         )
-        # The exclusions are the query's requisition's, as given (a preview may change them).
-        kept = self._c.id.not_in(sorted(node.exclusions)) if node.exclusions else true()
         # With no submission here, a candidate who applied at all (the facts' latest
         # submission) applied elsewhere. The requisition's own candidates are one
         # small set, read once rather than probed per candidate.
-        return and_(kept, self._c.id.not_in(here), self._c.submitted_at.is_not(None))
+        parts: list[ColumnElement[bool]] = [
+            self._c.submitted_at.is_not(None),
+            self._c.id.not_in(here),
+        ]
+        # The exclusions are the query's requisition's, as given (a preview may change them).
+        if node.exclusions:
+            parts.append(self._c.id.not_in(sorted(node.exclusions)))
+        return parts
 
     def visit_owned_by(self, node: BoundOwnedBy) -> ColumnElement[bool]:
         # The viewer's candidates as one set, read once from the owners' and the shares'

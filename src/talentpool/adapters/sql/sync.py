@@ -74,6 +74,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence, Sized
+from contextlib import nullcontext
 from typing import Any, TypeVar
 
 import attrs
@@ -329,22 +330,25 @@ class Sync:
             raise DomainError(noun, items, "must be an iterable (a list, a generator…)")
         if total is None and isinstance(items, Sized):
             total = len(items)
-        done = 0
         stream = iter(items)
-        while batch := list(itertools.islice(stream, batch_size)):
-            end = done + len(batch)
-            try:
-                checked = [check(f"{noun}[{done + i}]", item) for i, item in enumerate(batch)]
-                self._write(f"save {noun}[{done}:{end}]", _writer(write, checked))
-            except TalentpoolError as e:
-                e.add_note(
-                    f"{noun}[{done}:{end}] was not written; the {done} {noun} before it were. "
-                    "Replaying the stream from the start is safe."
-                )
-                raise
-            done = end
-            if progress is not None:
-                progress(done, total)
+        done = 0
+        # Batches of its own commit without waiting for the disk (PF4); joined to a
+        # host's transaction, the host's commit decides.
+        with self._uow.store.bulk() if not self._joined else nullcontext():
+            while batch := list(itertools.islice(stream, batch_size)):
+                end = done + len(batch)
+                try:
+                    checked = [check(f"{noun}[{done + i}]", item) for i, item in enumerate(batch)]
+                    self._write(f"save {noun}[{done}:{end}]", _writer(write, checked))
+                except TalentpoolError as e:
+                    e.add_note(
+                        f"{noun}[{done}:{end}] was not written; the {done} {noun} before it "
+                        "were. Replaying the stream from the start is safe."
+                    )
+                    raise
+                done = end
+                if progress is not None:
+                    progress(done, total)
         return done
 
     # --- candidates ---------------------------------------------------------------------------
