@@ -7,17 +7,24 @@ residence, new submissions on any requisition (a watched one too: AP5 takes the
 candidate out of that pool), status changes and repooling. After each write the
 set of (pool, candidate) the write's alerts announce must equal, pool by pool,
 the pool after the write minus the pool before it, on the in-memory store and on
-SQLite. A candidate who leaves and re-enters is announced again.
+SQLite, and on PostgreSQL. A candidate who leaves and re-enters is announced again.
 """
 
 from __future__ import annotations
 
+import itertools
+import uuid
 from datetime import timedelta
 
 import attrs
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    rule,
+    run_state_machine_as_test,
+)
 
 from talentpool.adapters.memory import MemoryIds, MemoryUnitOfWork
 from talentpool.adapters.outbox import MemoryOutbox
@@ -241,3 +248,23 @@ class SqliteAlertMachine(AlertMachine):
 
 TestMemoryAlerts = settings_(MemoryAlertMachine).TestCase
 TestSqliteAlerts = settings_(SqliteAlertMachine).TestCase
+
+_ACCOUNTS = itertools.count(1)
+_RUN = uuid.uuid4().hex[:8]  # a server named by TALENTPOOL_TEST_POSTGRES may outlive a run
+
+
+def test_ap16_postgresql_alerts_equal_the_pools_growth(postgres_url: str) -> None:
+    """The same machine on PostgreSQL: a fresh account of one store for each example."""
+    store = SqlStore(postgres_url, prefix="alertsm_")
+
+    class PostgresAlertMachine(AlertMachine):
+        def make_uow(self) -> FixtureStore:
+            return store.unit_of_work(f"alerts-{_RUN}-{next(_ACCOUNTS)}")
+
+    try:
+        run_state_machine_as_test(
+            PostgresAlertMachine,
+            settings=settings(max_examples=10, stateful_step_count=20, deadline=None),
+        )
+    finally:
+        store.dispose()
