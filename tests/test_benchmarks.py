@@ -157,3 +157,18 @@ def test_footprint_measures_the_store_and_its_baseline(capsys: pytest.CaptureFix
         assert row in out
     assert "index build" in out
     assert "structure" in out
+
+
+def test_alerts_times_each_write_with_and_without_watched_pools(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """AP16, PF4: the write-cost benchmark of pool alerts runs on both stores, ratios included."""
+    alerts = _load("alerts")
+    code = alerts.main(["--size", "300", "--pools", "8", "--writes", "3"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "| store | write | no watched pool | watched pools | × no watched pool |" in out
+    for store in ("memory", "sqlite"):
+        for write in ("new candidate", "new tag", "status change"):
+            assert f"| {store} | {write} |" in out
+    assert "watching 8 pools took" in out

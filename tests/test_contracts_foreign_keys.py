@@ -401,6 +401,9 @@ class TestForeignKeyDigestQueue(ForeignKeyStore, contracts.DigestQueueContract):
 class TestForeignKeyCandidateEraser(ForeignKeyStore, contracts.CandidateEraserContract): ...
 
 
+class TestForeignKeyPoolAlerts(ForeignKeyStore, contracts.PoolAlertContract): ...
+
+
 def test_every_contract_runs_here() -> None:
     """A contract added to the suite must be added here too, or this proof would miss it."""
     every = {

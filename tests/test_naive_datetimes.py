@@ -36,8 +36,16 @@ from talentpool.engine.bind import EvaluationContext
 from talentpool.errors import DomainError
 from talentpool.ids import CandidateId, RequisitionId, TemplateId, UserId
 from talentpool.micropools import MicroPools
+from talentpool.micropools.outgoing import raise_notification
 from talentpool.model import Candidate, Consent, RequisitionTemplate, Role, Submission
-from talentpool.notifications import DeliveryMode, NotificationChannel, digest_due
+from talentpool.notifications import (
+    DeliveryMode,
+    Notification,
+    NotificationChannel,
+    NotificationSettings,
+    NotificationType,
+    digest_due,
+)
 from talentpool.repooling import Repooling, idle_beyond
 from talentpool.results import row_of
 from talentpool.testing import World
@@ -149,6 +157,12 @@ _VALUE = attrs.fields(_Holder).value
 _TEMPLATE = RequisitionTemplate(TemplateId("t"), "Template")
 _CANDIDATE = Candidate(CandidateId("c"), "Eva", "Nová", NOW)
 
+
+def _note() -> Notification:
+    kind = NotificationType.NEW_CANDIDATE_IN_MICRO_POOL
+    return Notification("n", "u", kind, NOW, "c", "Eva", ["Praha"])  # type: ignore[arg-type]
+
+
 #: how to call each entry point with a naive datetime for the parameter named
 CALLS: dict[str, Callable[[], object]] = {
     "talentpool.clock.days_between:earlier": lambda: clock_module.days_between(NAIVE, NOW),
@@ -187,6 +201,17 @@ CALLS: dict[str, Callable[[], object]] = {
         lambda: MemoryUnitOfWork().digests.claim(UserId("u"), EMAIL, "d", NOW, NAIVE)
     ),
     "talentpool.model.Consent.is_valid:now": lambda: Consent(NOW).is_valid(NAIVE),
+    "talentpool.adapters.memory_alerts.MemoryAlerts.enter:at": (
+        lambda: MemoryUnitOfWork().alerts.enter(RequisitionId("r"), [CandidateId("c")], NAIVE)
+    ),
+    "talentpool.adapters.memory_alerts.MemoryAlerts.reset:at": (
+        lambda: MemoryUnitOfWork().alerts.reset(RequisitionId("r"), "k", [], NAIVE)
+    ),
+    "talentpool.micropools.outgoing.raise_notification:now": (
+        lambda: raise_notification(
+            MemoryUnitOfWork(), _note(), NotificationSettings(UserId("u")), NAIVE
+        )
+    ),
     "talentpool.model.Submission.is_expired:now": lambda: _submission().is_expired(NAIVE),
     "talentpool.model.Submission.is_active:now": lambda: _submission().is_active(NAIVE),
     "talentpool.repooling.idle_beyond:now": lambda: idle_beyond(_submission(), 7, NAIVE),

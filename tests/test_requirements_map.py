@@ -13,7 +13,7 @@ MAP = ROOT / "docs" / "requirements.md"
 IDS = (
     [f"DM{i}" for i in range(1, 7)]
     + [f"MP{i}" for i in range(1, 12)]
-    + [f"AP{i}" for i in range(1, 16)]
+    + [f"AP{i}" for i in range(1, 17)]
     + [f"EN{i}" for i in range(1, 6)]
     + [f"ST{i}" for i in range(1, 8)]
     + [f"US{i}" for i in range(1, 5)]

@@ -15,12 +15,15 @@ from pathlib import Path
 import pytest
 
 from talentpool import AutopoolCriteria, Autopooling, Keywords
+from talentpool.adapters.memory import MemoryIds
+from talentpool.adapters.outbox import MemoryOutbox
 from talentpool.adapters.sql import SCHEMA_VERSION, SqlStore
-from talentpool.adapters.sql.migrations import UPGRADES, current_version
+from talentpool.adapters.sql.migrations import UPGRADES, VERSION_5_TABLES, current_version
+from talentpool.autopool.alerts import PoolAlerts
 from talentpool.clock import FixedClock
 from talentpool.errors import SchemaVersionError
-from talentpool.ids import CandidateId, NotificationId, UserId
-from talentpool.model import AccountSettings, Tag
+from talentpool.ids import CandidateId, NotificationId, RequisitionId, UserId
+from talentpool.model import AccountSettings, Role, Tag, User
 from talentpool.notifications import (
     DigestEntry,
     Notification,
@@ -185,7 +188,7 @@ def test_st3_mp10_a_database_of_the_third_version_gets_the_digest_queue(tmp_path
     assert _version(store) == 3
     assert "talentpool_digest_entries" not in _tables(path)
     assert store.migrate() == 3
-    assert _version(store) == SCHEMA_VERSION == 4
+    assert _version(store) == SCHEMA_VERSION
     fresh = tmp_path / "fresh.db"
     SqlStore(f"sqlite:///{fresh}").dispose()
     assert _tables(path) == _tables(fresh)
@@ -209,4 +212,45 @@ def test_st3_mp10_a_database_of_the_third_version_gets_the_digest_queue(tmp_path
     uow.digests.add([DigestEntry(note.id, note.user_id, NotificationChannel.EMAIL, NOW)])
     with uow:
         assert uow.digests.claim(UserId("hm"), NotificationChannel.EMAIL, "d-1", NOW, NOW) == [note]
+    store.dispose()
+
+
+def _fourth_version(path: Path) -> SqlStore:
+    """A database as the fourth schema version left it: the first's, upgraded by three steps."""
+    store = SqlStore(_database(path), migrate=False)
+    with store.engine.begin() as connection:
+        for step in UPGRADES[:3]:
+            step(connection, store.schema)
+        connection.execute(
+            store.schema.meta.update()
+            .where(store.schema.meta.c.key == "schema_version")
+            .values(value="4")
+        )
+    return store
+
+
+def test_st3_ap16_a_database_of_the_fourth_version_gets_the_pool_alert_tables(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v4.db"
+    store = _fourth_version(path)
+    assert _version(store) == 4
+    added = {f"talentpool_{t}" for t in VERSION_5_TABLES}
+    assert not added & _tables(path)
+    assert store.migrate() == 4
+    assert _version(store) == SCHEMA_VERSION
+    fresh = tmp_path / "fresh.db"
+    SqlStore(f"sqlite:///{fresh}").dispose()
+    assert _tables(path) == _tables(fresh)
+    for table in added:
+        assert _indexes(path, table) == _indexes(fresh, table)
+    # the old rows are kept, and a watch works on them
+    uow = store.unit_of_work("acme")
+    uow.settings.save(AccountSettings(autopool_enabled=True))
+    uow.users.save(User(UserId("admin"), "Admin", Role.ADMINISTRATOR))
+    uow.requisitions.set_autopool("r-new", AutopoolCriteria())
+    alerts = PoolAlerts(uow, FixedClock(NOW), MemoryIds(), MemoryOutbox())
+    alerts.watch(UserId("admin"), RequisitionId("r-new"))
+    with uow:
+        assert uow.alerts.members(RequisitionId("r-new")) == {"eva"}
     store.dispose()

@@ -197,7 +197,15 @@ def test_the_contracts_and_strategies_need_the_test_extra(module: str) -> None:
 
 # --- one facade for the contracts -----------------------------------------------------------
 
-_CONTRACT_MODULES = ("autopool", "base", "micropools", "privacy", "queries", "unit_of_work")
+_CONTRACT_MODULES = (
+    "alerts",
+    "autopool",
+    "base",
+    "micropools",
+    "privacy",
+    "queries",
+    "unit_of_work",
+)
 
 
 def test_the_contracts_facade_re_exports_every_contract_module() -> None:

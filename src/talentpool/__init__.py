@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from talentpool.actions import AutopoolActions, validate_rejection
 from talentpool.audit import event_from_dict, event_to_dict
 from talentpool.autopool import (
+    AlertSweep,
     ApplicationSummary,
     Autopooling,
     CandidateFile,
@@ -37,6 +38,7 @@ from talentpool.autopool import (
     Explanation,
     Funnel,
     FunnelStage,
+    PoolAlerts,
     PoolResults,
     TemplateOverrides,
     requisition_from_template,
@@ -160,6 +162,7 @@ from talentpool.notifications import (
     NotificationDelivery,
     NotificationSettings,
     NotificationType,
+    PoolRef,
     channels_for,
 )
 from talentpool.ports import AutopoolStore, MicroPoolStore, UnitOfWork
@@ -238,6 +241,7 @@ __all__ = [
     "AccountSettingChanged",
     "AccountSettings",
     "ActionValidationError",
+    "AlertSweep",
     "AllOf",
     "AnyOf",
     "Application",
@@ -327,6 +331,8 @@ __all__ = [
     "OwnerCandidateRow",
     "Permission",
     "PermissionDeniedError",
+    "PoolAlerts",
+    "PoolRef",
     "PoolResults",
     "PoolRow",
     "PositionOperation",

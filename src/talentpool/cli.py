@@ -70,7 +70,7 @@ from talentpool.ids import UserId
 if TYPE_CHECKING:
     from talentpool.adapters.sql import SqlStore, SqlUnitOfWork
     from talentpool.clock import Clock
-    from talentpool.notifications import Digest
+    from talentpool.notifications import Digest, Notification, NotificationChannel
 
 __all__ = [
     "COMMANDS",
@@ -603,6 +603,7 @@ class _Printed:
                 "title": digest.title,
                 "candidates": [{"id": c, "name": n} for c, n in digest.candidates],
                 "micro_pools": [t.label for t in digest.micro_pools],
+                "pools": [p.requisition_id for p in digest.watched_pools],
                 "message": digest.message,
             }
             _emit(json.dumps(line, ensure_ascii=True) + "\n", sys.stdout)
@@ -610,6 +611,24 @@ class _Printed:
             _emit(
                 f"To {digest.user_id} by {digest.channel.value}:\n{digest.message}\n\n", sys.stdout
             )
+
+    def deliver(self, note: Notification, channel: NotificationChannel) -> None:
+        """Write an immediate pool alert the sweep raised (AP16); the bell keeps it anyway."""
+        if channel.value == "bell":
+            return
+        if self._json:
+            line = {
+                "notification": note.id,
+                "user": note.user_id,
+                "channel": channel.value,
+                "title": note.title,
+                "candidates": [{"id": note.candidate_id, "name": note.candidate_name}],
+                "pools": [p.requisition_id for p in note.pools],
+                "message": note.message,
+            }
+            _emit(json.dumps(line, ensure_ascii=True) + "\n", sys.stdout)
+        else:
+            _emit(f"To {note.user_id} by {channel.value}:\n{note.message}\n\n", sys.stdout)
 
 
 class _UniqueIds:
@@ -622,9 +641,12 @@ class _UniqueIds:
 
 
 def _run_digests(args: argparse.Namespace, out: TextIO) -> int:
+    from talentpool.autopool.alerts import PoolAlerts
     from talentpool.micropools import DigestJob
 
-    run = DigestJob(_unit_of_work(args), _clock(args), _UniqueIds(), _Printed(args.json)).run()
+    uow, clock, ids, printed = _unit_of_work(args), _clock(args), _UniqueIds(), _Printed(args.json)
+    alerts = PoolAlerts(uow, clock, ids, printed)  # swept first: alerts only time raised (AP16)
+    run = DigestJob(uow, clock, ids, printed, alerts=alerts).run()
     if run.failed:
         # the output refused a digest: it waits in the queue for the next run
         first = run.failed[0]

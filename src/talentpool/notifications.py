@@ -57,7 +57,7 @@ import attrs
 
 from talentpool.clock import require_aware
 from talentpool.errors import DomainError
-from talentpool.ids import CandidateId, NotificationId, UserId
+from talentpool.ids import CandidateId, NotificationId, RequisitionId, UserId
 from talentpool.model import Tag
 from talentpool.validators import aware, aware_or_none
 
@@ -74,6 +74,7 @@ __all__ = [
     "NotificationDelivery",
     "NotificationSettings",
     "NotificationType",
+    "PoolRef",
     "channels_for",
     "digest_due",
 ]
@@ -84,6 +85,8 @@ class NotificationType(enum.Enum):
 
     NEW_CANDIDATE_IN_MICRO_POOL = "new_candidate_in_micro_pool"
     """A candidate entered one or more of the user's micro-pools (MP7)."""
+    NEW_CANDIDATE_IN_AUTOPOOL = "new_candidate_in_autopool"
+    """A candidate entered the autopool of one or more requisitions the user watches (AP16)."""
 
 
 class NotificationChannel(enum.Enum):
@@ -99,7 +102,7 @@ class NotificationChannel(enum.Enum):
 
 DEFAULT_CHANNELS: Mapping[NotificationType, Mapping[NotificationChannel, bool]] = MappingProxyType(
     {
-        NotificationType.NEW_CANDIDATE_IN_MICRO_POOL: MappingProxyType(
+        kind: MappingProxyType(
             {
                 NotificationChannel.BELL: True,
                 NotificationChannel.EMAIL: True,
@@ -107,11 +110,13 @@ DEFAULT_CHANNELS: Mapping[NotificationType, Mapping[NotificationChannel, bool]] 
                 NotificationChannel.SLACK: True,
             }
         )
+        for kind in NotificationType
     }
 )
 """The setting of each type and channel for a user who never changed it (MP8).
 
-Every channel is on: the new type behaves like the others, and a user turns a
+Every channel is on, for micro-pool notifications and pool alerts (AP16) alike:
+the new type behaves like the others, and a user turns a
 channel off in the notification centre. Slack still needs the account's Slack
 integration; the bell cannot be turned off.
 """
@@ -292,8 +297,41 @@ def _tags(value: Iterable[Tag | str]) -> tuple[Tag, ...]:
 
 def _some(instance: object, attribute: attrs.Attribute[tuple[Tag, ...]], value: object) -> None:
     # The message names the micro-pools: a notification without one says nothing (MP7).
-    if not value:
+    kind = getattr(instance, "kind")  # noqa: B009 - the instance is typed object
+    if kind is NotificationType.NEW_CANDIDATE_IN_MICRO_POOL and not value:
         raise DomainError(attribute.name, value, "must name at least one micro-pool")
+
+
+@attrs.frozen
+class PoolRef:
+    """A requisition whose autopool a candidate entered, as a pool alert names it (AP16).
+
+    Attributes:
+        requisition_id: The requisition.
+        title: Its title when the alert was raised, for display.
+    """
+
+    requisition_id: RequisitionId
+    title: str
+
+
+def _pool_refs(value: Iterable[PoolRef]) -> tuple[PoolRef, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise DomainError("pools", value, "must be a collection of PoolRef")
+    out = tuple(value)
+    for ref in out:
+        if not isinstance(ref, PoolRef):
+            raise DomainError("pools", ref, "must be a PoolRef")
+    return out
+
+
+def _watched(
+    instance: object, attribute: attrs.Attribute[tuple[PoolRef, ...]], value: object
+) -> None:
+    # A pool alert names the pools: one without any says nothing (AP16).
+    kind = getattr(instance, "kind")  # noqa: B009 - the instance is typed object
+    if kind is NotificationType.NEW_CANDIDATE_IN_AUTOPOOL and not value:
+        raise DomainError(attribute.name, value, "must name at least one watched pool")
 
 
 def _channels(value: Iterable[NotificationChannel]) -> tuple[NotificationChannel, ...]:
@@ -312,10 +350,13 @@ class Notification:
         candidate_id: The candidate it is about.
         candidate_name: The candidate's name when it was raised, for display.
         micro_pools: The micro-pools the candidate entered, as the user tracks them;
-            at least one (``DomainError`` otherwise).
+            at least one for a micro-pool notification (``DomainError`` otherwise),
+            none for a pool alert.
         actor_id: Who made the change, or ``None`` for the system or the candidate
             (a collection form).
         channels: Where it was sent, bell first.
+        pools: The watched autopools the candidate entered (AP16); at least one for
+            a pool alert, none otherwise.
     """
 
     id: NotificationId
@@ -329,20 +370,28 @@ class Notification:
     channels: tuple[NotificationChannel, ...] = attrs.field(
         default=(NotificationChannel.BELL,), converter=_channels
     )
+    pools: tuple[PoolRef, ...] = attrs.field(default=(), converter=_pool_refs, validator=_watched)
 
     @property
     def title(self) -> str:
         """The heading a host shows, such as ``"New candidate in micro-pool"``."""
+        if self.kind is NotificationType.NEW_CANDIDATE_IN_AUTOPOOL:
+            return "New candidate in a watched pool"
         return "New candidate in micro-pool"
 
     @property
     def message(self) -> str:
-        """One sentence naming the candidate and the micro-pool(s)."""
-        labels = [t.label for t in self.micro_pools]
-        if len(labels) == 1:
-            where = f"your micro-pool {labels[0]}"
+        """One sentence naming the candidate and the micro-pool(s) or watched pool(s)."""
+        if self.kind is NotificationType.NEW_CANDIDATE_IN_AUTOPOOL:
+            noun = "the pool of" if len(self.pools) == 1 else "the pools of"
+            titles = [p.title for p in self.pools]
         else:
-            where = f"your micro-pools {', '.join(labels[:-1])} and {labels[-1]}"
+            noun = "your micro-pool" if len(self.micro_pools) == 1 else "your micro-pools"
+            titles = [t.label for t in self.micro_pools]
+        if len(titles) == 1:
+            where = f"{noun} {titles[0]}"
+        else:
+            where = f"{noun} {', '.join(titles[:-1])} and {titles[-1]}"
         return f"{self.candidate_name} is new in {where}."
 
 
@@ -416,19 +465,37 @@ class Digest:
         return tuple(seen.values())
 
     @property
+    def watched_pools(self) -> tuple[PoolRef, ...]:
+        """Every watched pool gathered (AP16), by requisition, in the order they first appear."""
+        seen: dict[RequisitionId, PoolRef] = {}
+        for note in self.notifications:
+            for ref in note.pools:
+                seen.setdefault(ref.requisition_id, ref)
+        return tuple(seen.values())
+
+    @property
     def title(self) -> str:
         """The heading, such as ``"2 new candidates in your micro-pools"``."""
         n = len(self.candidates)
-        return f"{n} new candidate{'' if n == 1 else 's'} in your micro-pools"
+        kinds = {note.kind for note in self.notifications}
+        if kinds == {NotificationType.NEW_CANDIDATE_IN_AUTOPOOL}:
+            where = "your watched pools"
+        elif NotificationType.NEW_CANDIDATE_IN_AUTOPOOL in kinds:
+            where = "your micro-pools and watched pools"
+        else:
+            where = "your micro-pools"
+        return f"{n} new candidate{'' if n == 1 else 's'} in {where}"
 
     @property
     def message(self) -> str:
-        """One line per candidate, naming the micro-pools they entered."""
+        """One line per candidate, naming the micro-pools and watched pools they entered."""
         pools: dict[CandidateId, dict[str, str]] = {}
         for note in self.notifications:
             mine = pools.setdefault(note.candidate_id, {})
             for tag in note.micro_pools:
                 mine.setdefault(tag.key, tag.label)
+            for ref in note.pools:
+                mine.setdefault(f"requisition:{ref.requisition_id}", ref.title)
         lines = [f"{self.title}:"]
         for cid, name in self.candidates:
             lines.append(f"- {name}: {', '.join(pools[cid].values())}")

@@ -42,6 +42,7 @@ from typing import Self, TypeVar
 
 import attrs
 
+from talentpool.adapters.memory_alerts import AlertTables, MemoryAlerts
 from talentpool.adapters.memory_bits import slots_of
 from talentpool.adapters.memory_columns import SubmissionTable
 from talentpool.adapters.memory_index import CandidateIndex
@@ -86,6 +87,7 @@ from talentpool.model import (
     User,
     with_share,
 )
+from talentpool.ports.alerts import AfterCommit
 from talentpool.ports.privacy import ErasedRows
 from talentpool.queries import (
     CandidateDatabaseQuery,
@@ -118,6 +120,7 @@ class _Journal:
         self.steps: list[Callable[[], None]] = []
         self.marks: list[int] = []
         self.owner: int | None = None
+        self.touched: set[CandidateId] = set()  # written in this unit of work (AP16)
         self.lock = threading.RLock()
 
     @property
@@ -129,6 +132,11 @@ class _Journal:
         """Remember how to undo a write, when inside a unit of work."""
         if self.active:
             self.steps.append(step)
+
+    def touch(self, ids: Iterable[CandidateId]) -> None:
+        """Note candidates this unit of work wrote, for the pool alerts' check (AP16)."""
+        if self.active:
+            self.touched.update(ids)
 
     def put(self, table: MutableMapping[K, V], key: K, value: V) -> None:
         old = table.get(key, _MISSING)
@@ -177,6 +185,8 @@ class _Tables:
         self.access = AccessTables()
         # the candidate index pools and listings are answered from (PF1, PF3)
         self.index = CandidateIndex(self)
+        # pool watches and announced members (AP16)
+        self.alerts = AlertTables()
 
     def record(self, candidate: Candidate) -> CandidateRecord:
         """Return *candidate* with every submission and its requisition."""
@@ -202,6 +212,7 @@ class MemoryCandidates:
         # journalled before the write, so a rollback re-indexes after restoring the row
         self._j.record(lambda: t.index.candidate_saved(candidate, old))
         self._j.put(t.candidates, candidate.id, candidate)
+        self._j.touch((candidate.id,))
         t.index.candidate_saved(old, candidate)
         t.access.candidate_saved(old, candidate, self._j)
 
@@ -317,6 +328,7 @@ class MemorySubmissions:
         self._index(submission)
         self._j.record(lambda: self._reindex(submission, old))
         t.index.submissions_changed(touched)
+        self._j.touch(touched)
         t.access.submission_saved(old, submission, t.requisitions, self._j)
 
     def _index(self, s: Submission) -> None:
@@ -417,6 +429,7 @@ class MemoryRequisitions:
         self._j.record(lambda: t.index.submissions_changed(touched))
         self._j.put(t.requisitions, requisition.id, requisition)
         t.index.submissions_changed(touched)
+        self._j.touch(touched)
         t.access.requisition_saved(old, requisition, on_it, self._j)
 
     def add(self, requisition: Requisition) -> None:
@@ -681,6 +694,7 @@ class MemoryEraser:
         t.index.candidate_saved(candidate, None)
         t.access.candidate_removed(candidate, j)
         notes = t.access.forget_notifications(candidate_id, j)
+        t.alerts.forget_candidate(candidate_id, j)
         return ErasedRows(True, len(submissions), len(attachments), notes, excluded)
 
     def _restore_submission(self, s: Submission) -> None:
@@ -762,6 +776,7 @@ class MemoryUnitOfWork:
         self.digests = MemoryDigestQueue(t.access, j)
         self.events = MemoryEvents(j)
         self.erasure = MemoryEraser(t, j, self.requisitions)
+        self.alerts = MemoryAlerts(t.alerts, j, t.requisitions)
 
     def build_indexes(self) -> None:
         """Build the candidate index now rather than on the first pool or listing (PF1).
@@ -785,6 +800,7 @@ class MemoryUnitOfWork:
         j = self._journal
         if not j.marks:
             j.steps.clear()
+            j.touched.clear()
             j.owner = threading.get_ident()
         j.marks.append(len(j.steps))
         return self
@@ -814,10 +830,23 @@ class MemoryUnitOfWork:
         if not j.active:
             return
         if len(j.marks) == 1:
+            after = self._check()
             j.steps.clear()
             j.marks[-1] = 0
+            if after is not None:
+                after()
         else:
             j.marks[-1] = len(j.steps)
+
+    def _check(self) -> AfterCommit | None:
+        """Run the pool alerts' check over the candidates written, if any (AP16)."""
+        j = self._journal
+        check = self._tables.alerts.check
+        touched = frozenset(j.touched)
+        j.touched.clear()
+        if check is None or not touched:
+            return None
+        return check(self, touched)
 
     def rollback(self) -> None:
         """Undo the block's writes since its last commit (nothing outside a unit of work)."""

@@ -6,10 +6,12 @@ and answers pool questions through the repository port: the results with the
 300 cap and the exact total (AP7, AP15), quick filters (AP8), explanations and
 the funnel (EN3), the dry run of a criteria change (EN5), the candidate file
 (AP11) and how a requisition's criteria differ from its template's (AP13).
+:class:`PoolAlerts` lets a user watch a pool and hear of each new member (AP16).
 """
 
 from __future__ import annotations
 
+from talentpool.autopool.alerts import AlertSweep, PoolAlerts
 from talentpool.autopool.reports import (
     ApplicationSummary,
     CandidateFile,
@@ -28,6 +30,7 @@ from talentpool.autopool.templates import (
 )
 
 __all__ = [
+    "AlertSweep",
     "ApplicationSummary",
     "Autopooling",
     "CandidateFile",
@@ -35,6 +38,7 @@ __all__ = [
     "Explanation",
     "Funnel",
     "FunnelStage",
+    "PoolAlerts",
     "PoolResults",
     "TemplateOverrides",
     "requisition_from_template",

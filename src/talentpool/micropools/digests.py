@@ -33,14 +33,25 @@ deduplicates on the notifications' ids, which every digest carries.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import attrs
 
 from talentpool.clock import Clock, checked
-from talentpool.errors import DeliveryFailure, DomainError, StorageError, StoreBusyError
+from talentpool.errors import (
+    ConflictError,
+    DeliveryError,
+    DeliveryFailure,
+    DomainError,
+    StorageError,
+    StoreBusyError,
+)
 from talentpool.ids import UserId
 from talentpool.notifications import Digest, DigestDelivery, NotificationChannel
 from talentpool.ports import IdGenerator, MicroPoolStore
+
+if TYPE_CHECKING:  # the alerts read notifications through this package: no import cycle
+    from talentpool.autopool.alerts import PoolAlerts
 
 __all__ = ["DEFAULT_LEASE", "DigestJob", "DigestRun"]
 
@@ -55,7 +66,8 @@ class DigestRun:
     Attributes:
         sent: The digests delivered, by user and channel.
         failed: The digests whose sender raised; their notifications wait for the
-            next run.
+            next run. With pool alerts, also the immediate alerts the sweep could not
+            deliver (they are in the bell).
         skipped: The users and channels another job was claiming at the same time.
     """
 
@@ -73,6 +85,8 @@ class DigestJob:
         ids: Where digest ids come from.
         delivery: The host's sender of digests.
         lease: How long a claim is held before a later run may take it over.
+        alerts: The pool alerts to sweep first (AP16), so the alerts that only time
+            or a bulk load raised go out with the digests now due; ``None``: none.
     """
 
     def __init__(
@@ -83,6 +97,7 @@ class DigestJob:
         delivery: DigestDelivery,
         *,
         lease: timedelta = DEFAULT_LEASE,
+        alerts: PoolAlerts | None = None,
     ) -> None:
         if not isinstance(lease, timedelta) or lease <= timedelta(0):
             raise DomainError("lease", lease, "must be a positive timedelta")
@@ -91,16 +106,24 @@ class DigestJob:
         self._ids = ids
         self._delivery = delivery
         self._lease = lease
+        self._alerts = alerts
 
     def run(self) -> DigestRun:
         """Send every digest due now, once; return what was sent, failed and skipped."""
         uow = self._uow
+        failed: list[DeliveryFailure] = []
+        if self._alerts is not None:
+            try:
+                self._alerts.sweep()
+            except (StoreBusyError, ConflictError):
+                pass  # another job is sweeping the same pools at this moment (AP16)
+            except DeliveryError as e:
+                failed.extend(e.failures)  # the alerts are saved, in the bell; reported here
         now = self._clock.now()
         stale_before = now - self._lease
         with uow:
             due = list(uow.digests.due(now, stale_before))
         sent: list[Digest] = []
-        failed: list[DeliveryFailure] = []
         skipped: list[tuple[UserId, NotificationChannel]] = []
         for user_id, channel in due:
             claim_id = self._ids.new_id("digest")

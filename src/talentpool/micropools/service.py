@@ -13,7 +13,6 @@ from talentpool.criteria import HasTag
 from talentpool.errors import (
     ConflictError,
     DeliveryError,
-    DeliveryFailure,
     DomainError,
     NotFoundError,
     PermissionDeniedError,
@@ -28,17 +27,16 @@ from talentpool.events import (
 from talentpool.guards import require_administrator, switch_setting
 from talentpool.ids import CandidateId, NotificationId, UserId
 from talentpool.micropools.folders import MicroPoolFolder, SubscriptionDryRun
+from talentpool.micropools.outgoing import deliver, raise_notification
 from talentpool.model import Candidate, Subscription, Tag, User
 from talentpool.notifications import (
     DeliveryMode,
-    DigestEntry,
     Notification,
     NotificationChannel,
     NotificationDelivery,
     NotificationSettings,
     NotificationType,
     channels_for,
-    digest_due,
 )
 from talentpool.ports import IdGenerator, MicroPoolStore
 from talentpool.queries import CandidateDatabaseQuery
@@ -493,16 +491,7 @@ class MicroPools:
                 actor_id,
                 channels_for(settings, slack_integrated=slack),
             )
-            uow.notifications.save(note)
-            queued = []
-            for channel in note.channels:
-                mode = settings.mode(channel, note.kind)
-                if mode is DeliveryMode.IMMEDIATE:
-                    notes.append((note, channel))
-                else:
-                    queued.append(DigestEntry(note.id, user_id, channel, digest_due(mode, now)))
-            if queued:
-                uow.digests.add(queued)
+            notes.extend(raise_notification(uow, note, settings, now))
         return notes
 
     def _deliver(self, notes: Sequence[tuple[Notification, NotificationChannel]]) -> None:
@@ -512,12 +501,7 @@ class MicroPools:
         change, and must not keep the other recipients or channels from their
         notifications either (MP7, MP8).
         """
-        failures: list[DeliveryFailure] = []
-        for note, channel in notes:
-            try:
-                self._delivery.deliver(note, channel)
-            except Exception as exc:  # any sender fault: collected, raised below
-                failures.append(DeliveryFailure(note.id, note.user_id, channel.value, exc))
+        failures = deliver(self._delivery, notes)
         if failures:
             raise DeliveryError(failures) from failures[0].error
 

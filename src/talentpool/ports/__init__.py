@@ -10,7 +10,7 @@ id; each ``save`` inserts or replaces.
 automatic candidate pooling implements :class:`AutopoolStore`
 (:mod:`talentpool.ports.autopool`); one that erases candidates (DM6) implements
 :class:`ErasureStore` (:mod:`talentpool.ports.privacy`); :class:`UnitOfWork` is
-all three. What they all need
+all three, with the pool alerts of :mod:`talentpool.ports.alerts` (AP16). What they all need
 (the transaction, users, settings, attachments) is in
 :mod:`talentpool.ports.common`.
 
@@ -36,6 +36,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from talentpool.ports.alerts import (
+    AfterCommit,
+    CommitCheck,
+    PoolAlertRepository,
+    PoolWatch,
+    WatchedPool,
+)
 from talentpool.ports.autopool import (
     AutopoolStore,
     PoolCandidates,
@@ -77,6 +84,7 @@ from talentpool.queries import (
 )
 
 __all__ = [
+    "AfterCommit",
     "AttachmentRepository",
     "AutopoolStore",
     "CandidateDatabaseQuery",
@@ -85,6 +93,7 @@ __all__ = [
     "CandidateQuery",
     "CandidateReader",
     "CandidateRepository",
+    "CommitCheck",
     "DatabaseCandidates",
     "DigestQueue",
     "ErasedRows",
@@ -95,8 +104,10 @@ __all__ = [
     "MicroPoolStore",
     "NotificationRepository",
     "NotificationSettingsRepository",
+    "PoolAlertRepository",
     "PoolCandidates",
     "PoolSubmissions",
+    "PoolWatch",
     "QuickFilterRepository",
     "RepoolingRuleRepository",
     "RequisitionReader",
@@ -114,6 +125,7 @@ __all__ = [
     "UnitOfWork",
     "UserRepository",
     "VisibilityIndex",
+    "WatchedPool",
 ]
 
 
@@ -141,4 +153,9 @@ class UnitOfWork(AutopoolStore, MicroPoolStore, ErasureStore, Protocol):
     @property
     def requisitions(self) -> RequisitionRepository:
         """The requisitions."""
+        ...
+
+    @property
+    def alerts(self) -> PoolAlertRepository:
+        """Pool watches and their announced members (AP16)."""
         ...

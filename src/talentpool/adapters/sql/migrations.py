@@ -95,7 +95,26 @@ def _qualified(schema: Schema, table: str) -> str:
 VERSION_4_TABLES = ("digest_entries",)
 """The tables (without the prefix) version 4 adds."""
 
-UPGRADES: Sequence[Step] = (_facts_and_full_text, _pool_indexes, _digests_and_erasure)
+
+def _pool_alerts(connection: Connection, schema: Schema) -> None:
+    """Version 5: pool watches and the members each watched pool announced (AP16).
+
+    Creates the tables of :data:`VERSION_5_TABLES`, with their indexes; the older
+    tables keep their rows. Self-contained, so it can be renumbered on its own.
+    """
+    for table in VERSION_5_TABLES:
+        schema.metadata.tables[_qualified(schema, table)].create(connection, checkfirst=True)
+
+
+VERSION_5_TABLES = ("alert_watches", "alert_pools", "alert_members")
+"""The tables (without the prefix) version 5 adds."""
+
+UPGRADES: Sequence[Step] = (
+    _facts_and_full_text,
+    _pool_indexes,
+    _digests_and_erasure,
+    _pool_alerts,
+)
 """``UPGRADES[i]`` brings a database from version *i + 1* to *i + 2*; version 1 is the
 first release's tables."""
 SCHEMA_VERSION = 1 + len(UPGRADES)

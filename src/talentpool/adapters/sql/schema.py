@@ -326,6 +326,36 @@ class Schema:
             Index(f"{p}digest_entries_user", "account", "user_id", "channel", "due_at"),
             Index(f"{p}digest_entries_claim", "account", "claim_id"),
         )
+        # schema version 5: pool alerts (AP16)
+        self.alert_watches = Table(
+            f"{p}alert_watches",
+            m,
+            _account(),
+            Column("requisition_id", _key(255), nullable=False),
+            Column("user_id", _key(255), nullable=False),
+            Column("since", BigInteger, nullable=False),
+            Column("doc", _words(), nullable=False),
+            PrimaryKeyConstraint("account", "requisition_id", "user_id"),
+            Index(f"{p}alert_watches_user", "account", "user_id"),
+        )
+        self.alert_pools = Table(
+            f"{p}alert_pools",
+            m,
+            _account(),
+            Column("requisition_id", _key(255), nullable=False),
+            Column("criteria_key", _key(64), nullable=False),
+            PrimaryKeyConstraint("account", "requisition_id"),
+        )
+        self.alert_members = Table(
+            f"{p}alert_members",
+            m,
+            _account(),
+            Column("requisition_id", _key(255), nullable=False),
+            Column("candidate_id", _key(255), nullable=False),
+            Column("since", BigInteger, nullable=False),
+            PrimaryKeyConstraint("account", "requisition_id", "candidate_id"),
+            Index(f"{p}alert_members_candidate", "account", "candidate_id", "requisition_id"),
+        )
         self.events = Table(
             f"{p}events",
             m,

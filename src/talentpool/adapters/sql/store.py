@@ -120,6 +120,7 @@ from talentpool.notifications import (
     NotificationChannel,
     NotificationSettings,
 )
+from talentpool.ports.alerts import AfterCommit, CommitCheck, PoolWatch, WatchedPool
 from talentpool.ports.privacy import ErasedRows
 from talentpool.queries import (
     CandidateDatabaseQuery,
@@ -248,6 +249,8 @@ class SqlStore:
         self.schema = Schema(prefix, schema)
         self.busy_timeout = busy_timeout
         self._bulk: ContextVar[bool] = ContextVar(f"talentpool_bulk_{id(self)}", default=False)
+        self.commit_checks: dict[str, CommitCheck] = {}
+        """The pool alerts' commit check of each account (AP16)."""
         self.engine = create_engine(url) if isinstance(url, str) else url
         self.dialect = _dialect(self.engine.dialect.name)
         if self.dialect.name == "sqlite":
@@ -384,6 +387,7 @@ class _Thread:
     transaction: RootTransaction | NestedTransaction | None = None
     savepoints: list[NestedTransaction] = attrs.field(factory=list)
     depth: int = 0
+    touched: set[str] = attrs.field(factory=set)  # candidates written, for pool alerts (AP16)
 
     def open(self) -> Connection:
         """The connection of the open block."""
@@ -431,6 +435,7 @@ class SqlUnitOfWork:
         self.digests = SqlDigestQueue(self)
         self.erasure = SqlEraser(self)
         self.events = SqlEvents(self)
+        self.alerts = SqlAlerts(self)
 
     # --- transactions -------------------------------------------------------------------
 
@@ -447,6 +452,7 @@ class SqlUnitOfWork:
         t = self._thread
         with _translated(self.store.busy_timeout, "begin a unit of work"):
             if t.depth == 0:
+                t.touched.clear()
                 connection = self._host if self._host is not None else self._connect()
                 try:
                     t.transaction = self._begin(connection)
@@ -527,6 +533,7 @@ class SqlUnitOfWork:
         t = self._thread
         if t.depth == 0:
             return
+        after = self._check() if t.depth == 1 else None
         with _translated(self.store.busy_timeout, "commit"):
             if t.depth == 1:
                 if t.transaction is not None:
@@ -535,6 +542,22 @@ class SqlUnitOfWork:
             else:
                 t.savepoints.pop().commit()
                 t.savepoints.append(t.open().begin_nested())
+        if after is not None:
+            after()
+
+    def touch(self, ids: Iterable[str]) -> None:
+        """Note candidates this unit of work wrote, for the pool alerts' check (AP16)."""
+        self._thread.touched.update(ids)
+
+    def _check(self) -> AfterCommit | None:
+        """Run the pool alerts' check over the candidates written, if any (AP16)."""
+        t = self._thread
+        touched = frozenset(CandidateId(c) for c in t.touched)
+        t.touched.clear()
+        check = self.store.commit_checks.get(self.account)
+        if check is None or not touched:
+            return None
+        return check(self, touched)
 
     def rollback(self) -> None:
         """Undo the block's writes since its last commit."""
@@ -558,17 +581,26 @@ class SqlUnitOfWork:
                 return work(self._begun(t) if t.depth > 0 else t.connection)
             if self._host is not None:
                 # A savepoint: a write that fails halfway leaves nothing of itself in the
-                # host's transaction, and the host's transaction goes on.
+                # host's transaction, and the host's transaction goes on. The host commits
+                # it, so the alerts' sweep, not a commit check, sees what it wrote (AP16).
                 with self._host.begin_nested():
-                    return work(self._host)
+                    try:
+                        return work(self._host)
+                    finally:
+                        t.touched.clear()
             with self.store.engine.begin() as connection:
                 # Calls made by *work* reuse this transaction instead of opening another,
                 # which on SQLite would wait for this one's lock.
                 t.connection = connection
                 try:
-                    return work(connection)
+                    done = work(connection)
+                    after = self._check()
                 finally:
                     t.connection = None
+                    t.touched.clear()
+        if after is not None:
+            after()
+        return done
 
     @property
     def schema(self) -> Schema:
@@ -1141,6 +1173,7 @@ class SqlCandidates(_Repository):
             },
         )
         write_words(c, s, self._account, [str(r["id"]) for r in rows])
+        self._uow.touch(str(r["id"]) for r in rows)
 
 
 # --- submissions ----------------------------------------------------------------------------
@@ -1207,6 +1240,7 @@ class SqlSubmissions(_Repository):
                 raise ConflictError(self._conflict(c, submission)) from None
             self._shares(c, submission)
             refresh(c, self._s, self._account, [submission.candidate_id])
+            self._uow.touch([submission.candidate_id])
 
         self._run(f"add submission {submission.id!r}", write)
 
@@ -1370,6 +1404,7 @@ class SqlSubmissions(_Repository):
         except sa_exc.IntegrityError:
             raise ConflictError(self._pair_taken(c, latest)) from None
         refresh(c, s, self._account, {x.candidate_id for x in latest} | moved)
+        self._uow.touch({x.candidate_id for x in latest} | moved)
         self._replace_rows_many(
             c,
             s.submission_shares,
@@ -1423,6 +1458,7 @@ class SqlSubmissions(_Repository):
             gone = bool(c.execute(delete(t).where(self._mine(t), t.c.id == submission_id)).rowcount)
             if held is not None:
                 refresh(c, s, self._account, [held])
+                self._uow.touch([held])
             return gone
 
         return self._run(f"remove submission {submission_id!r}", remove)
@@ -1448,6 +1484,19 @@ class SqlRequisitions(_Repository):
 
     def _write(self, c: Connection, r: Requisition) -> None:
         s = self._s
+        t = s.requisitions
+        placed = c.execute(
+            select(t.c.organization, t.c.location, t.c.job_field).where(
+                self._mine(t), t.c.id == r.id
+            )
+        ).first()
+        if placed is not None and tuple(placed) != (r.organization, r.location, r.job_field):
+            # moved in the structure: its candidates may enter or leave pools (AP16)
+            subs = s.submissions
+            on_it = select(subs.c.candidate_id).where(
+                self._mine(subs), subs.c.requisition_id == r.id
+            )
+            self._uow.touch(row[0] for row in c.execute(on_it))
         self._upsert(
             c,
             s.requisitions,
@@ -2194,6 +2243,8 @@ class SqlEraser(_Repository):
         c.execute(delete(s.candidates).where(self._mine(s.candidates), s.candidates.c.id == cid))
         notes = self._forget_notifications(c, cid)
         excluded = self._forget_exclusions(c, cid)
+        m = s.alert_members
+        c.execute(delete(m).where(self._mine(m), m.c.candidate_id == cid))
         return ErasedRows(True, len(sids), int(attachments), notes, excluded)
 
     def _forget_notifications(self, c: Connection, cid: CandidateId) -> int:
@@ -2285,3 +2336,201 @@ class SqlEvents(_Repository):
                 lambda c: c.execute(select(func.count()).where(self._mine(t))).scalar_one(),
             )
         )
+
+
+class SqlAlerts(_Repository):
+    """Pool watches and the members each watched pool announced (AP16)."""
+
+    def watch(self, watch: PoolWatch) -> bool:
+        """Record *watch*; ``False`` if the user already watches."""
+        t = self._s.alert_watches
+
+        def write(c: Connection) -> bool:
+            held = c.execute(
+                select(literal(1)).where(
+                    self._mine(t),
+                    t.c.requisition_id == watch.requisition_id,
+                    t.c.user_id == watch.user_id,
+                )
+            ).first()
+            if held is not None:
+                return False
+            c.execute(
+                t.insert().values(
+                    account=self._account,
+                    requisition_id=watch.requisition_id,
+                    user_id=watch.user_id,
+                    since=micros(watch.since),
+                    doc=_dumps(watch),
+                )
+            )
+            return True
+
+        return self._run("watch a pool", write)
+
+    def unwatch(self, user_id: UserId, requisition_id: RequisitionId) -> bool:
+        """Stop the user watching; return whether they did."""
+        t = self._s.alert_watches
+        return self._run(
+            "stop watching a pool",
+            lambda c: bool(
+                c.execute(
+                    delete(t).where(
+                        self._mine(t), t.c.requisition_id == requisition_id, t.c.user_id == user_id
+                    )
+                ).rowcount
+            ),
+        )
+
+    def watching(self, user_id: UserId) -> Sequence[PoolWatch]:
+        """Return the user's watches, by requisition id."""
+        t = self._s.alert_watches
+        rows = self._run(
+            "list watched pools",
+            lambda c: c.execute(
+                select(t.c.doc)
+                .where(self._mine(t), t.c.user_id == user_id)
+                .order_by(t.c.requisition_id)
+            ).all(),
+        )
+        return [_loads(PoolWatch, r[0]) for r in rows]
+
+    def watched(self) -> Sequence[WatchedPool]:
+        """Return every watched pool with its requisition and watchers, in one statement."""
+        w, r, p = self._s.alert_watches, self._s.requisitions, self._s.alert_pools
+        query = (
+            select(w.c.requisition_id, w.c.user_id, r.c.doc, p.c.criteria_key)
+            .join(r, and_(r.c.account == w.c.account, r.c.id == w.c.requisition_id))
+            .outerjoin(
+                p, and_(p.c.account == w.c.account, p.c.requisition_id == w.c.requisition_id)
+            )
+            .where(self._mine(w))
+            .order_by(w.c.requisition_id, w.c.user_id)
+        )
+        rows = self._run("list watched pools", lambda c: c.execute(query).all())
+        out: list[WatchedPool] = []
+        watchers: list[UserId] = []
+        for i, row in enumerate(rows):
+            watchers.append(UserId(row.user_id))
+            last = i + 1 == len(rows) or rows[i + 1].requisition_id != row.requisition_id
+            if last:
+                key = row.criteria_key or ""
+                out.append(WatchedPool(_requisition(row.doc), tuple(watchers), key))
+                watchers = []
+        return out
+
+    def members(
+        self, requisition_id: RequisitionId, among: Collection[CandidateId] | None = None
+    ) -> frozenset[CandidateId]:
+        """Return the pool's announced members, only those *among* when given."""
+        m = self._s.alert_members
+
+        def read(c: Connection) -> frozenset[CandidateId]:
+            base = select(m.c.candidate_id).where(
+                self._mine(m), m.c.requisition_id == requisition_id
+            )
+            if among is None:
+                return frozenset(CandidateId(x[0]) for x in c.execute(base))
+            found: set[CandidateId] = set()
+            for chunk in _chunks(sorted(among)):
+                found.update(
+                    CandidateId(x[0]) for x in c.execute(base.where(m.c.candidate_id.in_(chunk)))
+                )
+            return frozenset(found)
+
+        return self._run("read a pool's announced members", read)
+
+    def members_among(
+        self, candidate_ids: Collection[CandidateId]
+    ) -> Mapping[RequisitionId, frozenset[CandidateId]]:
+        """Return, per watched pool holding any of *candidate_ids*, those it holds."""
+        m = self._s.alert_members
+
+        def read(c: Connection) -> Mapping[RequisitionId, frozenset[CandidateId]]:
+            out: dict[RequisitionId, set[CandidateId]] = {}
+            for chunk in _chunks(sorted(candidate_ids)):
+                rows = c.execute(
+                    select(m.c.requisition_id, m.c.candidate_id).where(
+                        self._mine(m), m.c.candidate_id.in_(chunk)
+                    )
+                )
+                for req, cid in rows:
+                    out.setdefault(RequisitionId(req), set()).add(CandidateId(cid))
+            return {req: frozenset(ids) for req, ids in out.items()}
+
+        return self._run("read announced members", read)
+
+    def enter(
+        self, requisition_id: RequisitionId, candidate_ids: Collection[CandidateId], at: datetime
+    ) -> None:
+        """Add *candidate_ids* to the pool's announced members."""
+        m = self._s.alert_members
+        held = self.members(requisition_id, candidate_ids)
+        rows = [
+            {
+                "account": self._account,
+                "requisition_id": requisition_id,
+                "candidate_id": cid,
+                "since": micros(at),
+            }
+            for cid in sorted(set(candidate_ids) - held)
+        ]
+
+        def write(c: Connection) -> None:
+            for chunk in _chunks(rows):
+                c.execute(m.insert(), list(chunk))
+
+        if rows:
+            self._run("record announced members", write)
+
+    def leave(self, requisition_id: RequisitionId, candidate_ids: Collection[CandidateId]) -> None:
+        """Remove *candidate_ids* from the pool's announced members."""
+        m = self._s.alert_members
+
+        def write(c: Connection) -> None:
+            for chunk in _chunks(sorted(candidate_ids)):
+                c.execute(
+                    delete(m).where(
+                        self._mine(m),
+                        m.c.requisition_id == requisition_id,
+                        m.c.candidate_id.in_(chunk),
+                    )
+                )
+
+        self._run("forget announced members", write)
+
+    def reset(
+        self,
+        requisition_id: RequisitionId,
+        criteria_key: str,
+        members: Collection[CandidateId],
+        at: datetime,
+    ) -> None:
+        """Replace the pool's announced members, and the criteria they were taken with."""
+        self.forget(requisition_id)
+        p = self._s.alert_pools
+        self._run(
+            "record a watched pool",
+            lambda c: self._upsert(
+                c, p, {"requisition_id": requisition_id}, {"criteria_key": criteria_key}
+            ),
+        )
+        self.enter(requisition_id, members, at)
+
+    def forget(self, requisition_id: RequisitionId) -> None:
+        """Drop the pool's announced members."""
+        m, p = self._s.alert_members, self._s.alert_pools
+
+        def write(c: Connection) -> None:
+            c.execute(delete(m).where(self._mine(m), m.c.requisition_id == requisition_id))
+            c.execute(delete(p).where(self._mine(p), p.c.requisition_id == requisition_id))
+
+        self._run("forget a watched pool", write)
+
+    def set_commit_check(self, check: CommitCheck | None) -> None:
+        """Make *check* run before each outermost commit of the account that wrote candidates."""
+        checks = self._uow.store.commit_checks
+        if check is None:
+            checks.pop(self._account, None)
+        else:
+            checks[self._account] = check  # every unit of work of the account runs it

@@ -47,7 +47,9 @@ The contracts live in one module per feature:
   visibility index, colleague shares, notification settings and notifications, and the
   differential contracts of the trackers of tags and the tag counts;
 * :mod:`~talentpool.testing.contracts.unit_of_work`: the unit of work and the
-  event log.
+  event log;
+* :mod:`~talentpool.testing.contracts.alerts`: pool alerts (AP16), watches,
+  announced members and the commit check, through the alerts service.
 
 The tests write only inside ``with uow:`` blocks that call ``commit()``, and
 read inside blocks too, so an adapter that needs a transaction for every access
@@ -66,6 +68,7 @@ This package imports pytest and hypothesis, so it needs the ``test`` extra
 
 from __future__ import annotations
 
+from talentpool.testing.contracts.alerts import PoolAlertContract
 from talentpool.testing.contracts.autopool import (
     AttachmentRepositoryContract,
     CandidateQueryContract,
@@ -114,6 +117,7 @@ __all__ = [
     "IdleSubmissionsQueryContract",
     "NotificationRepositoryContract",
     "NotificationSettingsRepositoryContract",
+    "PoolAlertContract",
     "PoolIdsQueryContract",
     "QuickFilterRepositoryContract",
     "RepoolingRuleRepositoryContract",

@@ -1,0 +1,169 @@
+"""Pool alerts in memory (AP16): watches, announced members, and the commit check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, MutableMapping, Sequence
+from datetime import datetime
+from typing import Protocol, TypeVar
+
+from talentpool.clock import require_aware
+from talentpool.ids import CandidateId, RequisitionId, UserId
+from talentpool.model import Requisition
+from talentpool.ports.alerts import CommitCheck, PoolWatch, WatchedPool
+
+__all__ = ["AlertTables", "MemoryAlerts"]
+
+
+class _Journal(Protocol):
+    def record(self, step: Callable[[], None]) -> None: ...
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _put(table: MutableMapping[K, V], key: K, value: V, j: _Journal) -> None:
+    if key in table:
+        old = table[key]
+        j.record(lambda: table.__setitem__(key, old))
+    else:
+
+        def undo() -> None:
+            table.pop(key, None)
+
+        j.record(undo)
+    table[key] = value
+
+
+def _pop(table: MutableMapping[K, V], key: K, j: _Journal) -> None:
+    if key in table:
+        old = table.pop(key)
+        j.record(lambda: table.__setitem__(key, old))
+
+
+class AlertTables:
+    """What the in-memory store holds for pool alerts."""
+
+    def __init__(self) -> None:
+        self.watches: dict[tuple[RequisitionId, UserId], PoolWatch] = {}
+        self.keys: dict[RequisitionId, str] = {}
+        self.members: dict[RequisitionId, dict[CandidateId, datetime]] = {}
+        self.pools_of: dict[CandidateId, dict[RequisitionId, None]] = {}
+        self.check: CommitCheck | None = None
+
+    def forget_candidate(self, candidate_id: CandidateId, j: _Journal) -> int:
+        """Remove the candidate from every pool's announced members (DM6)."""
+        pools = list(self.pools_of.get(candidate_id, {}))
+        for req in pools:
+            _pop(self.members.get(req, {}), candidate_id, j)
+        _pop(self.pools_of, candidate_id, j)
+        return len(pools)
+
+
+class MemoryAlerts:
+    """Pool watches and announced members in memory (see the port)."""
+
+    def __init__(
+        self, t: AlertTables, journal: _Journal, requisitions: Mapping[RequisitionId, Requisition]
+    ) -> None:
+        self._t, self._j, self._requisitions = t, journal, requisitions
+
+    def watch(self, watch: PoolWatch) -> bool:
+        """Record *watch*; ``False`` if the user already watches."""
+        key = (watch.requisition_id, watch.user_id)
+        if key in self._t.watches:
+            return False
+        _put(self._t.watches, key, watch, self._j)
+        return True
+
+    def unwatch(self, user_id: UserId, requisition_id: RequisitionId) -> bool:
+        """Stop the user watching; return whether they did."""
+        key = (requisition_id, user_id)
+        if key not in self._t.watches:
+            return False
+        _pop(self._t.watches, key, self._j)
+        return True
+
+    def watching(self, user_id: UserId) -> Sequence[PoolWatch]:
+        """Return the user's watches, by requisition id."""
+        mine = [w for (_, u), w in self._t.watches.items() if u == user_id]
+        return sorted(mine, key=lambda w: w.requisition_id)
+
+    def watched(self) -> Sequence[WatchedPool]:
+        """Return every watched pool with its requisition and watchers, by requisition id."""
+        watchers: dict[RequisitionId, list[UserId]] = {}
+        for req, user in self._t.watches:
+            watchers.setdefault(req, []).append(user)
+        out = []
+        for req in sorted(watchers):
+            requisition = self._requisitions.get(req)
+            if requisition is not None:
+                key = self._t.keys.get(req, "")
+                out.append(WatchedPool(requisition, tuple(sorted(watchers[req])), key))
+        return out
+
+    def members(
+        self, requisition_id: RequisitionId, among: Collection[CandidateId] | None = None
+    ) -> frozenset[CandidateId]:
+        """Return the pool's announced members, only those *among* when given."""
+        held = self._t.members.get(requisition_id, {})
+        if among is None:
+            return frozenset(held)
+        return frozenset(c for c in among if c in held)
+
+    def members_among(
+        self, candidate_ids: Collection[CandidateId]
+    ) -> Mapping[RequisitionId, frozenset[CandidateId]]:
+        """Return, per watched pool holding any of *candidate_ids*, those it holds."""
+        out: dict[RequisitionId, set[CandidateId]] = {}
+        for cid in candidate_ids:
+            for req in self._t.pools_of.get(cid, {}):
+                out.setdefault(req, set()).add(cid)
+        return {req: frozenset(ids) for req, ids in out.items()}
+
+    def enter(
+        self, requisition_id: RequisitionId, candidate_ids: Collection[CandidateId], at: datetime
+    ) -> None:
+        """Add *candidate_ids* to the pool's announced members."""
+        require_aware("at", at)
+        t, j = self._t, self._j
+        if requisition_id not in t.members:
+            _put(t.members, requisition_id, {}, j)
+        held = t.members[requisition_id]
+        for cid in candidate_ids:
+            _put(held, cid, at, j)
+            if cid not in t.pools_of:
+                _put(t.pools_of, cid, {}, j)
+            _put(t.pools_of[cid], requisition_id, None, j)
+
+    def leave(self, requisition_id: RequisitionId, candidate_ids: Collection[CandidateId]) -> None:
+        """Remove *candidate_ids* from the pool's announced members."""
+        t, j = self._t, self._j
+        held = t.members.get(requisition_id, {})
+        for cid in candidate_ids:
+            _pop(held, cid, j)
+            _pop(t.pools_of.get(cid, {}), requisition_id, j)
+
+    def reset(
+        self,
+        requisition_id: RequisitionId,
+        criteria_key: str,
+        members: Collection[CandidateId],
+        at: datetime,
+    ) -> None:
+        """Replace the pool's announced members, and the criteria they were taken with."""
+        require_aware("at", at)
+        self.forget(requisition_id)
+        _put(self._t.keys, requisition_id, criteria_key, self._j)
+        self.enter(requisition_id, members, at)
+
+    def forget(self, requisition_id: RequisitionId) -> None:
+        """Drop the pool's announced members."""
+        t = self._t
+        self.leave(requisition_id, list(t.members.get(requisition_id, {})))
+        _pop(t.members, requisition_id, self._j)
+        _pop(t.keys, requisition_id, self._j)
+
+    def set_commit_check(self, check: CommitCheck | None) -> None:
+        """Make *check* run before each outermost commit that wrote candidates."""
+        self._t.check = check

@@ -1,0 +1,448 @@
+"""Pool alerts (AP16): a user watches a requisition's autopool and hears of each new member.
+
+:class:`PoolAlerts` is created once over a unit of work. From then on, every
+unit of work that writes a candidate (a new candidate, a tag, a move, a new
+submission elsewhere, a status change, repooling, a match, a requisition they
+applied to moved in the structure), a host's sync included, is checked just
+before it commits: the store hands the check the candidates the unit of work
+wrote, and only those are judged against each watched pool. Nothing re-reads a
+whole pool on a write.
+
+**What is judged.** Each watched pool's criteria are bound for now (the same
+:func:`~talentpool.engine.bind_pool` every store answers pools with) and the
+reference matcher judges the written candidates' records, read once per write
+whatever the number of pools. EN4's differential tests prove the stores'
+pushed-down queries agree with that matcher, so the alert says what the pool
+says. A candidate with no submission is in no pool (AP5) and costs nothing.
+
+**Announced once.** Each watched pool keeps its announced members, taken whole
+when its first watcher starts (those already in the pool are not announced).
+A written candidate now in the pool and not among them is announced, once, to
+every watcher, and joins them; one no longer in the pool leaves them. A
+candidate who leaves and later re-enters is announced again: it is news to a
+watcher that they are back. A digest names a candidate once, so a candidate who
+leaves and re-enters within one digest period reads once there (MP10).
+
+**What the write check cannot see.** A pool can also change with time alone (a
+hire or rejection window closing, a submission expiring, consent lapsing), with
+writes made outside a unit of work (a bulk load), or with a change of the
+account's structure trees. :meth:`PoolAlerts.sweep` compares every watched pool
+with its announced members and announces the difference; the digest job runs it
+first (``talentpool digests``). A change of a pool's own criteria (or of the
+account's consent rule) is no news about candidates: the members are taken
+again silently.
+
+**Channels.** A pool alert is a notification of the type
+:attr:`~talentpool.notifications.NotificationType.NEW_CANDIDATE_IN_AUTOPOOL`
+naming the candidate and the pools: the bell at once, the other channels by the
+user's settings and digests for that type (MP8, MP10), every channel on and
+immediate by default. One write yields one notification per watcher and
+candidate, however many of their pools the candidate entered.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+
+import attrs
+
+from talentpool.clock import Clock, checked
+from talentpool.criteria import AllOf, AutopoolCriteria, Criterion, HasTag, all_of
+from talentpool.engine import EvaluationContext, Matcher, bind_pool, check_configuration
+from talentpool.errors import (
+    ConfigurationError,
+    DeliveryError,
+    DeliveryFailure,
+    NotFoundError,
+    PermissionDeniedError,
+)
+from talentpool.geo import BoundingBox
+from talentpool.guards import require_autopool_enabled
+from talentpool.ids import CandidateId, NotificationId, RequisitionId, UserId
+from talentpool.micropools.outgoing import Outgoing, deliver, raise_notification
+from talentpool.model import AccountSettings, Candidate, CandidateRecord, Requisition
+from talentpool.notifications import (
+    Notification,
+    NotificationDelivery,
+    NotificationType,
+    PoolRef,
+    channels_for,
+)
+from talentpool.ports import CandidateQuery, IdGenerator, UnitOfWork
+from talentpool.ports.alerts import AfterCommit, PoolWatch, WatchedPool
+from talentpool.serialization import autopool_to_dict
+from talentpool.visibility.decisions import sees_whole_database
+from talentpool.visibility.sharing import owns_position
+
+__all__ = ["AlertSweep", "PoolAlerts", "criteria_key"]
+
+_KIND = NotificationType.NEW_CANDIDATE_IN_AUTOPOOL
+
+
+@functools.lru_cache(maxsize=4096)
+def criteria_key(criteria: AutopoolCriteria | None, enforce_consent: bool) -> str:
+    """A short fingerprint of what a pool's members depend on besides candidates (AP16)."""
+    document = None if criteria is None else autopool_to_dict(criteria)
+    text = json.dumps([document, enforce_consent], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@attrs.frozen
+class _Guard:
+    """What a candidate must have to be in a pool, whatever the time: checked before binding.
+
+    Each part is implied by the pool's criteria (a necessary condition, never a
+    sufficient one), so a candidate it turns away is out of the pool; one it lets
+    through is judged by the bound criteria. It spares a write the binding of the
+    pools a candidate cannot be in: too far away, in another language, without a
+    required tag.
+    """
+
+    box: BoundingBox | None = None
+    language: str | None = None
+    tags: frozenset[str] = frozenset()
+
+    def admits(self, candidate: Candidate) -> bool:
+        if self.box is not None and (
+            candidate.residence is None or not self.box.contains(candidate.residence)
+        ):
+            return False
+        if self.language is not None and candidate.profile_language != self.language:
+            return False
+        return not self.tags or self.tags <= {t.key for t in candidate.tags}
+
+
+def _guard(requisition: Requisition) -> _Guard:
+    criteria = requisition.autopool
+    if criteria is None:
+        return _Guard()
+    box = None
+    if criteria.radius is not None and requisition.primary_location is not None:
+        box = BoundingBox.around(requisition.primary_location, criteria.radius.radius.km)
+    language = requisition.language if criteria.profile_language_must_match else None
+    advanced = criteria.advanced
+    parts = advanced.children if isinstance(advanced, AllOf) else (advanced,)
+    tags = frozenset(p.tag.key for p in parts if isinstance(p, HasTag))
+    return _Guard(box, language, tags)
+
+
+def _pool_criterion(requisition: Requisition, settings: AccountSettings) -> Criterion | None:
+    if requisition.autopool is None:
+        return None
+    return all_of(*requisition.autopool.terms(enforce_consent=settings.enforce_consent))
+
+
+@attrs.frozen
+class AlertSweep:
+    """What one sweep of the watched pools did (AP16).
+
+    Attributes:
+        entered: ``(requisition, candidate)`` for every candidate announced, by both.
+        left: How many announced members had left their pools.
+        notifications: The notifications raised.
+    """
+
+    entered: tuple[tuple[RequisitionId, CandidateId], ...] = ()
+    left: int = 0
+    notifications: tuple[Notification, ...] = ()
+
+
+class PoolAlerts:
+    """Watching autopools, and the alerts their new members raise (see the module docs).
+
+    Args:
+        uow: Where everything is read and written; the alerts check its commits
+            from now on (one :class:`PoolAlerts` per unit of work: the last one made
+            checks).
+        clock: Where "now" comes from.
+        ids: Where notification ids come from.
+        delivery: Where immediate alerts are sent once their unit of work committed.
+
+    Attributes:
+        failures: Immediate deliveries of alerts raised by a write that failed (the
+            alert is in the bell); the write itself was saved. Sweeps raise
+            ``DeliveryError`` instead, like micro-pool notifications.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        clock: Clock,
+        ids: IdGenerator,
+        delivery: NotificationDelivery,
+    ) -> None:
+        self._uow = uow
+        self._clock = checked(clock)
+        self._ids = ids
+        self._delivery = delivery
+        self.failures: list[DeliveryFailure] = []
+        self._seen: dict[int, tuple[Requisition, bool, str, _Guard]] = {}
+        uow.alerts.set_commit_check(self._check)
+
+    # --- watching -----------------------------------------------------------------------
+
+    def watch(self, user_id: UserId, requisition_id: RequisitionId) -> PoolWatch:
+        """Make *user_id* watch the requisition's autopool; return the watch (AP16).
+
+        Only a user who may see the requisition's pool may watch it: its owner, a
+        user it is shared with, an administrator or a user who sees the whole
+        database; anyone else gets ``PermissionDeniedError`` and nothing is
+        written. A requisition without criteria, or with criteria it cannot
+        evaluate, raises ``ConfigurationError``. Watching again changes nothing.
+        The candidates already in the pool are not announced.
+        """
+        uow = self._uow
+        with uow:
+            require_autopool_enabled(uow.settings)
+            user = uow.users.get(user_id)
+            requisition = uow.requisitions.get(requisition_id)
+            if not (owns_position(user, requisition) or sees_whole_database(user)):
+                msg = (
+                    f"user {user_id!r} may not watch the pool of requisition "
+                    f"{requisition_id!r}: they may not see the requisition"
+                )
+                raise PermissionDeniedError(msg)
+            settings = uow.settings.get()
+            criterion = _pool_criterion(requisition, settings)
+            if criterion is None:
+                msg = (
+                    f"requisition {requisition_id!r} has no autopool criteria; "
+                    "define them before watching its pool"
+                )
+                raise ConfigurationError(msg)
+            check_configuration(criterion, requisition, uow.structures.trees())
+            now = self._clock.now()
+            for existing in uow.alerts.watching(user_id):
+                if existing.requisition_id == requisition_id:
+                    return existing
+            watched = {w.requisition.id for w in uow.alerts.watched()}
+            watch = PoolWatch(user_id, requisition_id, now)
+            uow.alerts.watch(watch)
+            if requisition_id not in watched:
+                self._take_members(uow, requisition, criterion, settings, now)
+            uow.commit()
+        return watch
+
+    def unwatch(self, user_id: UserId, requisition_id: RequisitionId) -> None:
+        """Stop *user_id* watching the pool; ``NotFoundError`` if they do not (AP16)."""
+        uow = self._uow
+        with uow:
+            if not uow.alerts.unwatch(user_id, requisition_id):
+                raise NotFoundError("pool watch", f"{user_id}/{requisition_id}")
+            if not any(w.requisition.id == requisition_id for w in uow.alerts.watched()):
+                uow.alerts.forget(requisition_id)
+            uow.commit()
+
+    def watching(self, user_id: UserId) -> tuple[PoolWatch, ...]:
+        """Return the pools *user_id* watches, by requisition id."""
+        with self._uow:
+            self._uow.users.get(user_id)
+            return tuple(self._uow.alerts.watching(user_id))
+
+    def _take_members(
+        self,
+        uow: UnitOfWork,
+        requisition: Requisition,
+        criterion: Criterion,
+        settings: AccountSettings,
+        now: datetime,
+    ) -> None:
+        """Take the pool's members whole, announcing none (a first watch, new criteria)."""
+        members = uow.candidates.find_ids(CandidateQuery(requisition, now, criterion))
+        key = criteria_key(requisition.autopool, settings.enforce_consent)
+        uow.alerts.reset(requisition.id, key, members, now)
+
+    # --- the check of each write --------------------------------------------------------
+
+    def _check(self, uow: UnitOfWork, touched: frozenset[CandidateId]) -> AfterCommit | None:
+        """Judge the candidates *uow* wrote against every watched pool, as it commits (AP16).
+
+        *uow* is the unit of work committing: this service's, or another over the same
+        store and account (a host's sync, say), read and written in its transaction.
+        """
+        settings = uow.settings.get()
+        if not settings.autopool_enabled:
+            return None
+        records: list[CandidateRecord] = []
+        for cid in sorted(touched):
+            try:
+                records.append(uow.candidates.record(cid))
+            except NotFoundError:
+                continue  # erased in this unit of work: never announced (DM6)
+        if not records:
+            return None
+        applied = [r for r in records if r.applications]  # nobody else is in a pool (AP5)
+        before = uow.alerts.members_among([r.candidate.id for r in records])
+        if not applied and not before:
+            return None  # in no pool before or after: nothing to judge
+        watched = uow.alerts.watched()  # read only now: a write of no pool's concern skips it
+        if not watched:
+            return None
+        now = self._clock.now()
+        trees = uow.structures.trees()
+        matcher = Matcher()
+        entered: dict[RequisitionId, list[CandidateId]] = {}
+        for pool in watched:
+            requisition = pool.requisition
+            if requisition.autopool is None:
+                continue
+            key, guard = self._facts(requisition, settings.enforce_consent)
+            if key != pool.criteria_key:
+                self._retake(uow, requisition, settings, now)
+                continue
+            judged = [r for r in applied if guard.admits(r.candidate)]
+            inside: set[CandidateId] = set()
+            if judged:
+                terms = requisition.autopool.terms(enforce_consent=settings.enforce_consent)
+                try:
+                    tree = bind_pool(all_of(*terms), EvaluationContext(requisition, now, trees))
+                except ConfigurationError:
+                    continue  # a pool that cannot be read has no news; results report it
+                inside = {r.candidate.id for r in judged if matcher.matches(tree, r)}
+            known = before.get(requisition.id, frozenset())
+            new = sorted(inside - known)
+            if new:
+                uow.alerts.enter(requisition.id, new, now)
+                entered[requisition.id] = new
+            gone = known - inside
+            if gone:
+                uow.alerts.leave(requisition.id, gone)
+        if not entered:
+            return None
+        names = {r.candidate.id: r.candidate.name for r in records}
+        notes = self._announce(uow, watched, entered, names, settings=settings, now=now)
+
+        def after() -> None:
+            self.failures.extend(deliver(self._delivery, notes))
+
+        return after
+
+    def _facts(self, requisition: Requisition, enforce_consent: bool) -> tuple[str, _Guard]:
+        """The pool's criteria key and guard, worked out once per requisition value.
+
+        Kept by the requisition object's identity (the stores hand out the same
+        frozen object while it is unchanged), so a write costs no hashing of
+        criteria trees per pool; a changed requisition is a new object.
+        """
+        held = self._seen.get(id(requisition))
+        if held is not None and held[0] is requisition and held[1] == enforce_consent:
+            return held[2], held[3]
+        if len(self._seen) > 65_536:
+            self._seen.clear()
+        key = criteria_key(requisition.autopool, enforce_consent)
+        guard = _guard(requisition)
+        self._seen[id(requisition)] = (requisition, enforce_consent, key, guard)
+        return key, guard
+
+    def _retake(
+        self, uow: UnitOfWork, requisition: Requisition, settings: AccountSettings, now: datetime
+    ) -> None:
+        criterion = _pool_criterion(requisition, settings)
+        if criterion is None:
+            return
+        try:
+            check_configuration(criterion, requisition, uow.structures.trees())
+        except ConfigurationError:
+            return
+        self._take_members(uow, requisition, criterion, settings, now)
+
+    def _announce(
+        self,
+        uow: UnitOfWork,
+        watched: Sequence[WatchedPool],
+        entered: Mapping[RequisitionId, Collection[CandidateId]],
+        names: Mapping[CandidateId, str],
+        *,
+        settings: AccountSettings,
+        now: datetime,
+    ) -> Outgoing:
+        """Raise one notification per watcher and candidate, naming every pool entered."""
+        titles = {p.requisition.id: p.requisition.title for p in watched}
+        heard: dict[UserId, dict[CandidateId, list[PoolRef]]] = {}
+        for pool in watched:
+            for cid in entered.get(pool.requisition.id, ()):
+                for user_id in pool.watchers:
+                    ref = PoolRef(pool.requisition.id, titles[pool.requisition.id])
+                    heard.setdefault(user_id, {}).setdefault(cid, []).append(ref)
+        out: Outgoing = []
+        for user_id in sorted(heard):
+            mine = uow.notification_settings.get(user_id)
+            channels = channels_for(mine, slack_integrated=settings.slack_integrated, kind=_KIND)
+            for cid in sorted(heard[user_id]):
+                note = Notification(
+                    NotificationId(self._ids.new_id("notification")),
+                    user_id,
+                    _KIND,
+                    now,
+                    cid,
+                    names[cid],
+                    (),
+                    None,
+                    channels,
+                    pools=heard[user_id][cid],
+                )
+                out.extend(raise_notification(uow, note, mine, now))
+        return out
+
+    # --- the sweep ----------------------------------------------------------------------
+
+    def sweep(self) -> AlertSweep:
+        """Compare every watched pool with its announced members; announce who is new.
+
+        For what writes cannot show (see the module docs): run by the digest job
+        before it gathers digests. Each pool is read whole through the store's
+        pushed-down query; one unit of work for all. Raises ``DeliveryError``
+        after committing if an immediate delivery failed.
+        """
+        uow = self._uow
+        with uow:
+            settings = uow.settings.get()
+            if not settings.autopool_enabled:
+                return AlertSweep()
+            watched = uow.alerts.watched()
+            now = self._clock.now()
+            trees = uow.structures.trees()
+            entered: dict[RequisitionId, list[CandidateId]] = {}
+            left = 0
+            for pool in watched:
+                requisition = pool.requisition
+                criterion = _pool_criterion(requisition, settings)
+                if criterion is None:
+                    continue
+                try:
+                    check_configuration(criterion, requisition, trees)
+                except ConfigurationError:
+                    continue
+                if (
+                    criteria_key(requisition.autopool, settings.enforce_consent)
+                    != pool.criteria_key
+                ):
+                    self._take_members(uow, requisition, criterion, settings, now)
+                    continue
+                inside = uow.candidates.find_ids(CandidateQuery(requisition, now, criterion))
+                known = uow.alerts.members(requisition.id)
+                new = sorted(inside - known)
+                if new:
+                    uow.alerts.enter(requisition.id, new, now)
+                    entered[requisition.id] = new
+                gone = known - inside
+                if gone:
+                    uow.alerts.leave(requisition.id, gone)
+                    left += len(gone)
+            names = {cid: uow.candidates.get(cid).name for ids in entered.values() for cid in ids}
+            notes = (
+                self._announce(uow, watched, entered, names, settings=settings, now=now)
+                if entered
+                else []
+            )
+            uow.commit()
+        failures = deliver(self._delivery, notes)
+        raised = tuple(dict.fromkeys(n for n, _ in notes))
+        pairs = tuple(sorted((r, c) for r, ids in entered.items() for c in ids))
+        if failures:
+            raise DeliveryError(failures) from failures[0].error
+        return AlertSweep(pairs, left, raised)

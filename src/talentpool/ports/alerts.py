@@ -1,0 +1,140 @@
+"""The port pool alerts read and write (AP16).
+
+A host that offers pool alerts implements :class:`PoolAlertRepository`
+(``uow.alerts``): who watches which requisition's autopool, the members each
+watched pool has already announced, and the commit check through which every
+write that changes a candidate reaches the alerts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+import attrs
+
+from talentpool.ids import CandidateId, RequisitionId, UserId
+from talentpool.model import Requisition
+from talentpool.validators import aware
+
+__all__ = ["AfterCommit", "CommitCheck", "PoolAlertRepository", "PoolWatch", "WatchedPool"]
+
+AfterCommit = Callable[[], None]
+"""What a commit check leaves to run once the unit of work committed (the deliveries)."""
+
+CommitCheck = Callable[[Any, frozenset[CandidateId]], AfterCommit | None]
+"""Called by the store inside a unit of work, just before its outermost commit, with that
+unit of work (a :class:`~talentpool.ports.UnitOfWork`; any unit of work over the same
+store and account, a host's sync included) and the candidates it wrote (their rows,
+tags, residence or submissions)."""
+
+
+@attrs.frozen
+class PoolWatch:
+    """One user watching one requisition's autopool (AP16).
+
+    Attributes:
+        user_id: Who watches.
+        requisition_id: Whose pool.
+        since: When they began.
+    """
+
+    user_id: UserId
+    requisition_id: RequisitionId
+    since: datetime = attrs.field(validator=aware)
+
+
+@attrs.frozen
+class WatchedPool:
+    """A requisition's autopool that somebody watches, and what its members were taken with.
+
+    Attributes:
+        requisition: The requisition, as stored now.
+        watchers: Who watches it, by id; at least one.
+        criteria_key: The criteria its announced members were computed with
+            (:func:`talentpool.autopool.alerts.criteria_key`); other criteria
+            mean the members are taken again, silently.
+    """
+
+    requisition: Requisition
+    watchers: tuple[UserId, ...]
+    criteria_key: str
+
+
+class PoolAlertRepository(Protocol):
+    """**Protocol:** watches, announced members and the commit check (AP16).
+
+    The announced members of a watched pool are the candidates already in it as
+    far as alerts know: taken whole when the first user starts watching, then
+    kept current by each write's check and the sweep. A candidate enters them
+    once (announced), and leaves them when they leave the pool.
+    """
+
+    def watch(self, watch: PoolWatch) -> bool:
+        """Record *watch*; return ``False`` (changing nothing) if the user already watches."""
+        ...
+
+    def unwatch(self, user_id: UserId, requisition_id: RequisitionId) -> bool:
+        """Stop the user watching; return whether they did."""
+        ...
+
+    def watching(self, user_id: UserId) -> Sequence[PoolWatch]:
+        """Return the user's watches, by requisition id."""
+        ...
+
+    def watched(self) -> Sequence[WatchedPool]:
+        """Return every watched pool with its requisition and watchers, by requisition id.
+
+        One call, whatever the number of pools: every write's check reads it. A
+        pool whose requisition is no longer stored is left out.
+        """
+        ...
+
+    def members(
+        self, requisition_id: RequisitionId, among: Collection[CandidateId] | None = None
+    ) -> frozenset[CandidateId]:
+        """Return the pool's announced members, only those *among* when given."""
+        ...
+
+    def members_among(
+        self, candidate_ids: Collection[CandidateId]
+    ) -> Mapping[RequisitionId, frozenset[CandidateId]]:
+        """Return, for every watched pool holding any of *candidate_ids*, those it holds."""
+        ...
+
+    def enter(
+        self, requisition_id: RequisitionId, candidate_ids: Collection[CandidateId], at: datetime
+    ) -> None:
+        """Add *candidate_ids* to the pool's announced members."""
+        ...
+
+    def leave(self, requisition_id: RequisitionId, candidate_ids: Collection[CandidateId]) -> None:
+        """Remove *candidate_ids* from the pool's announced members."""
+        ...
+
+    def reset(
+        self,
+        requisition_id: RequisitionId,
+        criteria_key: str,
+        members: Collection[CandidateId],
+        at: datetime,
+    ) -> None:
+        """Replace the pool's announced members, and the criteria they were taken with."""
+        ...
+
+    def forget(self, requisition_id: RequisitionId) -> None:
+        """Drop the pool's announced members: nobody watches it any more."""
+        ...
+
+    def set_commit_check(self, check: CommitCheck | None) -> None:
+        """Make *check* run before each outermost commit that wrote candidates (``None``: none).
+
+        The store collects the candidates a unit of work writes and, if there are
+        any, calls *check* with the unit of work and them inside it, then commits,
+        then runs what *check* returned. The check holds for every unit of work
+        over the same store and account, not only this one. A write made outside
+        any unit of work (a bulk load) is not collected: the sweep finds what it
+        changed.
+        """
+        ...

@@ -1,0 +1,262 @@
+"""AP16: pool alerts beyond the contract: the notification they raise, digests, racing jobs.
+
+The contract (:mod:`talentpool.testing.contracts.alerts`) proves what every store
+must do; the state machine (``test_alerts_stateful.py``) proves the alerts equal
+the pools' growth after random writes. Here: what a pool alert says and refuses,
+how it reads in a digest, and that digest jobs racing on one store, each
+sweeping the watched pools first, still announce each entry once and send each
+digest once.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+
+import attrs
+import pytest
+
+from micropools_support import Account
+from racing import race
+from talentpool.adapters.sql import SqlStore, Sync
+from talentpool.autopool.alerts import PoolAlerts
+from talentpool.criteria import AutopoolCriteria, HasTag, SubmissionsInStructure
+from talentpool.documents import from_document, to_document
+from talentpool.errors import DomainError
+from talentpool.ids import CandidateId, NodeId, NotificationId, RequisitionId, SubmissionId, UserId
+from talentpool.micropools import DigestJob
+from talentpool.model import Dimension, StructureTree, Submission, SubmissionStatus, Tag
+from talentpool.notifications import (
+    DeliveryMode,
+    Digest,
+    Notification,
+    NotificationChannel,
+    NotificationType,
+    PoolRef,
+)
+from talentpool.testing import DEFAULT_NOW, World
+
+ALERT = NotificationType.NEW_CANDIDATE_IN_AUTOPOOL
+MICRO = NotificationType.NEW_CANDIDATE_IN_MICRO_POOL
+POOL = PoolRef(RequisitionId("r-1"), "Cashier, Brno")
+HM = UserId("hm")
+_RUN = uuid.uuid4().hex[:8]
+_ACCOUNTS = itertools.count(1)
+
+
+def _alert(**changes: object) -> Notification:
+    fields: dict[str, object] = {
+        "id": NotificationId("n-1"),
+        "user_id": HM,
+        "kind": ALERT,
+        "created_at": DEFAULT_NOW,
+        "candidate_id": CandidateId("c-1"),
+        "candidate_name": "Eva Nováková",
+        "micro_pools": (),
+        "pools": (POOL,),
+    }
+    fields.update(changes)
+    return Notification(**fields)  # type: ignore[arg-type]
+
+
+# --- what a pool alert says ------------------------------------------------------------------
+
+
+def test_ap16_a_pool_alert_names_the_candidate_and_every_pool() -> None:
+    one = _alert()
+    assert one.title == "New candidate in a watched pool"
+    assert one.message == "Eva Nováková is new in the pool of Cashier, Brno."
+    two = _alert(pools=(POOL, PoolRef(RequisitionId("r-2"), "Cashier, Praha")))
+    assert two.message == "Eva Nováková is new in the pools of Cashier, Brno and Cashier, Praha."
+
+
+def test_ap16_a_pool_alert_without_a_pool_is_refused_naming_the_field() -> None:
+    with pytest.raises(DomainError, match="pools") as caught:
+        _alert(pools=())
+    assert caught.value.field == "pools"
+    with pytest.raises(DomainError, match="PoolRef"):
+        _alert(pools=("r-1",))
+    with pytest.raises(DomainError, match="collection"):
+        _alert(pools="r-1")
+    # a micro-pool notification still needs its micro-pools, and a pool alert needs none
+    with pytest.raises(DomainError, match="micro-pool"):
+        _alert(kind=MICRO, pools=())
+    assert _alert(kind=ALERT, micro_pools=()).micro_pools == ()
+
+
+def test_ap16_a_pool_alert_reads_back_from_its_document() -> None:
+    note = _alert(channels=(NotificationChannel.BELL, NotificationChannel.EMAIL))
+    assert from_document(Notification, to_document(note)) == note
+
+
+def test_ap16_mp10_a_digest_gathers_alerts_and_micro_pool_notifications() -> None:
+    micro = Notification(
+        NotificationId("n-2"),
+        HM,
+        MICRO,
+        DEFAULT_NOW,
+        CandidateId("c-2"),
+        "Petr Novák",
+        [Tag("Praha")],
+    )
+    again = _alert(id=NotificationId("n-3"))  # the same candidate, entering again
+    digest = Digest("d-1", HM, NotificationChannel.EMAIL, DEFAULT_NOW, [_alert(), micro, again])
+    assert digest.title == "2 new candidates in your micro-pools and watched pools"
+    assert digest.message.splitlines() == [
+        "2 new candidates in your micro-pools and watched pools:",
+        "- Eva Nováková: Cashier, Brno",
+        "- Petr Novák: Praha",
+    ]
+    assert digest.watched_pools == (POOL,)
+    alerts_only = Digest("d-2", HM, NotificationChannel.EMAIL, DEFAULT_NOW, [_alert()])
+    assert alerts_only.title == "1 new candidate in your watched pools"
+
+
+# --- racing digest jobs, each sweeping first ------------------------------------------------
+
+STORES = ["memory", "sqlite", "postgresql"]
+
+
+@pytest.fixture(params=STORES)
+def make_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], World]]:
+    """Make a fresh world on the store named by the parameter."""
+    stores: list[SqlStore] = []
+
+    def make() -> World:
+        if request.param == "memory":
+            return World()
+        if request.param == "sqlite":
+            store = SqlStore(f"sqlite:///{tmp_path / 'alerts.db'}")
+            account = "acme"
+        else:
+            store = SqlStore(request.getfixturevalue("postgres_url"), prefix="alerts_")
+            account = f"alerts-{_RUN}-{next(_ACCOUNTS)}"
+        stores.append(store)
+        return World(uow=store.unit_of_work(account))
+
+    yield make
+    for store in stores:
+        store.dispose()
+
+
+def test_ap16_mp10_racing_digest_jobs_announce_each_entry_once_and_send_it_once(
+    make_world: Callable[[], World],
+) -> None:
+    """Four jobs at once, each sweeping first: one alert per entry, one digest line each."""
+    acc = Account(make_world())
+    world = acc.world
+    world.settings(autopool_enabled=True)
+    world.user("hm", "Hana Manager")
+    world.requisition("r-pool", "Store assistant", owner="hm", autopool=AutopoolCriteria())
+    world.requisition("r-other", "Cashier")
+    acc.pools.set_delivery_mode(HM, NotificationChannel.EMAIL, DeliveryMode.HOURLY, ALERT)
+    ids = world.ids
+    PoolAlerts(acc.uow, world.clock, ids, acc.outbox).watch(HM, RequisitionId("r-pool"))
+    entered = []
+    for rnd in range(3):
+        # hired 30 days ago less half an hour: in the pool only once the hour has passed
+        cid = f"c{rnd}"
+        world.candidate(cid, "Eva", tags=[f"round {rnd}"])
+        world.apply(
+            cid,
+            "r-other",
+            status=SubmissionStatus.HIRED,
+            submitted_days_ago=40,
+            status_changed_days_ago=30 - 1 / 48,
+        )
+        with acc.uow:
+            assert len(acc.uow.notifications.for_user(HM)) == rnd  # not in the pool yet
+        entered.append(cid)
+        world.clock.advance(hours=1)
+        jobs = [
+            DigestJob(
+                acc.uow,
+                world.clock,
+                ids,
+                acc.outbox,
+                alerts=PoolAlerts(acc.uow, world.clock, ids, acc.outbox),
+            )
+            for _ in range(4)
+        ]
+        _, errors = race([partial(j.run) for j in jobs])
+        assert errors == []
+    world.clock.advance(hours=1)
+    DigestJob(acc.uow, world.clock, ids, acc.outbox).run()
+    with acc.uow:
+        bell = list(acc.uow.notifications.for_user(HM))
+        assert acc.uow.digests.waiting(HM) == []
+    assert sorted(n.candidate_id for n in bell) == entered  # each entry announced once
+    sent = Counter(note.id for d in acc.outbox.digests for note in d.notifications)
+    assert sorted(sent) == sorted(n.id for n in bell)
+    assert set(sent.values()) == {1}  # and each sent once by email
+
+
+def test_ap16_st7_a_hosts_sync_writes_reach_the_alerts_in_their_own_transaction(
+    tmp_path: Path,
+) -> None:
+    """A submission the host syncs, on a unit of work of its own, is announced once."""
+    store = SqlStore(f"sqlite:///{tmp_path / 'sync.db'}")
+    world = World(uow=store.unit_of_work("acme"))
+    acc = Account(world)
+    world.settings(autopool_enabled=True)
+    world.user("hm", "Hana Manager")
+    world.requisition(
+        "r-pool", "Store assistant", owner="hm", autopool=AutopoolCriteria(advanced=HasTag("Brno"))
+    )
+    world.requisition("r-other", "Cashier")
+    alerts = PoolAlerts(acc.uow, world.clock, world.ids, acc.outbox)
+    alerts.watch(HM, RequisitionId("r-pool"))
+    world.candidate("eva", "Eva", tags=["Brno"])
+    assert acc.outbox.sent == []  # no submission yet: in no pool (AP5)
+    sync = Sync(store, "acme")
+    at = world.ago(3)
+    submission = Submission(
+        SubmissionId("s-1"),
+        CandidateId("eva"),
+        RequisitionId("r-other"),
+        at,
+        status_changed_at=at,
+        last_activity_at=at,
+    )
+    sync.save_submission(submission)
+    assert [n.candidate_id for n in acc.outbox.notifications(HM)] == ["eva"]
+    sync.save_submission(submission)
+    assert len(acc.outbox.notifications(HM)) == 1
+    store.dispose()
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_ap16_a_requisition_moved_in_the_structure_brings_its_candidates_in(
+    store: str, tmp_path: Path
+) -> None:
+    """A move of another requisition is a write about its candidates: they are judged again."""
+    uow = (
+        None if store == "memory" else SqlStore(f"sqlite:///{tmp_path / 'm.db'}").unit_of_work("a")
+    )
+    world = World(uow=uow)
+    acc = Account(world)
+    world.settings(autopool_enabled=True)
+    world.user("hm", "Hana Manager")
+    with acc.uow:
+        acc.uow.structures.save(
+            StructureTree(
+                Dimension.ORGANIZATION, {"company": None, "retail": "company", "depot": "company"}
+            )
+        )
+        acc.uow.commit()
+    inside = AutopoolCriteria(structure=SubmissionsInStructure(organizations={"retail"}))
+    world.requisition("r-pool", "Store assistant", owner="hm", autopool=inside)
+    moving = world.requisition("r-other", "Cashier", organization="depot")
+    world.candidate("eva", "Eva")
+    world.apply("eva", "r-other")
+    alerts = PoolAlerts(acc.uow, world.clock, world.ids, acc.outbox)
+    alerts.watch(HM, RequisitionId("r-pool"))
+    assert acc.outbox.sent == []
+    with acc.uow:
+        acc.uow.requisitions.save(attrs.evolve(moving, organization=NodeId("retail")))
+        acc.uow.commit()
+    assert [n.candidate_id for n in acc.outbox.notifications(HM)] == ["eva"]
