@@ -63,14 +63,18 @@ def test_pf4_every_submission_comes_back_to_the_letter(versions: list[Submission
     assert list(table) == ["s-1"]
 
 
+def _filled(saved: list[Submission]) -> tuple[SubmissionTable, list[SubmissionId]]:
+    """A table holding *saved*, each under an id of its own, and those ids in order."""
+    table = SubmissionTable()
+    keys = [SubmissionId(f"s-{n}") for n in range(len(saved))]
+    for key, submission in zip(keys, saved, strict=True):
+        table[key] = attrs.evolve(submission, id=key)
+    return table, keys
+
+
 @given(st.lists(submissions(), max_size=6))
 def test_pf4_the_index_reads_the_instants_of_the_columns(saved: list[Submission]) -> None:
-    table = SubmissionTable()
-    keys = []
-    for n, submission in enumerate(saved):
-        key = SubmissionId(f"s-{n}")
-        table[key] = attrs.evolve(submission, id=key)
-        keys.append(key)
+    table, keys = _filled(saved)
     expiries = [ALWAYS if s.expires_at is None else micros(s.expires_at) for s in saved]
     by_requisition: dict[str, int] = {}
     for s, expires in zip(saved, expiries, strict=True):
@@ -85,9 +89,7 @@ def test_pf4_the_index_reads_the_instants_of_the_columns(saved: list[Submission]
     assert table.summary(keys) == (
         latest([e for s, e in zip(saved, expiries, strict=True) if s.status.is_open]),
         latest(expiries),
-        latest(
-            [micros(s.status_changed_at) for s in saved if s.status is SubmissionStatus.REJECTED]
-        ),
+        latest(changed(SubmissionStatus.REJECTED)),
         latest([micros(s.submitted_at) for s in saved]),
         latest(changed(SubmissionStatus.HIRED)),
         by_requisition,
@@ -99,12 +101,7 @@ def test_pf1_a_rows_dates_read_from_the_columns_are_the_records(
     saved: list[Submission], excluding: str | None
 ) -> None:
     """The latest submission and activity elsewhere: the same instants, zones and firsts."""
-    table = SubmissionTable()
-    keys = []
-    for n, submission in enumerate(saved):
-        key = SubmissionId(f"s-{n}")
-        table[key] = attrs.evolve(submission, id=key)
-        keys.append(key)
+    table, keys = _filled(saved)
     others = [s for s in saved if s.requisition_id != excluding]
     submitted = max((s.submitted_at for s in others), key=utc, default=None)
     active = max((s.last_activity_at for s in others), key=utc, default=None)

@@ -843,10 +843,12 @@ class MemoryUnitOfWork:
         j = self._journal
         check = self._tables.alerts.check
         touched = frozenset(j.touched)
-        j.touched.clear()
         if check is None or not touched:
+            j.touched.clear()
             return None
-        return check(self, touched)
+        after = check(self, touched)
+        j.touched.clear()  # only once judged: a commit retried after a failed check judges again
+        return after
 
     def rollback(self) -> None:
         """Undo the block's writes since its last commit (nothing outside a unit of work)."""

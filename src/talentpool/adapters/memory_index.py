@@ -529,6 +529,8 @@ class CandidateIndex:
         self._tail.pop(slot, None)
         del self._slot[candidate.id]
         self._ids[slot] = None
+        for order in self._orders.values():
+            order.moved(slot)  # no key to read any more: out of every order's ranks
 
     def candidate_saved(self, old: Candidate | None, new: Candidate | None) -> None:
         """Follow a candidate from *old* to *new* (``None``: not in the store)."""
@@ -769,10 +771,13 @@ class _Order:
             for place, slot in enumerate(ordered):
                 ranks[slot] = place
             return ranks
-        # the keys from the largest down, and slots of equal keys still by id ascending
-        key, place, run = self._key(), 0, array("q")
+        # the keys from the largest down, and slots of equal keys still by id ascending;
+        # a moved slot's key is not the one its place was sorted by, so it is left out
+        key, place, run, moved = self._key(), 0, array("q"), self._moved
         previous: object = None
         for slot in reversed(ordered):
+            if slot in moved:
+                continue
             value = key(slot)
             if run and value != previous:
                 for held in reversed(run):

@@ -51,7 +51,7 @@ from datetime import datetime
 import attrs
 
 from talentpool.clock import Clock, checked
-from talentpool.criteria import AllOf, AutopoolCriteria, Criterion, HasTag, all_of
+from talentpool.criteria import AllOf, Criterion, HasTag, all_of
 from talentpool.engine import EvaluationContext, Matcher, bind_pool, check_configuration
 from talentpool.errors import (
     ConfigurationError,
@@ -84,10 +84,23 @@ _KIND = NotificationType.NEW_CANDIDATE_IN_AUTOPOOL
 
 
 @functools.lru_cache(maxsize=4096)
-def criteria_key(criteria: AutopoolCriteria | None, enforce_consent: bool) -> str:
-    """A short fingerprint of what a pool's members depend on besides candidates (AP16)."""
+def criteria_key(requisition: Requisition, enforce_consent: bool) -> str:
+    """A short fingerprint of what a pool's members depend on besides candidates (AP16).
+
+    The criteria, and what of the requisition they are bound with: its language
+    (a profile language that must match), its primary location (the radius's
+    centre) and its pool exclusions. A change to any of them changes the pool
+    without any candidate changing, so its members are taken again, silently.
+    """
+    criteria = requisition.autopool
     document = None if criteria is None else autopool_to_dict(criteria)
-    text = json.dumps([document, enforce_consent], sort_keys=True, ensure_ascii=False)
+    place = requisition.primary_location
+    bound = [
+        requisition.language,
+        None if place is None else [place.latitude, place.longitude],
+        sorted(requisition.pool_exclusions),
+    ]
+    text = json.dumps([document, bound, enforce_consent], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -253,7 +266,7 @@ class PoolAlerts:
     ) -> None:
         """Take the pool's members whole, announcing none (a first watch, new criteria)."""
         members = uow.candidates.find_ids(CandidateQuery(requisition, now, criterion))
-        key = criteria_key(requisition.autopool, settings.enforce_consent)
+        key = criteria_key(requisition, settings.enforce_consent)
         uow.alerts.reset(requisition.id, key, members, now)
 
     # --- the check of each write --------------------------------------------------------
@@ -304,13 +317,7 @@ class PoolAlerts:
                     continue  # a pool that cannot be read has no news; results report it
                 inside = {r.candidate.id for r in judged if matcher.matches(tree, r)}
             known = before.get(requisition.id, frozenset())
-            new = sorted(inside - known)
-            if new:
-                uow.alerts.enter(requisition.id, new, now)
-                entered[requisition.id] = new
-            gone = known - inside
-            if gone:
-                uow.alerts.leave(requisition.id, gone)
+            _follow(uow, requisition.id, inside=inside, known=known, now=now, entered=entered)
         if not entered:
             return None
         names = {r.candidate.id: r.candidate.name for r in records}
@@ -333,7 +340,7 @@ class PoolAlerts:
             return held[2], held[3]
         if len(self._seen) > 65_536:
             self._seen.clear()
-        key = criteria_key(requisition.autopool, enforce_consent)
+        key = criteria_key(requisition, enforce_consent)
         guard = _guard(requisition)
         self._seen[id(requisition)] = (requisition, enforce_consent, key, guard)
         return key, guard
@@ -417,22 +424,14 @@ class PoolAlerts:
                     check_configuration(criterion, requisition, trees)
                 except ConfigurationError:
                     continue
-                if (
-                    criteria_key(requisition.autopool, settings.enforce_consent)
-                    != pool.criteria_key
-                ):
+                if criteria_key(requisition, settings.enforce_consent) != pool.criteria_key:
                     self._take_members(uow, requisition, criterion, settings, now)
                     continue
                 inside = uow.candidates.find_ids(CandidateQuery(requisition, now, criterion))
                 known = uow.alerts.members(requisition.id)
-                new = sorted(inside - known)
-                if new:
-                    uow.alerts.enter(requisition.id, new, now)
-                    entered[requisition.id] = new
-                gone = known - inside
-                if gone:
-                    uow.alerts.leave(requisition.id, gone)
-                    left += len(gone)
+                left += _follow(
+                    uow, requisition.id, inside=inside, known=known, now=now, entered=entered
+                )
             names = {cid: uow.candidates.get(cid).name for ids in entered.values() for cid in ids}
             notes = (
                 self._announce(uow, watched, entered, names, settings=settings, now=now)
@@ -446,3 +445,26 @@ class PoolAlerts:
         if failures:
             raise DeliveryError(failures) from failures[0].error
         return AlertSweep(pairs, left, raised)
+
+
+def _follow(
+    uow: UnitOfWork,
+    requisition_id: RequisitionId,
+    *,
+    inside: Collection[CandidateId],
+    known: Collection[CandidateId],
+    now: datetime,
+    entered: dict[RequisitionId, list[CandidateId]],
+) -> int:
+    """Bring a pool's announced members from *known* to *inside*; return how many left.
+
+    The newcomers are noted in *entered*, to be announced (AP16).
+    """
+    new = sorted(set(inside) - set(known))
+    if new:
+        uow.alerts.enter(requisition_id, new, now)
+        entered[requisition_id] = new
+    gone = set(known) - set(inside)
+    if gone:
+        uow.alerts.leave(requisition_id, gone)
+    return len(gone)

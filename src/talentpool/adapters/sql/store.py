@@ -553,11 +553,13 @@ class SqlUnitOfWork:
         """Run the pool alerts' check over the candidates written, if any (AP16)."""
         t = self._thread
         touched = frozenset(CandidateId(c) for c in t.touched)
-        t.touched.clear()
         check = self.store.commit_checks.get(self.account)
         if check is None or not touched:
+            t.touched.clear()
             return None
-        return check(self, touched)
+        after = check(self, touched)
+        t.touched.clear()  # only once judged: a commit retried after a failed check judges again
+        return after
 
     def rollback(self) -> None:
         """Undo the block's writes since its last commit."""

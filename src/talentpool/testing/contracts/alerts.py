@@ -216,3 +216,26 @@ class PoolAlertContract(AdapterContract):
         assert outbox.sent == []
         with uow:
             assert uow.alerts.members(POOL) == {"c-in", "c-out"}
+
+    def test_a_changed_requisition_takes_the_members_again_silently(self) -> None:
+        """A new language or pool exclusion changes the pool, not the candidates: no alert."""
+        uow = self._account()
+        alerts, _, outbox = self._services(uow)
+        criteria = AutopoolCriteria(profile_language_must_match=True)
+        self.store(
+            uow,
+            _candidate("c-in", tags=["Python"], profile_language="cs"),
+            _candidate("c-out", profile_language="cs"),
+            _requisition(POOL, owner_id=HM, autopool=criteria, language="en"),
+        )
+        alerts.watch(HM, POOL)
+        with uow:
+            assert uow.alerts.members(POOL) == set()  # the candidates' profiles are in Czech
+        czech = _requisition(POOL, owner_id=HM, autopool=criteria, language="cs")
+        self.store(uow, czech)
+        assert alerts.sweep().entered == ()
+        self.store(uow, attrs.evolve(czech, pool_exclusions={CandidateId("c-in")}))
+        assert alerts.sweep().entered == ()
+        assert outbox.sent == []
+        with uow:
+            assert uow.alerts.members(POOL) == {"c-out"}
