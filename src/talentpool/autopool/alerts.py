@@ -51,7 +51,7 @@ from datetime import datetime
 import attrs
 
 from talentpool.clock import Clock, checked
-from talentpool.criteria import AllOf, Criterion, HasTag, all_of
+from talentpool.criteria import AllOf, Criterion, HasTag
 from talentpool.engine import EvaluationContext, Matcher, bind_pool, check_configuration
 from talentpool.errors import (
     ConfigurationError,
@@ -146,7 +146,7 @@ def _guard(requisition: Requisition) -> _Guard:
 def _pool_criterion(requisition: Requisition, settings: AccountSettings) -> Criterion | None:
     if requisition.autopool is None:
         return None
-    return all_of(*requisition.autopool.terms(enforce_consent=settings.enforce_consent))
+    return requisition.autopool.criterion(enforce_consent=settings.enforce_consent)
 
 
 @attrs.frozen
@@ -310,9 +310,9 @@ class PoolAlerts:
             judged = [r for r in applied if guard.admits(r.candidate)]
             inside: set[CandidateId] = set()
             if judged:
-                terms = requisition.autopool.terms(enforce_consent=settings.enforce_consent)
+                criterion = requisition.autopool.criterion(enforce_consent=settings.enforce_consent)
                 try:
-                    tree = bind_pool(all_of(*terms), EvaluationContext(requisition, now, trees))
+                    tree = bind_pool(criterion, EvaluationContext(requisition, now, trees))
                 except ConfigurationError:
                     continue  # a pool that cannot be read has no news; results report it
                 inside = {r.candidate.id for r in judged if matcher.matches(tree, r)}

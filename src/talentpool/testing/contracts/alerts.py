@@ -29,6 +29,7 @@ from talentpool.ports.alerts import PoolWatch
 from talentpool.testing.contracts.base import (
     _NOW,
     AdapterContract,
+    _BoomError,
     _candidate,
     _requisition,
     _submission,
@@ -239,3 +240,23 @@ class PoolAlertContract(AdapterContract):
         assert outbox.sent == []
         with uow:
             assert uow.alerts.members(POOL) == {"c-out"}
+
+    def test_a_commit_retried_after_a_failed_check_judges_the_same_candidates(self) -> None:
+        """The candidates a block wrote stay noted until a check has judged them."""
+        uow = self._account()
+        seen: list[frozenset[CandidateId]] = []
+
+        def check(_: object, touched: frozenset[CandidateId]) -> None:
+            seen.append(touched)
+            if len(seen) == 1:
+                raise _BoomError
+
+        uow.alerts.set_commit_check(check)
+        with uow:
+            uow.candidates.save(_candidate("c-new"))
+            with pytest.raises(_BoomError):
+                uow.commit()
+            uow.commit()
+        assert seen == [frozenset({CandidateId("c-new")})] * 2
+        with uow:
+            assert uow.candidates.get(CandidateId("c-new")) == _candidate("c-new")
