@@ -121,6 +121,8 @@ class _Journal:
         self.marks: list[int] = []
         self.owner: int | None = None
         self.touched: set[CandidateId] = set()  # written in this unit of work (AP16)
+        self.at_once: Callable[[Iterable[CandidateId]], None] | None = None
+        """Judges the candidates a write outside any unit of work wrote, as it is made."""
         self.lock = threading.RLock()
 
     @property
@@ -134,9 +136,15 @@ class _Journal:
             self.steps.append(step)
 
     def touch(self, ids: Iterable[CandidateId]) -> None:
-        """Note candidates this unit of work wrote, for the pool alerts' check (AP16)."""
+        """Note candidates this unit of work wrote, for the pool alerts' check (AP16).
+
+        A write outside any unit of work takes effect at once, and so is judged at
+        once, as the SQL store judges its single-statement transactions.
+        """
         if self.active:
             self.touched.update(ids)
+        elif self.at_once is not None:
+            self.at_once(ids)
 
     def put(self, table: MutableMapping[K, V], key: K, value: V) -> None:
         old = table.get(key, _MISSING)
@@ -777,6 +785,18 @@ class MemoryUnitOfWork:
         self.events = MemoryEvents(j)
         self.erasure = MemoryEraser(t, j, self.requisitions)
         self.alerts = MemoryAlerts(t.alerts, j, t.requisitions)
+        j.at_once = self._judge_at_once
+
+    def _judge_at_once(self, ids: Iterable[CandidateId]) -> None:
+        """Run the pool alerts' check on a write made outside any unit of work (AP16)."""
+        check = self._tables.alerts.check
+        touched = frozenset(ids) if check is not None else frozenset()
+        if not touched:
+            return
+        assert check is not None
+        after = check(self, touched)
+        if after is not None:
+            after()
 
     def build_indexes(self) -> None:
         """Build the candidate index now rather than on the first pool or listing (PF1).

@@ -25,9 +25,10 @@ leaves and re-enters within one digest period reads once there (MP10).
 
 **What the write check cannot see.** A pool can also change with time alone (a
 hire or rejection window closing, a submission expiring, consent lapsing), with
-writes made outside a unit of work (a bulk load), or with a change of the
-account's structure trees. :meth:`PoolAlerts.sweep` compares every watched pool
-with its announced members and announces the difference; the digest job runs it
+a host's sync joined to its own transaction, or with a change of the account's
+structure trees. (A write outside a unit of work is judged as it is made.)
+:meth:`PoolAlerts.sweep` compares every watched pool with its announced members
+and announces the difference; the digest job runs it
 first (``talentpool digests``). A change of a pool's own criteria (or of the
 account's consent rule) is no news about candidates: the members are taken
 again silently.

@@ -134,7 +134,7 @@ class PoolAlertRepository(Protocol):
         any, calls *check* with the unit of work and them inside it, then commits,
         then runs what *check* returned. The check holds for every unit of work
         over the same store and account, not only this one. A write made outside
-        any unit of work (a bulk load) is not collected: the sweep finds what it
-        changed.
+        any unit of work takes effect at once and is judged at once, as if it were
+        a unit of work of its own.
         """
         ...

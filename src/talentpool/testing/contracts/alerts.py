@@ -260,3 +260,15 @@ class PoolAlertContract(AdapterContract):
         assert seen == [frozenset({CandidateId("c-new")})] * 2
         with uow:
             assert uow.candidates.get(CandidateId("c-new")) == _candidate("c-new")
+
+    def test_a_write_outside_a_unit_of_work_counts_as_it_is_made(self) -> None:
+        """A single write takes effect at once, and is judged at once (AP16)."""
+        uow = self._account()
+        alerts, _, outbox = self._services(uow)
+        alerts.watch(HM, POOL)
+        uow.candidates.save(_candidate("c-out", tags=["Python"]))  # in no `with` block
+        assert [n.candidate_id for n in outbox.notifications(HM)] == ["c-out"]
+        uow.submissions.save(_submission("s-out", "c-out", OTHER, 11))  # still in: no news
+        assert len(outbox.notifications(HM)) == 1
+        with uow:
+            assert uow.alerts.members(POOL) == {"c-in", "c-out"}
