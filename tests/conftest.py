@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -59,3 +60,27 @@ def any_world(request: pytest.FixtureRequest) -> Iterator[World]:
     else:
         shared: SqlStore = request.getfixturevalue("postgres_store")
         yield World(uow=shared.unit_of_work(f"acme-{uuid.uuid4().hex[:12]}"))
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
+def make_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], World]]:
+    """Make fresh accounts on each store, each world in a database file or account of its own.
+
+    For tests whose units of work race in threads, which an in-memory SQLite
+    database cannot serve: SQLite gets a file per world.
+    """
+    stores: list[SqlStore] = []
+
+    def make() -> World:
+        if request.param == "memory":
+            return World()
+        if request.param == "sqlite":
+            store = SqlStore(f"sqlite:///{tmp_path / f'talent-{len(stores)}.db'}")
+            stores.append(store)
+            return World(uow=store.unit_of_work("acme"))
+        shared: SqlStore = request.getfixturevalue("postgres_store")
+        return World(uow=shared.unit_of_work(f"acme-{uuid.uuid4().hex[:12]}"))
+
+    yield make
+    for store in stores:
+        store.dispose()

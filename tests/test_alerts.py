@@ -10,10 +10,8 @@ digest once.
 
 from __future__ import annotations
 
-import itertools
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -44,8 +42,6 @@ ALERT = NotificationType.NEW_CANDIDATE_IN_AUTOPOOL
 MICRO = NotificationType.NEW_CANDIDATE_IN_MICRO_POOL
 POOL = PoolRef(RequisitionId("r-1"), "Cashier, Brno")
 HM = UserId("hm")
-_RUN = uuid.uuid4().hex[:8]
-_ACCOUNTS = itertools.count(1)
 
 
 def _alert(**changes: object) -> Notification:
@@ -117,30 +113,6 @@ def test_ap16_mp10_a_digest_gathers_alerts_and_micro_pool_notifications() -> Non
 
 
 # --- racing digest jobs, each sweeping first ------------------------------------------------
-
-STORES = ["memory", "sqlite", "postgresql"]
-
-
-@pytest.fixture(params=STORES)
-def make_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], World]]:
-    """Make a fresh world on the store named by the parameter."""
-    stores: list[SqlStore] = []
-
-    def make() -> World:
-        if request.param == "memory":
-            return World()
-        if request.param == "sqlite":
-            store = SqlStore(f"sqlite:///{tmp_path / 'alerts.db'}")
-            account = "acme"
-        else:
-            store = SqlStore(request.getfixturevalue("postgres_url"), prefix="alerts_")
-            account = f"alerts-{_RUN}-{next(_ACCOUNTS)}"
-        stores.append(store)
-        return World(uow=store.unit_of_work(account))
-
-    yield make
-    for store in stores:
-        store.dispose()
 
 
 def test_ap16_mp10_racing_digest_jobs_announce_each_entry_once_and_send_it_once(

@@ -9,14 +9,11 @@ the second claim of an entry.
 
 from __future__ import annotations
 
-import itertools
 import time
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,7 +23,6 @@ from hypothesis import strategies as st
 from micropools_support import Account
 from racing import race
 from talentpool.adapters.outbox import MemoryOutbox
-from talentpool.adapters.sql import SqlStore
 from talentpool.errors import DomainError
 from talentpool.ids import CandidateId, UserId
 from talentpool.micropools import DigestJob
@@ -51,33 +47,6 @@ BELL, EMAIL, PUSH, SLACK = (
 HOURLY, DAILY, IMMEDIATE = DeliveryMode.HOURLY, DeliveryMode.DAILY, DeliveryMode.IMMEDIATE
 HM, HM2 = UserId("hm"), UserId("hm2")
 PRAGUE = ZoneInfo("Europe/Prague")
-_RUN = uuid.uuid4().hex[:8]  # a server named by TALENTPOOL_TEST_POSTGRES may outlive a run
-_ACCOUNTS = itertools.count(1)
-
-STORES = ["memory", "sqlite", "postgresql"]
-
-
-@pytest.fixture(params=STORES)
-def make_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], World]]:
-    """Make a fresh world on the store named by the parameter (several share one database)."""
-    stores: list[SqlStore] = []
-
-    def make() -> World:
-        if request.param == "memory":
-            return World()
-        if request.param == "sqlite":
-            store = SqlStore(f"sqlite:///{tmp_path / f'talent-{len(stores)}.db'}")
-            account = "acme"
-        else:
-            url = request.getfixturevalue("postgres_url")
-            store = SqlStore(url, prefix="digests_")
-            account = f"digests-{_RUN}-{next(_ACCOUNTS)}"
-        stores.append(store)
-        return World(uow=store.unit_of_work(account))
-
-    yield make
-    for store in stores:
-        store.dispose()
 
 
 def _account(world: World) -> Account:

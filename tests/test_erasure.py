@@ -10,11 +10,8 @@ tables and indexes reach.
 
 from __future__ import annotations
 
-import itertools
 import json
-import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import attrs
@@ -39,30 +36,6 @@ from talentpool.testing import World
 EVA, PETR = CandidateId("eva"), CandidateId("petr")
 EVA_NAME = "Eva Nováková"
 HM, REC = UserId("hm"), UserId("rec")
-_RUN = uuid.uuid4().hex[:8]
-_ACCOUNTS = itertools.count(1)
-
-
-@pytest.fixture(params=["memory", "sqlite", "postgresql"])
-def make_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], World]]:
-    """Make a fresh world on the store named by the parameter."""
-    stores: list[SqlStore] = []
-
-    def make() -> World:
-        if request.param == "memory":
-            return World()
-        if request.param == "sqlite":
-            store = SqlStore(f"sqlite:///{tmp_path / f'talent-{len(stores)}.db'}")
-            account = "acme"
-        else:
-            store = SqlStore(request.getfixturevalue("postgres_url"), prefix="erasure_")
-            account = f"erasure-{_RUN}-{next(_ACCOUNTS)}"
-        stores.append(store)
-        return World(uow=store.unit_of_work(account))
-
-    yield make
-    for store in stores:
-        store.dispose()
 
 
 class Scene:
