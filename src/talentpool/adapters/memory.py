@@ -87,7 +87,7 @@ from talentpool.model import (
     User,
     with_share,
 )
-from talentpool.ports.alerts import AfterCommit
+from talentpool.ports.alerts import AfterCommit, judge
 from talentpool.ports.privacy import ErasedRows
 from talentpool.queries import (
     CandidateDatabaseQuery,
@@ -789,12 +789,7 @@ class MemoryUnitOfWork:
 
     def _judge_at_once(self, ids: Iterable[CandidateId]) -> None:
         """Run the pool alerts' check on a write made outside any unit of work (AP16)."""
-        check = self._tables.alerts.check
-        touched = frozenset(ids) if check is not None else frozenset()
-        if not touched:
-            return
-        assert check is not None
-        after = check(self, touched)
+        after = judge(self._tables.alerts.check, self, ids)
         if after is not None:
             after()
 
@@ -861,12 +856,7 @@ class MemoryUnitOfWork:
     def _check(self) -> AfterCommit | None:
         """Run the pool alerts' check over the candidates written, if any (AP16)."""
         j = self._journal
-        check = self._tables.alerts.check
-        touched = frozenset(j.touched)
-        if check is None or not touched:
-            j.touched.clear()
-            return None
-        after = check(self, touched)
+        after = judge(self._tables.alerts.check, self, j.touched)
         j.touched.clear()  # only once judged: a commit retried after a failed check judges again
         return after
 

@@ -8,7 +8,7 @@ write that changes a candidate reaches the alerts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -18,7 +18,14 @@ from talentpool.ids import CandidateId, RequisitionId, UserId
 from talentpool.model import Requisition
 from talentpool.validators import aware
 
-__all__ = ["AfterCommit", "CommitCheck", "PoolAlertRepository", "PoolWatch", "WatchedPool"]
+__all__ = [
+    "AfterCommit",
+    "CommitCheck",
+    "PoolAlertRepository",
+    "PoolWatch",
+    "WatchedPool",
+    "judge",
+]
 
 AfterCommit = Callable[[], None]
 """What a commit check leaves to run once the unit of work committed (the deliveries)."""
@@ -28,6 +35,18 @@ CommitCheck = Callable[[Any, frozenset[CandidateId]], AfterCommit | None]
 unit of work (a :class:`~talentpool.ports.UnitOfWork`; any unit of work over the same
 store and account, a host's sync included) and the candidates it wrote (their rows,
 tags, residence or submissions)."""
+
+
+def judge(check: CommitCheck | None, uow: Any, written: Iterable[str]) -> AfterCommit | None:
+    """Run *check* over the candidates *uow* wrote, if there is a check and any were written.
+
+    What each store calls as a unit of work commits (and the in-memory store for a
+    write outside one); it returns what to run once the write is kept.
+    """
+    if check is None:
+        return None
+    touched = frozenset(CandidateId(c) for c in written)
+    return check(uow, touched) if touched else None
 
 
 @attrs.frozen

@@ -120,7 +120,7 @@ from talentpool.notifications import (
     NotificationChannel,
     NotificationSettings,
 )
-from talentpool.ports.alerts import AfterCommit, CommitCheck, PoolWatch, WatchedPool
+from talentpool.ports.alerts import AfterCommit, CommitCheck, PoolWatch, WatchedPool, judge
 from talentpool.ports.privacy import ErasedRows
 from talentpool.queries import (
     CandidateDatabaseQuery,
@@ -552,12 +552,7 @@ class SqlUnitOfWork:
     def _check(self) -> AfterCommit | None:
         """Run the pool alerts' check over the candidates written, if any (AP16)."""
         t = self._thread
-        touched = frozenset(CandidateId(c) for c in t.touched)
-        check = self.store.commit_checks.get(self.account)
-        if check is None or not touched:
-            t.touched.clear()
-            return None
-        after = check(self, touched)
+        after = judge(self.store.commit_checks.get(self.account), self, t.touched)
         t.touched.clear()  # only once judged: a commit retried after a failed check judges again
         return after
 
