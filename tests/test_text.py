@@ -7,6 +7,7 @@ following ``+`` or ``#`` kept (C++, C#).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
@@ -269,9 +270,24 @@ def _fold_char_by_char(text: str) -> str:
             "Å\u034f",
             "Forklift LICENCE",
             "Müßig €\u0301",
+            "Олександр Ковальчук",
+            "Йосип ї\u0483",
+            "Łukasz Ødegård Đorđe",
+            "x\U0001d165y \U0001f600",
         ]
     )
 )
 def test_ap4_folding_fast_path_is_the_rule_char_by_char(text: str) -> None:
-    """PF1: the one-pass folding of Latin accents gives what the rule says, for any text."""
+    """PF1, PF4: the folding's shortcuts (ASCII, Latin accents, marks by pattern, strokes
+    only when present, astral marks) give what the rule says, for any text."""
     assert fold(text) == _fold_char_by_char(text)
+
+
+@given(
+    st.text(st.characters(max_codepoint=127), max_size=40)
+    | st.text(st.sampled_from("aZ09_+#-. \n\t\x1c\x85é"), max_size=40)
+    | st.text()
+)
+def test_ap4_words_fast_path_is_the_pattern(text: str) -> None:
+    """PF4: ASCII text split by translation gives the words the pattern finds in any text."""
+    assert words(text) == tuple(re.findall(r"[^\W_]+[+#]*", fold(text)))

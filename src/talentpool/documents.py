@@ -198,13 +198,18 @@ def from_document(kind: Any, value: Json, path: str = "") -> Any:
     """Read *value*, found at *path*, as a value of the type *kind* (a class or type hint)."""
     # Each kind's reader is made once: the entities have a few dozen field types, and
     # deciding which reading a type needs costs more than the reading (PF2, PF4).
+    return _reader_of(kind)(value, path)
+
+
+def _reader_of(kind: Any) -> Reader:
+    """The reader of *kind*, made on first need; readers of nested kinds hold theirs."""
     try:
         reader = _READERS[kind]
     except KeyError:
         reader = _READERS[kind] = _reader(kind)
     except TypeError:  # an unhashable hint
         reader = _reader(kind)
-    return reader(value, path)
+    return reader
 
 
 def _read_str(value: Json, path: str) -> str:
@@ -247,50 +252,52 @@ def _reader(kind: Any) -> Reader:
     if origin is typing.Union or origin is types.UnionType:
         options = [a for a in args if a is not type(None)]
         nullable = len(options) < len(args)
-        inner = options[0] if len(options) == 1 else None
+        inner = _reader_of(options[0]) if len(options) == 1 else None
 
         def union(value: Json, path: str) -> Any:
             if value is None and nullable:
                 return None
             if inner is None:
                 return _unknown(kind, path)
-            return from_document(inner, value, path)
+            return inner(value, path)
 
         return union
     if isinstance(kind, typing.NewType):
-        supertype = kind.__supertype__
-        return lambda value, path: from_document(supertype, value, path)
+        return _reader_of(kind.__supertype__)
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        item = args[0]
+        item = _reader_of(args[0])
         return lambda value, path: tuple(
-            from_document(item, v, f"{path}[{i}]") for i, v in enumerate(_items(value, path))
+            [item(v, f"{path}[{i}]") for i, v in enumerate(_items(value, path))]
         )
     if origin is tuple:
+        readers = [_reader_of(a) for a in args]
 
         def fixed(value: Json, path: str) -> tuple[Any, ...]:
             items = _items(value, path)
             if len(items) != len(args):
                 raise CriteriaError(path, f"must hold {len(args)} items (got {_show(value)})")
             return tuple(
-                from_document(a, v, f"{path}[{i}]")
-                for i, (a, v) in enumerate(zip(args, items, strict=True))
+                [
+                    read(v, f"{path}[{i}]")
+                    for i, (read, v) in enumerate(zip(readers, items, strict=True))
+                ]
             )
 
         return fixed
     if origin is frozenset:
-        member = args[0]
+        member = _reader_of(args[0])
         return lambda value, path: frozenset(
-            from_document(member, v, f"{path}[{i}]") for i, v in enumerate(_items(value, path))
+            [member(v, f"{path}[{i}]") for i, v in enumerate(_items(value, path))]
         )
     if origin is Mapping or origin is dict:
+        read_key, read_value = _reader_of(args[0]), _reader_of(args[1])
 
         def mapping(value: Json, path: str) -> dict[Any, Any]:
             out = {}
             for i, item in enumerate(_items(value, path)):
-                key, val = _pair(item, f"{path}[{i}]")
-                out[from_document(args[0], key, f"{path}[{i}]")] = from_document(
-                    args[1], val, f"{path}[{i}]"
-                )
+                where = f"{path}[{i}]"
+                key, val = _pair(item, where)
+                out[read_key(key, where)] = read_value(val, where)
             return out
 
         return mapping
@@ -320,7 +327,7 @@ class _Layout:
     """What reading an attrs class needs of its fields, found once per class."""
 
     known: frozenset[str]
-    init: tuple[tuple[str, Any, bool], ...]  # name, type, required
+    init: tuple[tuple[str, Reader, bool], ...]  # name, the reader of its type, required
     allowed: str
 
 
@@ -334,7 +341,11 @@ def _layout(cls: type[Any], extra: tuple[str, ...]) -> _Layout:
         hints = _hints(cls)
         found = _LAYOUTS[cls, extra] = _Layout(
             frozenset({*extra, *(f.name for f in fields)}),
-            tuple((f.name, hints[f.name], f.default is attrs.NOTHING) for f in fields if f.init),
+            tuple(
+                (f.name, _reader_of(hints[f.name]), f.default is attrs.NOTHING)
+                for f in fields
+                if f.init
+            ),
             ", ".join([*extra, *(f.name for f in fields if f.init)]),
         )
     return found
@@ -353,9 +364,9 @@ def read_entity(cls: type[Any], value: Json, path: str = "", extra: tuple[str, .
         if key not in layout.known:
             raise CriteriaError(_join(path, key), f"unknown field (allowed: {layout.allowed})")
     kwargs: dict[str, Any] = {}
-    for name, kind, required in layout.init:
+    for name, read, required in layout.init:
         if name in body:
-            kwargs[name] = from_document(kind, body[name], _join(path, name))
+            kwargs[name] = read(body[name], f"{path}.{name}" if path else name)
         elif required:
             raise CriteriaError(_join(path, name), "is required")
     try:

@@ -30,8 +30,9 @@ submissions (:meth:`SubmissionTable.idle`).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping, MutableMapping
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TypeVar
 
 from talentpool.clock import micros, require_aware
 from talentpool.ids import CandidateId, RequisitionId, SubmissionId
@@ -49,8 +50,10 @@ _NO_ZONE = 254
 """The zone code of a missing instant (no expiry)."""
 _ZONES_MOST = 254
 
-SubmissionSummary = tuple[int, int, int, int, int, dict[RequisitionId, int]]
-"""What :meth:`SubmissionTable.summary` gives: five instants and the expiry per requisition."""
+_P = TypeVar("_P", bound=Hashable)
+
+SubmissionSummary = tuple[int, int, int, int, int, dict[_P, int]]
+"""What :meth:`SubmissionTable.summary` gives: five instants and the expiry per place."""
 
 _DAY = 86_400_000_000
 NEVER = -(2**62 // _DAY) * _DAY
@@ -115,19 +118,22 @@ class SubmissionTable(MutableMapping[SubmissionId, Submission]):
 
     # --- reads without building a submission ------------------------------------------
 
-    def summary(self, keys: Iterable[SubmissionId]) -> SubmissionSummary:
+    def summary(
+        self, keys: Iterable[SubmissionId], place_of: Mapping[RequisitionId, _P]
+    ) -> SubmissionSummary[_P]:
         """What the store's index holds of one candidate's submissions *keys*.
 
         The latest expiry of an open submission and of any (:data:`ALWAYS`: one
         never expires), the latest move to rejected, the latest submission, the
         latest move to hired (each :data:`NEVER` when there is none), and the
-        latest expiry per requisition applied to.
+        latest expiry per place applied in: *place_of* maps each requisition to
+        its place (the requisition itself, or its place in the structure).
         """
         rows, statuses, codes = self._rows, self._statuses, self._zone_codes[3]
         submitted, changed, ends = self._instants[0], self._instants[1], self._instants[3]
         requisitions = self._requisitions
         active = unexpired = rejected = latest = hired = NEVER
-        by_requisition: dict[RequisitionId, int] = {}
+        by_place: dict[_P, int] = {}
         # comparisons rather than max(): a call each costs more than the rest (PF4's build)
         for key in keys:
             row = rows[key]
@@ -145,10 +151,10 @@ class SubmissionTable(MutableMapping[SubmissionId, Submission]):
                 rejected = changed[row]
             if submitted[row] > latest:  # noqa: PLR1730
                 latest = submitted[row]
-            requisition = requisitions[row]
-            if expires > by_requisition.get(requisition, NEVER):
-                by_requisition[requisition] = expires
-        return (active, unexpired, rejected, latest, hired, by_requisition)
+            place = place_of[requisitions[row]]
+            if expires > by_place.get(place, NEVER):
+                by_place[place] = expires
+        return (active, unexpired, rejected, latest, hired, by_place)
 
     def latest(
         self, keys: Iterable[SubmissionId], excluding: RequisitionId | None

@@ -80,6 +80,7 @@ from typing import Any, TypeVar
 import attrs
 from sqlalchemy import Connection, Table, delete, select
 
+from talentpool.adapters import collector
 from talentpool.adapters.sql.store import SqlStore, SqlUnitOfWork
 from talentpool.documents import from_document, to_document
 from talentpool.errors import CriteriaError, DomainError, NotFoundError, TalentpoolError
@@ -338,8 +339,11 @@ class Sync:
             while batch := list(itertools.islice(stream, batch_size)):
                 end = done + len(batch)
                 try:
-                    checked = [check(f"{noun}[{done + i}]", item) for i, item in enumerate(batch)]
-                    self._write(f"save {noun}[{done}:{end}]", _writer(write, checked))
+                    with collector.paused():  # a batch frees what it makes (PF4)
+                        checked = [
+                            check(f"{noun}[{done + i}]", item) for i, item in enumerate(batch)
+                        ]
+                        self._write(f"save {noun}[{done}:{end}]", _writer(write, checked))
                 except TalentpoolError as e:
                     e.add_note(
                         f"{noun}[{done}:{end}] was not written; the {done} {noun} before it "
