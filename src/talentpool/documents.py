@@ -33,6 +33,7 @@ the fault; no other exception escapes.
 from __future__ import annotations
 
 import enum
+import operator
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -78,24 +79,55 @@ def to_document(value: object) -> Json:
     """Return *value* as a JSON-ready document (see the module docs)."""
     if value is None or type(value) in _PLAIN:  # the commonest, as they are
         return value
-    if isinstance(value, AutopoolCriteria):
-        return autopool_to_dict(value)
-    if isinstance(value, QuickFilter):
-        return quick_filter_to_dict(value)
-    if isinstance(value, datetime):
-        return _instant(value)
-    if isinstance(value, enum.Enum):
-        return value.value
-    cls = type(value)
-    if attrs.has(cls):
-        return {f.name: to_document(getattr(value, f.name)) for f in attrs.fields(cls)}
-    if isinstance(value, frozenset | set):
-        return sorted((to_document(v) for v in value), key=repr)
-    if isinstance(value, tuple | list):
-        return [to_document(v) for v in value]
-    if isinstance(value, Mapping):
-        pairs = [[to_document(k), to_document(v)] for k, v in value.items()]
-        return sorted(pairs, key=repr)
+    kind = type(value)
+    try:
+        write = _WRITERS[kind]
+    except KeyError:
+        write = _WRITERS[kind] = _writer(kind)
+    return write(value)
+
+
+Writer = Callable[[Any], Json]
+
+_WRITERS: dict[type[Any], Writer] = {}
+"""The writer of each type written so far: which writing a type needs is decided once."""
+
+
+def _writer(kind: type[Any]) -> Writer:
+    if issubclass(kind, AutopoolCriteria):
+        return autopool_to_dict
+    if issubclass(kind, QuickFilter):
+        return quick_filter_to_dict
+    if issubclass(kind, datetime):
+        return _instant
+    if issubclass(kind, enum.Enum):
+        return _enum_value
+    if attrs.has(kind):
+        names = tuple(f.name for f in attrs.fields(kind))
+        values = operator.attrgetter(*names) if len(names) > 1 else None
+
+        def entity(value: object) -> Json:
+            if values is None:
+                return {name: to_document(getattr(value, name)) for name in names}
+            return dict(zip(names, map(to_document, values(value)), strict=True))
+
+        return entity
+    if issubclass(kind, frozenset | set):
+        return lambda value: sorted(map(to_document, value), key=repr)
+    if issubclass(kind, tuple | list):
+        return lambda value: list(map(to_document, value))
+    if issubclass(kind, Mapping):
+        return lambda value: sorted(
+            ([to_document(k), to_document(v)] for k, v in value.items()), key=repr
+        )
+    return _as_is
+
+
+def _enum_value(value: enum.Enum) -> Json:
+    return value.value
+
+
+def _as_is(value: object) -> Json:
     return value
 
 
