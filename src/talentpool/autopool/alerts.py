@@ -18,10 +18,22 @@ says. A candidate with no submission is in no pool (AP5) and costs nothing.
 **Announced once.** Each watched pool keeps its announced members, taken whole
 when its first watcher starts (those already in the pool are not announced).
 A written candidate now in the pool and not among them is announced, once, to
-every watcher, and joins them; one no longer in the pool leaves them. A
-candidate who leaves and later re-enters is announced again: it is news to a
-watcher that they are back. A digest names a candidate once, so a candidate who
-leaves and re-enters within one digest period reads once there (MP10).
+every watcher, and joins them; one no longer in the pool leaves them.
+
+**Re-entry within a digest period.** A member who leaves keeps, in the pool's
+record, when they were last announced there (one never announced, taken
+silently, is simply forgotten). When they re-enter, each watcher hears of it
+again only if that announcement lies in an earlier digest period than now for
+them (:func:`heard_this_period`, the one place of the rule): the period of the
+watcher's delivery settings for the pool alerts' type, the longest digest among
+the channels they have on (daily over hourly), and the hour when every channel
+is immediate (the default, and the bell always is). Periods are those of
+:func:`~talentpool.notifications.digest_due` in the clock's time zone, so a
+daily period runs from one :data:`~talentpool.notifications.DAILY_DIGEST_HOUR`
+to the next, across daylight-saving changes too. A re-entry nobody hears of
+joins the members silently and keeps the earlier announcement's time; one that
+someone hears of records the new time. It is news to a watcher that a candidate
+is back, but not twice in one digest or one hour.
 
 **What the write check cannot see.** A pool can also change with time alone (a
 hire or rejection window closing, a submission expiring, consent lapsing), with
@@ -51,7 +63,7 @@ from datetime import datetime
 
 import attrs
 
-from talentpool.clock import Clock, checked
+from talentpool.clock import Clock, checked, require_aware
 from talentpool.criteria import AllOf, Criterion, HasTag
 from talentpool.engine import EvaluationContext, Matcher, bind_pool, check_configuration
 from talentpool.errors import (
@@ -67,11 +79,14 @@ from talentpool.ids import CandidateId, NotificationId, RequisitionId, UserId
 from talentpool.micropools.outgoing import Outgoing, deliver, raise_notification
 from talentpool.model import AccountSettings, Candidate, CandidateRecord, Requisition
 from talentpool.notifications import (
+    DeliveryMode,
     Notification,
     NotificationDelivery,
+    NotificationSettings,
     NotificationType,
     PoolRef,
     channels_for,
+    digest_due,
 )
 from talentpool.ports import CandidateQuery, IdGenerator, UnitOfWork
 from talentpool.ports.alerts import AfterCommit, PoolWatch, WatchedPool
@@ -79,9 +94,39 @@ from talentpool.serialization import autopool_to_dict
 from talentpool.visibility.decisions import sees_whole_database
 from talentpool.visibility.sharing import owns_position
 
-__all__ = ["AlertSweep", "PoolAlerts", "criteria_key"]
+__all__ = ["AlertSweep", "PoolAlerts", "criteria_key", "heard_this_period"]
 
 _KIND = NotificationType.NEW_CANDIDATE_IN_AUTOPOOL
+
+
+def heard_this_period(
+    settings: NotificationSettings,
+    last_announced: datetime | None,
+    now: datetime,
+    *,
+    slack_integrated: bool,
+) -> bool:
+    """Return whether a watcher already heard, within their current period, of a pool entry.
+
+    *last_announced* is when the candidate was last announced in that pool
+    (``None``: never). The watcher's period comes from *settings* for
+    :attr:`~talentpool.notifications.NotificationType.NEW_CANDIDATE_IN_AUTOPOOL`:
+    the longest digest mode (daily over hourly) among the channels they have on
+    (Slack only where *slack_integrated*), and hourly when every channel is
+    immediate (the bell always is). Both instants are compared in *now*'s time
+    zone (the clock's), period against period through
+    :func:`~talentpool.notifications.digest_due`, so the rule keeps its local
+    hours across daylight-saving changes. ``True`` means the re-entry is not
+    announced to this watcher again (AP16, MP10).
+    """
+    if last_announced is None:
+        return False
+    now = require_aware("now", now)
+    channels = channels_for(settings, slack_integrated=slack_integrated, kind=_KIND)
+    modes = {settings.mode(channel, _KIND) for channel in channels}
+    period = DeliveryMode.DAILY if DeliveryMode.DAILY in modes else DeliveryMode.HOURLY
+    then = require_aware("last_announced", last_announced).astimezone(now.tzinfo)
+    return digest_due(period, then) == digest_due(period, now)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -155,7 +200,8 @@ class AlertSweep:
     """What one sweep of the watched pools did (AP16).
 
     Attributes:
-        entered: ``(requisition, candidate)`` for every candidate announced, by both.
+        entered: ``(requisition, candidate)`` for every candidate announced, by both
+            (a re-entry nobody hears of again within their period is not listed).
         left: How many announced members had left their pools.
         notifications: The notifications raised.
     """
@@ -322,7 +368,10 @@ class PoolAlerts:
         if not entered:
             return None
         names = {r.candidate.id: r.candidate.name for r in records}
-        notes = self._announce(uow, watched, entered, names, settings=settings, now=now)
+        heard = self._hear(uow, watched, entered, settings=settings, now=now)
+        if not heard.pairs:
+            return None  # every entry was a re-entry its watchers heard of this period
+        notes = self._announce(uow, heard, names, settings=settings, now=now)
 
         def after() -> None:
             self.failures.extend(deliver(self._delivery, notes))
@@ -358,29 +407,66 @@ class PoolAlerts:
             return
         self._take_members(uow, requisition, criterion, settings, now)
 
-    def _announce(
+    def _hear(
         self,
         uow: UnitOfWork,
         watched: Sequence[WatchedPool],
         entered: Mapping[RequisitionId, Collection[CandidateId]],
+        *,
+        settings: AccountSettings,
+        now: datetime,
+    ) -> _Heard:
+        """Decide who hears of each entry, and record the entries (AP16).
+
+        A watcher hears of a candidate entering a pool unless they heard of the
+        same candidate there within their current period (:func:`heard_this_period`).
+        Entries somebody hears of are recorded as announced now; the others rejoin
+        the members silently, keeping the earlier announcement's time.
+        """
+        heard = _Heard()
+        if not entered:
+            return heard
+        last = uow.alerts.last_announced(sorted({c for ids in entered.values() for c in ids}))
+        for pool in watched:
+            rid = pool.requisition.id
+            ref = PoolRef(rid, pool.requisition.title)
+            told: list[CandidateId] = []
+            silent: list[CandidateId] = []
+            for cid in entered.get(rid, ()):
+                when = last.get(rid, {}).get(cid)
+                anyone = False
+                for user_id in pool.watchers:
+                    if when is not None:
+                        mine = heard.settings_of(uow, user_id)
+                        if heard_this_period(
+                            mine, when, now, slack_integrated=settings.slack_integrated
+                        ):
+                            continue
+                    heard.pools.setdefault(user_id, {}).setdefault(cid, []).append(ref)
+                    anyone = True
+                (told if anyone else silent).append(cid)
+            if told:
+                uow.alerts.enter(rid, told, now, announced=True)
+                heard.pairs.extend((rid, cid) for cid in told)
+            if silent:
+                uow.alerts.enter(rid, silent, now, announced=False)
+        return heard
+
+    def _announce(
+        self,
+        uow: UnitOfWork,
+        heard: _Heard,
         names: Mapping[CandidateId, str],
         *,
         settings: AccountSettings,
         now: datetime,
     ) -> Outgoing:
-        """Raise one notification per watcher and candidate, naming every pool entered."""
-        titles = {p.requisition.id: p.requisition.title for p in watched}
-        heard: dict[UserId, dict[CandidateId, list[PoolRef]]] = {}
-        for pool in watched:
-            for cid in entered.get(pool.requisition.id, ()):
-                for user_id in pool.watchers:
-                    ref = PoolRef(pool.requisition.id, titles[pool.requisition.id])
-                    heard.setdefault(user_id, {}).setdefault(cid, []).append(ref)
+        """Raise one notification per watcher and candidate, naming every pool they heard of."""
         out: Outgoing = []
-        for user_id in sorted(heard):
-            mine = uow.notification_settings.get(user_id)
+        for user_id in sorted(heard.pools):
+            mine = heard.settings_of(uow, user_id)
             channels = channels_for(mine, slack_integrated=settings.slack_integrated, kind=_KIND)
-            for cid in sorted(heard[user_id]):
+            for cid in sorted(heard.pools[user_id]):
                 note = Notification(
                     NotificationId(self._ids.new_id("notification")),
                     user_id,
@@ -391,7 +477,7 @@ class PoolAlerts:
                     (),
                     None,
                     channels,
-                    pools=heard[user_id][cid],
+                    pools=heard.pools[user_id][cid],
                 )
                 out.extend(raise_notification(uow, note, mine, now))
         return out
@@ -433,19 +519,31 @@ class PoolAlerts:
                 left += _follow(
                     uow, requisition.id, inside=inside, known=known, now=now, entered=entered
                 )
-            names = {cid: uow.candidates.get(cid).name for ids in entered.values() for cid in ids}
-            notes = (
-                self._announce(uow, watched, entered, names, settings=settings, now=now)
-                if entered
-                else []
-            )
+            heard = self._hear(uow, watched, entered, settings=settings, now=now)
+            names = {c: uow.candidates.get(c).name for c in sorted({c for _, c in heard.pairs})}
+            notes = self._announce(uow, heard, names, settings=settings, now=now)
             uow.commit()
         failures = deliver(self._delivery, notes)
         raised = tuple(dict.fromkeys(n for n, _ in notes))
-        pairs = tuple(sorted((r, c) for r, ids in entered.items() for c in ids))
+        pairs = tuple(sorted(heard.pairs))
         if failures:
             raise DeliveryError(failures) from failures[0].error
         return AlertSweep(pairs, left, raised)
+
+
+@attrs.define
+class _Heard:
+    """Who hears of which entries in one check or sweep, and the settings read for it."""
+
+    pools: dict[UserId, dict[CandidateId, list[PoolRef]]] = attrs.field(factory=dict)
+    pairs: list[tuple[RequisitionId, CandidateId]] = attrs.field(factory=list)
+    settings: dict[UserId, NotificationSettings] = attrs.field(factory=dict)
+
+    def settings_of(self, uow: UnitOfWork, user_id: UserId) -> NotificationSettings:
+        held = self.settings.get(user_id)
+        if held is None:
+            held = self.settings[user_id] = uow.notification_settings.get(user_id)
+        return held
 
 
 def _follow(
@@ -457,15 +555,15 @@ def _follow(
     now: datetime,
     entered: dict[RequisitionId, list[CandidateId]],
 ) -> int:
-    """Bring a pool's announced members from *known* to *inside*; return how many left.
+    """Note in *entered* who is in the pool (*inside*) but not among its members (*known*).
 
-    The newcomers are noted in *entered*, to be announced (AP16).
+    Those who left (*known* but not *inside*) leave the members now; return how many.
+    The newcomers join them once :meth:`PoolAlerts._hear` decided who hears of them.
     """
     new = sorted(set(inside) - set(known))
     if new:
-        uow.alerts.enter(requisition_id, new, now)
         entered[requisition_id] = new
     gone = set(known) - set(inside)
     if gone:
-        uow.alerts.leave(requisition_id, gone)
+        uow.alerts.leave(requisition_id, gone, now)
     return len(gone)
