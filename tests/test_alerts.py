@@ -10,6 +10,7 @@ digest once.
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -26,7 +27,7 @@ from talentpool.adapters.sql import SqlStore, Sync
 from talentpool.autopool.alerts import PoolAlerts, heard_this_period
 from talentpool.criteria import AutopoolCriteria, HasTag, SubmissionsInStructure
 from talentpool.documents import from_document, to_document
-from talentpool.errors import DomainError
+from talentpool.errors import ConflictError, DomainError, StoreBusyError
 from talentpool.ids import CandidateId, NodeId, NotificationId, RequisitionId, SubmissionId, UserId
 from talentpool.micropools import DigestJob
 from talentpool.model import Dimension, StructureTree, Submission, SubmissionStatus, Tag
@@ -296,3 +297,52 @@ def test_ap16_the_rule_refuses_naive_instants_naming_them() -> None:
         _heard(NotificationSettings(HM), naive, aware, False)
     with pytest.raises(DomainError, match="now"):
         _heard(NotificationSettings(HM), aware, naive, False)
+
+
+# --- PostgreSQL: the sweep and a write racing on the same entry -----------------------------
+
+
+def test_ap16_postgresql_a_sweep_and_a_write_racing_announce_an_entry_once(
+    postgres_store: SqlStore,
+) -> None:
+    """The candidate enters by time; a sweep and a write on them run at once: one alert.
+
+    Both see the entry; the second to record it collides with the first. The write
+    is never refused for it (its alerts' part is undone and left to the next sweep:
+    ``deferred``); the sweep may be, as a job that runs again.
+    """
+    world = World(uow=postgres_store.unit_of_work(f"race-{uuid.uuid4().hex[:12]}"))
+    acc = Account(world)
+    world.settings(autopool_enabled=True)
+    world.user("hm", "Hana Manager")
+    world.requisition("r-pool", "Store assistant", owner="hm", autopool=AutopoolCriteria())
+    world.requisition("r-other", "Cashier")
+    alerts = PoolAlerts(acc.uow, world.clock, world.ids, acc.outbox)
+    alerts.watch(HM, RequisitionId("r-pool"))
+    refused: list[BaseException] = []
+
+    def sweep() -> None:
+        try:
+            alerts.sweep()
+        except (ConflictError, StoreBusyError) as e:
+            refused.append(e)
+
+    for rnd in range(12):
+        cid = CandidateId(f"c{rnd}")
+        world.candidate(cid, "Eva")
+        world.apply(
+            cid,
+            "r-other",
+            status=SubmissionStatus.HIRED,
+            submitted_days_ago=40,
+            status_changed_days_ago=30 - 1 / 48,
+        )
+        world.clock.advance(hours=1)  # now in the pool, by time alone
+        _, errors = race([sweep, partial(acc.pools.tag, None, cid, "Brno")])
+        assert errors == []  # the write was never refused
+        with acc.uow:
+            about = [n for n in acc.uow.notifications.for_user(HM) if n.candidate_id == cid]
+            assert acc.uow.candidates.get(cid).has_tag("Brno")  # and kept
+        assert len(about) == 1, (rnd, refused, alerts.deferred)
+        assert alerts.sweep().entered == ()  # nothing left unannounced
+    assert len(acc.outbox.notifications(HM)) == 12

@@ -45,6 +45,16 @@ first (``talentpool digests``). A change of a pool's own criteria (or of the
 account's consent rule) is no news about candidates: the members are taken
 again silently.
 
+**A sweep and a write at once.** On PostgreSQL a sweep and a write (or two
+writes) can both see one candidate enter a pool; each unit of work reads its own
+snapshot, so no lock taken at the check could show it the other's record. The
+second to record the entry collides with the first, and the database refuses
+it: nothing is announced twice. A write's check runs in a savepoint, so a
+collision undoes only its alerts' part (counted in :attr:`PoolAlerts.deferred`):
+the write is kept, the other unit of work announces the entry, and the next
+sweep finds anything else the write made new. A sweep that collides is refused
+(``ConflictError`` or ``StoreBusyError``), and runs again with the next job.
+
 **Channels.** A pool alert is a notification of the type
 :attr:`~talentpool.notifications.NotificationType.NEW_CANDIDATE_IN_AUTOPOOL`
 naming the candidate and the pools: the bell at once, the other channels by the
@@ -68,10 +78,12 @@ from talentpool.criteria import AllOf, Criterion, HasTag
 from talentpool.engine import EvaluationContext, Matcher, bind_pool, check_configuration
 from talentpool.errors import (
     ConfigurationError,
+    ConflictError,
     DeliveryError,
     DeliveryFailure,
     NotFoundError,
     PermissionDeniedError,
+    StoreBusyError,
 )
 from talentpool.geo import BoundingBox
 from talentpool.guards import require_autopool_enabled
@@ -226,6 +238,9 @@ class PoolAlerts:
         failures: Immediate deliveries of alerts raised by a write that failed (the
             alert is in the bell); the write itself was saved. Sweeps raise
             ``DeliveryError`` instead, like micro-pool notifications.
+        deferred: How many writes left their alerts to the next sweep because a
+            concurrent sweep or write recorded some of the same entries first (on
+            PostgreSQL); the write itself was saved, and nothing is announced twice.
     """
 
     def __init__(
@@ -240,6 +255,7 @@ class PoolAlerts:
         self._ids = ids
         self._delivery = delivery
         self.failures: list[DeliveryFailure] = []
+        self.deferred = 0
         self._seen: dict[int, tuple[Requisition, bool, str, _Guard]] = {}
         uow.alerts.set_commit_check(self._check)
 
@@ -342,6 +358,34 @@ class PoolAlerts:
         watched = uow.alerts.watched()  # read only now: a write of no pool's concern skips it
         if not watched:
             return None
+        try:
+            with uow:  # a savepoint: a collision undoes the alerts' part, never the write
+                notes = self._judge(uow, watched, records, applied, before, settings=settings)
+                uow.commit()
+        except (ConflictError, StoreBusyError):
+            # A concurrent sweep or write recorded some of the same entries first (on
+            # PostgreSQL): it announces those; the next sweep finds whatever else is new.
+            self.deferred += 1
+            return None
+        if not notes:
+            return None
+
+        def after() -> None:
+            self.failures.extend(deliver(self._delivery, notes))
+
+        return after
+
+    def _judge(
+        self,
+        uow: UnitOfWork,
+        watched: Sequence[WatchedPool],
+        records: Sequence[CandidateRecord],
+        applied: Sequence[CandidateRecord],
+        before: Mapping[RequisitionId, frozenset[CandidateId]],
+        *,
+        settings: AccountSettings,
+    ) -> Outgoing:
+        """Bring the watched pools' members up to date for the written candidates; announce."""
         now = self._clock.now()
         trees = uow.structures.trees()
         matcher = Matcher()
@@ -366,17 +410,10 @@ class PoolAlerts:
             known = before.get(requisition.id, frozenset())
             _follow(uow, requisition.id, inside=inside, known=known, now=now, entered=entered)
         if not entered:
-            return None
+            return []
         names = {r.candidate.id: r.candidate.name for r in records}
         heard = self._hear(uow, watched, entered, settings=settings, now=now)
-        if not heard.pairs:
-            return None  # every entry was a re-entry its watchers heard of this period
-        notes = self._announce(uow, heard, names, settings=settings, now=now)
-
-        def after() -> None:
-            self.failures.extend(deliver(self._delivery, notes))
-
-        return after
+        return self._announce(uow, heard, names, settings=settings, now=now)
 
     def _facts(self, requisition: Requisition, enforce_consent: bool) -> tuple[str, _Guard]:
         """The pool's criteria key and guard, worked out once per requisition value.

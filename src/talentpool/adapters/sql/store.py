@@ -591,9 +591,11 @@ class SqlUnitOfWork:
                 t.connection = connection
                 try:
                     done = work(connection)
+                    # judged as a unit of work of its own: the check's blocks are savepoints
+                    t.transaction, t.depth = connection.get_transaction(), 1
                     after = self._check()
                 finally:
-                    t.connection = None
+                    t.connection, t.transaction, t.depth = None, None, 0
                     t.touched.clear()
         if after is not None:
             after()
