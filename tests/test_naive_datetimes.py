@@ -207,6 +207,9 @@ CALLS: dict[str, Callable[[], object]] = {
             RequisitionId("r"), [CandidateId("c")], NAIVE, announced=True
         )
     ),
+    "talentpool.adapters.memory_alerts.MemoryAlerts.prune:before": (
+        lambda: MemoryUnitOfWork().alerts.prune(NAIVE)
+    ),
     "talentpool.adapters.memory_alerts.MemoryAlerts.leave:at": (
         lambda: MemoryUnitOfWork().alerts.leave(RequisitionId("r"), [CandidateId("c")], NAIVE)
     ),

@@ -198,6 +198,19 @@ class MemoryAlerts:
         _put(self._t.keys, requisition_id, criteria_key, self._j)
         self.enter(requisition_id, sorted(after - before), at, announced=False)
 
+    def prune(self, before: datetime) -> int:
+        """Forget those who left a pool after being announced last before *before*."""
+        require_aware("before", before)
+        t, j = self._t, self._j
+        gone = 0
+        for req, announced in t.announced.items():
+            held = t.members.get(req, {})
+            for cid in [c for c, at in announced.items() if c not in held and at < before]:
+                _pop(announced, cid, j)
+                _pop(t.pools_of.get(cid, {}), req, j)
+                gone += 1
+        return gone
+
     def forget(self, requisition_id: RequisitionId) -> None:
         """Drop the pool's members and what it announced."""
         t, j = self._t, self._j

@@ -33,7 +33,9 @@ daily period runs from one :data:`~talentpool.notifications.DAILY_DIGEST_HOUR`
 to the next, across daylight-saving changes too. A re-entry nobody hears of
 joins the members silently and keeps the earlier announcement's time; one that
 someone hears of records the new time. It is news to a watcher that a candidate
-is back, but not twice in one digest or one hour.
+is back, but not twice in one digest or one hour. The sweep forgets those who
+left longer than :data:`LONGEST_PERIOD` after their last announcement: past
+every period, they are as if never announced.
 
 **What the write check cannot see.** A pool can also change with time alone (a
 hire or rejection window closing, a submission expiring, consent lapsing), with
@@ -69,7 +71,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 
@@ -106,7 +108,7 @@ from talentpool.serialization import autopool_to_dict
 from talentpool.visibility.decisions import sees_whole_database
 from talentpool.visibility.sharing import owns_position
 
-__all__ = ["AlertSweep", "PoolAlerts", "criteria_key", "heard_this_period"]
+__all__ = ["LONGEST_PERIOD", "AlertSweep", "PoolAlerts", "criteria_key", "heard_this_period"]
 
 _KIND = NotificationType.NEW_CANDIDATE_IN_AUTOPOOL
 
@@ -139,6 +141,12 @@ def heard_this_period(
     period = DeliveryMode.DAILY if DeliveryMode.DAILY in modes else DeliveryMode.HOURLY
     then = require_aware("last_announced", last_announced).astimezone(now.tzinfo)
     return digest_due(period, then) == digest_due(period, now)
+
+
+LONGEST_PERIOD = timedelta(hours=26)
+"""Longer than any digest period of :func:`heard_this_period` (a day, 25 hours when the
+clocks go back): a candidate who left a pool and was last announced there longer ago is
+announced at a re-entry whatever the settings, so the sweep forgets them (AP16)."""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -557,6 +565,7 @@ class PoolAlerts:
                     uow, requisition.id, inside=inside, known=known, now=now, entered=entered
                 )
             heard = self._hear(uow, watched, entered, settings=settings, now=now)
+            uow.alerts.prune(now - LONGEST_PERIOD)
             names = {c: uow.candidates.get(c).name for c in sorted({c for _, c in heard.pairs})}
             notes = self._announce(uow, heard, names, settings=settings, now=now)
             uow.commit()

@@ -176,6 +176,13 @@ class PoolAlertRepository(Protocol):
         """
         ...
 
+    def prune(self, before: datetime) -> int:
+        """Forget those who left a pool after being announced last before *before*; return how many.
+
+        Past every digest period, such a row changes nothing: a re-entry is announced.
+        """
+        ...
+
     def forget(self, requisition_id: RequisitionId) -> None:
         """Drop the pool's members and what it announced: nobody watches it any more."""
         ...

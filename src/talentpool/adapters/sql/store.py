@@ -2567,6 +2567,18 @@ class SqlAlerts(_Repository):
         )
         self.enter(requisition_id, after - before, at, announced=False)
 
+    def prune(self, before: datetime) -> int:
+        """Forget those who left a pool after being announced last before *before*."""
+        m = self._s.alert_members
+        cutoff = micros(require_aware("before", before))
+        stale = and_(self._mine(m), m.c.left_at.is_not(None), m.c.announced_at < cutoff)
+        return int(
+            self._run(
+                "forget who left the watched pools long ago",
+                lambda c: c.execute(delete(m).where(stale)).rowcount,
+            )
+        )
+
     def forget(self, requisition_id: RequisitionId) -> None:
         """Drop the pool's members and what it announced."""
         m, p = self._s.alert_members, self._s.alert_pools

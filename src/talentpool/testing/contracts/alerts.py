@@ -17,7 +17,7 @@ import pytest
 
 from talentpool.adapters.memory import MemoryIds
 from talentpool.adapters.outbox import MemoryOutbox
-from talentpool.autopool.alerts import AlertSweep, PoolAlerts
+from talentpool.autopool.alerts import LONGEST_PERIOD, AlertSweep, PoolAlerts
 from talentpool.clock import FixedClock
 from talentpool.criteria import AutopoolCriteria, HasTag
 from talentpool.erasure import Erasure
@@ -226,6 +226,25 @@ class PoolAlertContract(AdapterContract):
         assert len(outbox.notifications(HM)) == 1
         with uow:
             assert uow.alerts.members(POOL) == {"c-in", "c-out"}
+
+    def test_the_sweep_forgets_who_left_before_every_period(self) -> None:
+        uow = self._account()
+        clock = FixedClock(_NOW)
+        alerts, pools, outbox = self._services(uow, clock)
+        alerts.watch(HM, POOL)
+        pools.tag(None, CandidateId("c-out"), "Python")
+        pools.untag(None, CandidateId("c-out"), "Python")
+        clock.set(_NOW + LONGEST_PERIOD)
+        alerts.sweep()
+        with uow:  # announced exactly LONGEST_PERIOD ago: kept
+            assert uow.alerts.last_announced([CandidateId("c-out")]) == {POOL: {"c-out": _NOW}}
+        clock.set(_NOW + LONGEST_PERIOD + timedelta(microseconds=1))
+        alerts.sweep()
+        with uow:
+            assert uow.alerts.last_announced([CandidateId("c-out")]) == {}
+            assert uow.alerts.members(POOL) == {"c-in"}
+        pools.tag(None, CandidateId("c-out"), "Python")
+        assert len(outbox.notifications(HM)) == 2  # a day on: news again
 
     def test_erasure_removes_what_was_kept_of_one_who_left(self) -> None:
         uow = self._account()
