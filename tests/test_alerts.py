@@ -10,10 +10,13 @@ digest once.
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
@@ -21,10 +24,10 @@ import pytest
 from micropools_support import Account
 from racing import race
 from talentpool.adapters.sql import SqlStore, Sync
-from talentpool.autopool.alerts import PoolAlerts
+from talentpool.autopool.alerts import PoolAlerts, heard_this_period
 from talentpool.criteria import AutopoolCriteria, HasTag, SubmissionsInStructure
 from talentpool.documents import from_document, to_document
-from talentpool.errors import DomainError
+from talentpool.errors import ConflictError, DomainError, StoreBusyError
 from talentpool.ids import CandidateId, NodeId, NotificationId, RequisitionId, SubmissionId, UserId
 from talentpool.micropools import DigestJob
 from talentpool.model import Dimension, StructureTree, Submission, SubmissionStatus, Tag
@@ -33,6 +36,7 @@ from talentpool.notifications import (
     Digest,
     Notification,
     NotificationChannel,
+    NotificationSettings,
     NotificationType,
     PoolRef,
 )
@@ -232,3 +236,113 @@ def test_ap16_a_requisition_moved_in_the_structure_brings_its_candidates_in(
         acc.uow.requisitions.save(attrs.evolve(moving, organization=NodeId("retail")))
         acc.uow.commit()
     assert [n.candidate_id for n in acc.outbox.notifications(HM)] == ["eva"]
+
+
+# --- re-entry within a digest period: the rule on its own ---------------------------------
+
+_EMAIL, _SLACK = NotificationChannel.EMAIL, NotificationChannel.SLACK
+
+
+def _heard(settings: NotificationSettings, then: datetime, now: datetime, slack: bool) -> bool:
+    return heard_this_period(settings, then, now, slack_integrated=slack)
+
+
+def test_ap16_every_channel_immediate_means_once_an_hour() -> None:
+    mine = NotificationSettings(HM)
+    nine = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    assert _heard(mine, nine, nine + timedelta(minutes=59, seconds=59), False)
+    assert not _heard(mine, nine, nine + timedelta(hours=1), False)
+    assert not _heard(mine, nine - timedelta(microseconds=1), nine, False)
+    assert not heard_this_period(mine, None, nine, slack_integrated=False)  # never announced
+
+
+def test_ap16_the_longest_digest_among_the_channels_on_sets_the_period() -> None:
+    nine = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    tomorrow_seven = nine + timedelta(hours=22)
+    daily = NotificationSettings(HM).with_mode(_EMAIL, DeliveryMode.DAILY, ALERT)
+    assert _heard(daily, nine, tomorrow_seven, False)  # the day runs to 8:00
+    assert not _heard(daily, nine, tomorrow_seven + timedelta(hours=1), False)
+    hourly_too = daily.with_mode(NotificationChannel.MOBILE_PUSH, DeliveryMode.HOURLY, ALERT)
+    assert _heard(hourly_too, nine, tomorrow_seven, False)  # daily over hourly
+    # a daily channel that is off, or Slack without the integration, does not count
+    off = daily.with_channel(_EMAIL, False, ALERT)
+    assert not _heard(off, nine, nine + timedelta(hours=2), False)
+    slack = NotificationSettings(HM).with_mode(_SLACK, DeliveryMode.DAILY, ALERT)
+    assert not _heard(slack, nine, nine + timedelta(hours=2), False)
+    assert _heard(slack, nine, nine + timedelta(hours=2), True)
+    # the micro-pool notifications' settings are another type's
+    micro = NotificationSettings(HM).with_mode(_EMAIL, DeliveryMode.DAILY, MICRO)
+    assert not _heard(micro, nine, nine + timedelta(hours=2), False)
+
+
+def test_ap16_periods_are_the_clocks_local_ones_whatever_zone_was_stored() -> None:
+    """A store may hand back the announcement in UTC; the period is read in the clock's zone."""
+    prague = ZoneInfo("Europe/Prague")
+    daily = NotificationSettings(HM).with_mode(_EMAIL, DeliveryMode.DAILY, ALERT)
+    announced = datetime(2026, 11, 2, 6, 30, tzinfo=UTC)  # 7:30 in Prague: Monday's 8:00 is due
+    assert _heard(daily, announced, datetime(2026, 11, 2, 7, 59, tzinfo=prague), False)
+    assert not _heard(daily, announced, datetime(2026, 11, 2, 8, 0, tzinfo=prague), False)
+    # the hour back in autumn: 2:30 in summer time and 2:30 in winter time are two hours
+    summer = datetime(2026, 10, 25, 2, 30, tzinfo=prague)
+    winter = datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=prague)
+    immediate = NotificationSettings(HM)
+    assert not _heard(immediate, summer.astimezone(UTC), winter, False)
+    assert _heard(immediate, summer.astimezone(UTC), summer + timedelta(minutes=20), False)
+
+
+def test_ap16_the_rule_refuses_naive_instants_naming_them() -> None:
+    naive = datetime(2026, 11, 2, 9, 0)
+    aware = naive.replace(tzinfo=UTC)
+    with pytest.raises(DomainError, match="last_announced"):
+        _heard(NotificationSettings(HM), naive, aware, False)
+    with pytest.raises(DomainError, match="now"):
+        _heard(NotificationSettings(HM), aware, naive, False)
+
+
+# --- PostgreSQL: the sweep and a write racing on the same entry -----------------------------
+
+
+def test_ap16_postgresql_a_sweep_and_a_write_racing_announce_an_entry_once(
+    postgres_store: SqlStore,
+) -> None:
+    """The candidate enters by time; a sweep and a write on them run at once: one alert.
+
+    Both see the entry; the second to record it collides with the first. The write
+    is never refused for it (its alerts' part is undone and left to the next sweep:
+    ``deferred``); the sweep may be, as a job that runs again.
+    """
+    world = World(uow=postgres_store.unit_of_work(f"race-{uuid.uuid4().hex[:12]}"))
+    acc = Account(world)
+    world.settings(autopool_enabled=True)
+    world.user("hm", "Hana Manager")
+    world.requisition("r-pool", "Store assistant", owner="hm", autopool=AutopoolCriteria())
+    world.requisition("r-other", "Cashier")
+    alerts = PoolAlerts(acc.uow, world.clock, world.ids, acc.outbox)
+    alerts.watch(HM, RequisitionId("r-pool"))
+    refused: list[BaseException] = []
+
+    def sweep() -> None:
+        try:
+            alerts.sweep()
+        except (ConflictError, StoreBusyError) as e:
+            refused.append(e)
+
+    for rnd in range(12):
+        cid = CandidateId(f"c{rnd}")
+        world.candidate(cid, "Eva")
+        world.apply(
+            cid,
+            "r-other",
+            status=SubmissionStatus.HIRED,
+            submitted_days_ago=40,
+            status_changed_days_ago=30 - 1 / 48,
+        )
+        world.clock.advance(hours=1)  # now in the pool, by time alone
+        _, errors = race([sweep, partial(acc.pools.tag, None, cid, "Brno")])
+        assert errors == []  # the write was never refused
+        with acc.uow:
+            about = [n for n in acc.uow.notifications.for_user(HM) if n.candidate_id == cid]
+            assert acc.uow.candidates.get(cid).has_tag("Brno")  # and kept
+        assert len(about) == 1, (rnd, refused, alerts.deferred)
+        assert alerts.sweep().entered == ()  # nothing left unannounced
+    assert len(acc.outbox.notifications(HM)) == 12

@@ -28,6 +28,7 @@ from talentpool.adapters.memory import MemoryUnitOfWork
 from talentpool.adapters.memory_columns import SubmissionTable
 from talentpool.adapters.outbox import MemoryOutbox
 from talentpool.autopool import Autopooling
+from talentpool.autopool.alerts import heard_this_period
 from talentpool.autopool.templates import requisition_from_template
 from talentpool.clock import FixedClock, SystemClock
 from talentpool.criteria import AutopoolCriteria
@@ -202,7 +203,25 @@ CALLS: dict[str, Callable[[], object]] = {
     ),
     "talentpool.model.Consent.is_valid:now": lambda: Consent(NOW).is_valid(NAIVE),
     "talentpool.adapters.memory_alerts.MemoryAlerts.enter:at": (
-        lambda: MemoryUnitOfWork().alerts.enter(RequisitionId("r"), [CandidateId("c")], NAIVE)
+        lambda: MemoryUnitOfWork().alerts.enter(
+            RequisitionId("r"), [CandidateId("c")], NAIVE, announced=True
+        )
+    ),
+    "talentpool.adapters.memory_alerts.MemoryAlerts.prune:before": (
+        lambda: MemoryUnitOfWork().alerts.prune(NAIVE)
+    ),
+    "talentpool.adapters.memory_alerts.MemoryAlerts.leave:at": (
+        lambda: MemoryUnitOfWork().alerts.leave(RequisitionId("r"), [CandidateId("c")], NAIVE)
+    ),
+    "talentpool.autopool.alerts.heard_this_period:last_announced": (
+        lambda: heard_this_period(
+            NotificationSettings(UserId("u")), NAIVE, NOW, slack_integrated=False
+        )
+    ),
+    "talentpool.autopool.alerts.heard_this_period:now": (
+        lambda: heard_this_period(
+            NotificationSettings(UserId("u")), NOW, NAIVE, slack_integrated=False
+        )
     ),
     "talentpool.adapters.memory_alerts.MemoryAlerts.reset:at": (
         lambda: MemoryUnitOfWork().alerts.reset(RequisitionId("r"), "k", [], NAIVE)

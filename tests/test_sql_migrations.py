@@ -13,12 +13,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from talentpool import AutopoolCriteria, Autopooling, Keywords
 from talentpool.adapters.memory import MemoryIds
 from talentpool.adapters.outbox import MemoryOutbox
 from talentpool.adapters.sql import SCHEMA_VERSION, SqlStore
-from talentpool.adapters.sql.migrations import UPGRADES, VERSION_5_TABLES, current_version
+from talentpool.adapters.sql.migrations import (
+    UPGRADES,
+    VERSION_5_TABLES,
+    VERSION_6_COLUMNS,
+    current_version,
+)
 from talentpool.autopool.alerts import PoolAlerts
 from talentpool.clock import FixedClock
 from talentpool.errors import SchemaVersionError
@@ -253,4 +259,57 @@ def test_st3_ap16_a_database_of_the_fourth_version_gets_the_pool_alert_tables(
     alerts.watch(UserId("admin"), RequisitionId("r-new"))
     with uow:
         assert uow.alerts.members(RequisitionId("r-new")) == {"eva"}
+    store.dispose()
+
+
+def _fifth_version(path: Path) -> SqlStore:
+    """A database as the fifth schema version left it: alert members without their history."""
+    store = _fourth_version(path)
+    with store.engine.begin() as connection:
+        UPGRADES[3](connection, store.schema)
+        for column in VERSION_6_COLUMNS:
+            connection.execute(text(f"ALTER TABLE talentpool_alert_members DROP COLUMN {column}"))
+        connection.execute(
+            text(
+                "INSERT INTO talentpool_alert_members"
+                " (account, requisition_id, candidate_id, since)"
+                " VALUES ('acme', 'r-new', 'eva', 0)"
+            )
+        )
+        connection.execute(
+            store.schema.meta.update()
+            .where(store.schema.meta.c.key == "schema_version")
+            .values(value="5")
+        )
+    return store
+
+
+def _columns(path: Path, table: str) -> list[str]:
+    with sqlite3.connect(path) as raw:
+        return sorted(row[1] for row in raw.execute(f"PRAGMA table_info({table})"))
+
+
+def test_st3_ap16_a_database_of_the_fifth_version_keeps_when_members_were_announced(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v5.db"
+    store = _fifth_version(path)
+    assert _version(store) == 5
+    assert set(VERSION_6_COLUMNS).isdisjoint(_columns(path, "talentpool_alert_members"))
+    assert store.migrate() == 5
+    assert _version(store) == SCHEMA_VERSION
+    fresh = tmp_path / "fresh.db"
+    SqlStore(f"sqlite:///{fresh}").dispose()
+    assert _columns(path, "talentpool_alert_members") == _columns(fresh, "talentpool_alert_members")
+    assert store.migrate() == SCHEMA_VERSION  # again: nothing to add
+    # the member kept was never announced, as far as the store knows: leaving forgets it
+    uow = store.unit_of_work("acme")
+    eva, pool = CandidateId("eva"), RequisitionId("r-new")
+    with uow:
+        assert uow.alerts.members(pool) == {eva}
+        assert uow.alerts.last_announced([eva]) == {}
+        uow.alerts.leave(pool, [eva], NOW)
+        assert uow.alerts.members_among([eva]) == {}
+        uow.alerts.enter(pool, [eva], NOW, announced=True)
+        assert uow.alerts.last_announced([eva]) == {pool: {eva: NOW}}
     store.dispose()

@@ -18,10 +18,24 @@ says. A candidate with no submission is in no pool (AP5) and costs nothing.
 **Announced once.** Each watched pool keeps its announced members, taken whole
 when its first watcher starts (those already in the pool are not announced).
 A written candidate now in the pool and not among them is announced, once, to
-every watcher, and joins them; one no longer in the pool leaves them. A
-candidate who leaves and later re-enters is announced again: it is news to a
-watcher that they are back. A digest names a candidate once, so a candidate who
-leaves and re-enters within one digest period reads once there (MP10).
+every watcher, and joins them; one no longer in the pool leaves them.
+
+**Re-entry within a digest period.** A member who leaves keeps, in the pool's
+record, when they were last announced there (one never announced, taken
+silently, is simply forgotten). When they re-enter, each watcher hears of it
+again only if that announcement lies in an earlier digest period than now for
+them (:func:`heard_this_period`, the one place of the rule): the period of the
+watcher's delivery settings for the pool alerts' type, the longest digest among
+the channels they have on (daily over hourly), and the hour when every channel
+is immediate (the default, and the bell always is). Periods are those of
+:func:`~talentpool.notifications.digest_due` in the clock's time zone, so a
+daily period runs from one :data:`~talentpool.notifications.DAILY_DIGEST_HOUR`
+to the next, across daylight-saving changes too. A re-entry nobody hears of
+joins the members silently and keeps the earlier announcement's time; one that
+someone hears of records the new time. It is news to a watcher that a candidate
+is back, but not twice in one digest or one hour. The sweep forgets those who
+left longer than :data:`LONGEST_PERIOD` after their last announcement: past
+every period, they are as if never announced.
 
 **What the write check cannot see.** A pool can also change with time alone (a
 hire or rejection window closing, a submission expiring, consent lapsing), with
@@ -32,6 +46,16 @@ and announces the difference; the digest job runs it
 first (``talentpool digests``). A change of a pool's own criteria (or of the
 account's consent rule) is no news about candidates: the members are taken
 again silently.
+
+**A sweep and a write at once.** On PostgreSQL a sweep and a write (or two
+writes) can both see one candidate enter a pool; each unit of work reads its own
+snapshot, so no lock taken at the check could show it the other's record. The
+second to record the entry collides with the first, and the database refuses
+it: nothing is announced twice. A write's check runs in a savepoint, so a
+collision undoes only its alerts' part (counted in :attr:`PoolAlerts.deferred`):
+the write is kept, the other unit of work announces the entry, and the next
+sweep finds anything else the write made new. A sweep that collides is refused
+(``ConflictError`` or ``StoreBusyError``), and runs again with the next job.
 
 **Channels.** A pool alert is a notification of the type
 :attr:`~talentpool.notifications.NotificationType.NEW_CANDIDATE_IN_AUTOPOOL`
@@ -47,19 +71,21 @@ import functools
 import hashlib
 import json
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 
-from talentpool.clock import Clock, checked
+from talentpool.clock import Clock, checked, require_aware
 from talentpool.criteria import AllOf, Criterion, HasTag
 from talentpool.engine import EvaluationContext, Matcher, bind_pool, check_configuration
 from talentpool.errors import (
     ConfigurationError,
+    ConflictError,
     DeliveryError,
     DeliveryFailure,
     NotFoundError,
     PermissionDeniedError,
+    StoreBusyError,
 )
 from talentpool.geo import BoundingBox
 from talentpool.guards import require_autopool_enabled
@@ -67,11 +93,14 @@ from talentpool.ids import CandidateId, NotificationId, RequisitionId, UserId
 from talentpool.micropools.outgoing import Outgoing, deliver, raise_notification
 from talentpool.model import AccountSettings, Candidate, CandidateRecord, Requisition
 from talentpool.notifications import (
+    DeliveryMode,
     Notification,
     NotificationDelivery,
+    NotificationSettings,
     NotificationType,
     PoolRef,
     channels_for,
+    digest_due,
 )
 from talentpool.ports import CandidateQuery, IdGenerator, UnitOfWork
 from talentpool.ports.alerts import AfterCommit, PoolWatch, WatchedPool
@@ -79,9 +108,45 @@ from talentpool.serialization import autopool_to_dict
 from talentpool.visibility.decisions import sees_whole_database
 from talentpool.visibility.sharing import owns_position
 
-__all__ = ["AlertSweep", "PoolAlerts", "criteria_key"]
+__all__ = ["LONGEST_PERIOD", "AlertSweep", "PoolAlerts", "criteria_key", "heard_this_period"]
 
 _KIND = NotificationType.NEW_CANDIDATE_IN_AUTOPOOL
+
+
+def heard_this_period(
+    settings: NotificationSettings,
+    last_announced: datetime | None,
+    now: datetime,
+    *,
+    slack_integrated: bool,
+) -> bool:
+    """Return whether a watcher already heard, within their current period, of a pool entry.
+
+    *last_announced* is when the candidate was last announced in that pool
+    (``None``: never). The watcher's period comes from *settings* for
+    :attr:`~talentpool.notifications.NotificationType.NEW_CANDIDATE_IN_AUTOPOOL`:
+    the longest digest mode (daily over hourly) among the channels they have on
+    (Slack only where *slack_integrated*), and hourly when every channel is
+    immediate (the bell always is). Both instants are compared in *now*'s time
+    zone (the clock's), period against period through
+    :func:`~talentpool.notifications.digest_due`, so the rule keeps its local
+    hours across daylight-saving changes. ``True`` means the re-entry is not
+    announced to this watcher again (AP16, MP10).
+    """
+    if last_announced is None:
+        return False
+    now = require_aware("now", now)
+    channels = channels_for(settings, slack_integrated=slack_integrated, kind=_KIND)
+    modes = {settings.mode(channel, _KIND) for channel in channels}
+    period = DeliveryMode.DAILY if DeliveryMode.DAILY in modes else DeliveryMode.HOURLY
+    then = require_aware("last_announced", last_announced).astimezone(now.tzinfo)
+    return digest_due(period, then) == digest_due(period, now)
+
+
+LONGEST_PERIOD = timedelta(hours=26)
+"""Longer than any digest period of :func:`heard_this_period` (a day, 25 hours when the
+clocks go back): a candidate who left a pool and was last announced there longer ago is
+announced at a re-entry whatever the settings, so the sweep forgets them (AP16)."""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -155,7 +220,8 @@ class AlertSweep:
     """What one sweep of the watched pools did (AP16).
 
     Attributes:
-        entered: ``(requisition, candidate)`` for every candidate announced, by both.
+        entered: ``(requisition, candidate)`` for every candidate announced, by both
+            (a re-entry nobody hears of again within their period is not listed).
         left: How many announced members had left their pools.
         notifications: The notifications raised.
     """
@@ -180,6 +246,9 @@ class PoolAlerts:
         failures: Immediate deliveries of alerts raised by a write that failed (the
             alert is in the bell); the write itself was saved. Sweeps raise
             ``DeliveryError`` instead, like micro-pool notifications.
+        deferred: How many writes left their alerts to the next sweep because a
+            concurrent sweep or write recorded some of the same entries first (on
+            PostgreSQL); the write itself was saved, and nothing is announced twice.
     """
 
     def __init__(
@@ -194,6 +263,7 @@ class PoolAlerts:
         self._ids = ids
         self._delivery = delivery
         self.failures: list[DeliveryFailure] = []
+        self.deferred = 0
         self._seen: dict[int, tuple[Requisition, bool, str, _Guard]] = {}
         uow.alerts.set_commit_check(self._check)
 
@@ -296,6 +366,34 @@ class PoolAlerts:
         watched = uow.alerts.watched()  # read only now: a write of no pool's concern skips it
         if not watched:
             return None
+        try:
+            with uow:  # a savepoint: a collision undoes the alerts' part, never the write
+                notes = self._judge(uow, watched, records, applied, before, settings=settings)
+                uow.commit()
+        except (ConflictError, StoreBusyError):
+            # A concurrent sweep or write recorded some of the same entries first (on
+            # PostgreSQL): it announces those; the next sweep finds whatever else is new.
+            self.deferred += 1
+            return None
+        if not notes:
+            return None
+
+        def after() -> None:
+            self.failures.extend(deliver(self._delivery, notes))
+
+        return after
+
+    def _judge(
+        self,
+        uow: UnitOfWork,
+        watched: Sequence[WatchedPool],
+        records: Sequence[CandidateRecord],
+        applied: Sequence[CandidateRecord],
+        before: Mapping[RequisitionId, frozenset[CandidateId]],
+        *,
+        settings: AccountSettings,
+    ) -> Outgoing:
+        """Bring the watched pools' members up to date for the written candidates; announce."""
         now = self._clock.now()
         trees = uow.structures.trees()
         matcher = Matcher()
@@ -320,14 +418,10 @@ class PoolAlerts:
             known = before.get(requisition.id, frozenset())
             _follow(uow, requisition.id, inside=inside, known=known, now=now, entered=entered)
         if not entered:
-            return None
+            return []
         names = {r.candidate.id: r.candidate.name for r in records}
-        notes = self._announce(uow, watched, entered, names, settings=settings, now=now)
-
-        def after() -> None:
-            self.failures.extend(deliver(self._delivery, notes))
-
-        return after
+        heard = self._hear(uow, watched, entered, settings=settings, now=now)
+        return self._announce(uow, heard, names, settings=settings, now=now)
 
     def _facts(self, requisition: Requisition, enforce_consent: bool) -> tuple[str, _Guard]:
         """The pool's criteria key and guard, worked out once per requisition value.
@@ -358,29 +452,66 @@ class PoolAlerts:
             return
         self._take_members(uow, requisition, criterion, settings, now)
 
-    def _announce(
+    def _hear(
         self,
         uow: UnitOfWork,
         watched: Sequence[WatchedPool],
         entered: Mapping[RequisitionId, Collection[CandidateId]],
+        *,
+        settings: AccountSettings,
+        now: datetime,
+    ) -> _Heard:
+        """Decide who hears of each entry, and record the entries (AP16).
+
+        A watcher hears of a candidate entering a pool unless they heard of the
+        same candidate there within their current period (:func:`heard_this_period`).
+        Entries somebody hears of are recorded as announced now; the others rejoin
+        the members silently, keeping the earlier announcement's time.
+        """
+        heard = _Heard()
+        if not entered:
+            return heard
+        last = uow.alerts.last_announced(sorted({c for ids in entered.values() for c in ids}))
+        for pool in watched:
+            rid = pool.requisition.id
+            ref = PoolRef(rid, pool.requisition.title)
+            told: list[CandidateId] = []
+            silent: list[CandidateId] = []
+            for cid in entered.get(rid, ()):
+                when = last.get(rid, {}).get(cid)
+                anyone = False
+                for user_id in pool.watchers:
+                    if when is not None:
+                        mine = heard.settings_of(uow, user_id)
+                        if heard_this_period(
+                            mine, when, now, slack_integrated=settings.slack_integrated
+                        ):
+                            continue
+                    heard.pools.setdefault(user_id, {}).setdefault(cid, []).append(ref)
+                    anyone = True
+                (told if anyone else silent).append(cid)
+            if told:
+                uow.alerts.enter(rid, told, now, announced=True)
+                heard.pairs.extend((rid, cid) for cid in told)
+            if silent:
+                uow.alerts.enter(rid, silent, now, announced=False)
+        return heard
+
+    def _announce(
+        self,
+        uow: UnitOfWork,
+        heard: _Heard,
         names: Mapping[CandidateId, str],
         *,
         settings: AccountSettings,
         now: datetime,
     ) -> Outgoing:
-        """Raise one notification per watcher and candidate, naming every pool entered."""
-        titles = {p.requisition.id: p.requisition.title for p in watched}
-        heard: dict[UserId, dict[CandidateId, list[PoolRef]]] = {}
-        for pool in watched:
-            for cid in entered.get(pool.requisition.id, ()):
-                for user_id in pool.watchers:
-                    ref = PoolRef(pool.requisition.id, titles[pool.requisition.id])
-                    heard.setdefault(user_id, {}).setdefault(cid, []).append(ref)
+        """Raise one notification per watcher and candidate, naming every pool they heard of."""
         out: Outgoing = []
-        for user_id in sorted(heard):
-            mine = uow.notification_settings.get(user_id)
+        for user_id in sorted(heard.pools):
+            mine = heard.settings_of(uow, user_id)
             channels = channels_for(mine, slack_integrated=settings.slack_integrated, kind=_KIND)
-            for cid in sorted(heard[user_id]):
+            for cid in sorted(heard.pools[user_id]):
                 note = Notification(
                     NotificationId(self._ids.new_id("notification")),
                     user_id,
@@ -391,7 +522,7 @@ class PoolAlerts:
                     (),
                     None,
                     channels,
-                    pools=heard[user_id][cid],
+                    pools=heard.pools[user_id][cid],
                 )
                 out.extend(raise_notification(uow, note, mine, now))
         return out
@@ -433,19 +564,32 @@ class PoolAlerts:
                 left += _follow(
                     uow, requisition.id, inside=inside, known=known, now=now, entered=entered
                 )
-            names = {cid: uow.candidates.get(cid).name for ids in entered.values() for cid in ids}
-            notes = (
-                self._announce(uow, watched, entered, names, settings=settings, now=now)
-                if entered
-                else []
-            )
+            heard = self._hear(uow, watched, entered, settings=settings, now=now)
+            uow.alerts.prune(now - LONGEST_PERIOD)
+            names = {c: uow.candidates.get(c).name for c in sorted({c for _, c in heard.pairs})}
+            notes = self._announce(uow, heard, names, settings=settings, now=now)
             uow.commit()
         failures = deliver(self._delivery, notes)
         raised = tuple(dict.fromkeys(n for n, _ in notes))
-        pairs = tuple(sorted((r, c) for r, ids in entered.items() for c in ids))
+        pairs = tuple(sorted(heard.pairs))
         if failures:
             raise DeliveryError(failures) from failures[0].error
         return AlertSweep(pairs, left, raised)
+
+
+@attrs.define
+class _Heard:
+    """Who hears of which entries in one check or sweep, and the settings read for it."""
+
+    pools: dict[UserId, dict[CandidateId, list[PoolRef]]] = attrs.field(factory=dict)
+    pairs: list[tuple[RequisitionId, CandidateId]] = attrs.field(factory=list)
+    settings: dict[UserId, NotificationSettings] = attrs.field(factory=dict)
+
+    def settings_of(self, uow: UnitOfWork, user_id: UserId) -> NotificationSettings:
+        held = self.settings.get(user_id)
+        if held is None:
+            held = self.settings[user_id] = uow.notification_settings.get(user_id)
+        return held
 
 
 def _follow(
@@ -457,15 +601,15 @@ def _follow(
     now: datetime,
     entered: dict[RequisitionId, list[CandidateId]],
 ) -> int:
-    """Bring a pool's announced members from *known* to *inside*; return how many left.
+    """Note in *entered* who is in the pool (*inside*) but not among its members (*known*).
 
-    The newcomers are noted in *entered*, to be announced (AP16).
+    Those who left (*known* but not *inside*) leave the members now; return how many.
+    The newcomers join them once :meth:`PoolAlerts._hear` decided who hears of them.
     """
     new = sorted(set(inside) - set(known))
     if new:
-        uow.alerts.enter(requisition_id, new, now)
         entered[requisition_id] = new
     gone = set(known) - set(inside)
     if gone:
-        uow.alerts.leave(requisition_id, gone)
+        uow.alerts.leave(requisition_id, gone, now)
     return len(gone)

@@ -87,7 +87,10 @@ class PoolAlertRepository(Protocol):
     The announced members of a watched pool are the candidates already in it as
     far as alerts know: taken whole when the first user starts watching, then
     kept current by each write's check and the sweep. A candidate enters them
-    once (announced), and leaves them when they leave the pool.
+    (announced, or silently), and leaves them when they leave the pool. A member
+    who was announced and left keeps a row with when they were last announced,
+    so that a re-entry within a watcher's digest period is not announced again;
+    such rows are no members (:meth:`members` leaves them out).
     """
 
     def watch(self, watch: PoolWatch) -> bool:
@@ -113,7 +116,10 @@ class PoolAlertRepository(Protocol):
     def members(
         self, requisition_id: RequisitionId, among: Collection[CandidateId] | None = None
     ) -> frozenset[CandidateId]:
-        """Return the pool's announced members, only those *among* when given."""
+        """Return the pool's announced members, only those *among* when given.
+
+        A candidate who left the pool is no member, whenever they were announced.
+        """
         ...
 
     def members_among(
@@ -122,14 +128,38 @@ class PoolAlertRepository(Protocol):
         """Return, for every watched pool holding any of *candidate_ids*, those it holds."""
         ...
 
-    def enter(
-        self, requisition_id: RequisitionId, candidate_ids: Collection[CandidateId], at: datetime
-    ) -> None:
-        """Add *candidate_ids* to the pool's announced members."""
+    def last_announced(
+        self, candidate_ids: Collection[CandidateId]
+    ) -> Mapping[RequisitionId, Mapping[CandidateId, datetime]]:
+        """Return when each of *candidate_ids* was last announced, per watched pool.
+
+        Members and those who left alike; a candidate never announced in a pool
+        (taken silently) is not listed for it.
+        """
         ...
 
-    def leave(self, requisition_id: RequisitionId, candidate_ids: Collection[CandidateId]) -> None:
-        """Remove *candidate_ids* from the pool's announced members."""
+    def enter(
+        self,
+        requisition_id: RequisitionId,
+        candidate_ids: Collection[CandidateId],
+        at: datetime,
+        *,
+        announced: bool,
+    ) -> None:
+        """Make *candidate_ids* members of the pool from *at* (those already members stay).
+
+        With *announced*, *at* becomes when they were last announced there;
+        without, an earlier announcement's time is kept (a silent re-entry).
+        """
+        ...
+
+    def leave(
+        self, requisition_id: RequisitionId, candidate_ids: Collection[CandidateId], at: datetime
+    ) -> None:
+        """Take *candidate_ids* out of the pool's members, as of *at*.
+
+        One who was announced keeps a row with when; one never announced is forgotten.
+        """
         ...
 
     def reset(
@@ -139,11 +169,22 @@ class PoolAlertRepository(Protocol):
         members: Collection[CandidateId],
         at: datetime,
     ) -> None:
-        """Replace the pool's announced members, and the criteria they were taken with."""
+        """Make *members* the pool's members, silently; record the criteria they were taken with.
+
+        Members not among *members* leave as :meth:`leave` says; when each
+        candidate was last announced is kept.
+        """
+        ...
+
+    def prune(self, before: datetime) -> int:
+        """Forget those who left a pool after being announced last before *before*; return how many.
+
+        Past every digest period, such a row changes nothing: a re-entry is announced.
+        """
         ...
 
     def forget(self, requisition_id: RequisitionId) -> None:
-        """Drop the pool's announced members: nobody watches it any more."""
+        """Drop the pool's members and what it announced: nobody watches it any more."""
         ...
 
     def set_commit_check(self, check: CommitCheck | None) -> None:

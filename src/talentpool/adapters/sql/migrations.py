@@ -109,11 +109,32 @@ def _pool_alerts(connection: Connection, schema: Schema) -> None:
 VERSION_5_TABLES = ("alert_watches", "alert_pools", "alert_members")
 """The tables (without the prefix) version 5 adds."""
 
+
+def _alert_reentry(connection: Connection, schema: Schema) -> None:
+    """Version 6: when each pool alert member was last announced, and that they left (AP16).
+
+    Adds the columns of :data:`VERSION_6_COLUMNS` to ``alert_members`` where they
+    are missing (a database the fifth step just created has them already). The
+    rows kept have no announcement time: a re-entry after the upgrade is
+    announced, as before it. Self-contained, so it can be renumbered on its own.
+    """
+    table = schema.alert_members
+    held = {c["name"] for c in inspect(connection).get_columns(table.name, schema=table.schema)}
+    name = connection.dialect.identifier_preparer.format_table(table)
+    for column in VERSION_6_COLUMNS:
+        if column not in held:
+            connection.execute(text(f"ALTER TABLE {name} ADD COLUMN {column} BIGINT"))
+
+
+VERSION_6_COLUMNS = ("announced_at", "left_at")
+"""The columns version 6 adds to ``alert_members``."""
+
 UPGRADES: Sequence[Step] = (
     _facts_and_full_text,
     _pool_indexes,
     _digests_and_erasure,
     _pool_alerts,
+    _alert_reentry,
 )
 """``UPGRADES[i]`` brings a database from version *i + 1* to *i + 2*; version 1 is the
 first release's tables."""

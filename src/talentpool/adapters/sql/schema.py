@@ -353,6 +353,9 @@ class Schema:
             Column("requisition_id", _key(255), nullable=False),
             Column("candidate_id", _key(255), nullable=False),
             Column("since", BigInteger, nullable=False),
+            # schema version 6: re-entry within a digest period (AP16)
+            Column("announced_at", BigInteger),
+            Column("left_at", BigInteger),
             PrimaryKeyConstraint("account", "requisition_id", "candidate_id"),
             Index(f"{p}alert_members_candidate", "account", "candidate_id", "requisition_id"),
         )

@@ -616,9 +616,11 @@ class SqlUnitOfWork:
                 t.connection = connection
                 try:
                     done = work(connection)
+                    # judged as a unit of work of its own: the check's blocks are savepoints
+                    t.transaction, t.depth = connection.get_transaction(), 1
                     after = self._check()
                 finally:
-                    t.connection = None
+                    t.connection, t.transaction, t.depth = None, None, 0
                     t.touched.clear()
         if after is not None:
             after()
@@ -2449,7 +2451,7 @@ class SqlAlerts(_Repository):
 
         def read(c: Connection) -> frozenset[CandidateId]:
             base = select(m.c.candidate_id).where(
-                self._mine(m), m.c.requisition_id == requisition_id
+                self._mine(m), m.c.requisition_id == requisition_id, m.c.left_at.is_(None)
             )
             if among is None:
                 return frozenset(CandidateId(x[0]) for x in c.execute(base))
@@ -2473,7 +2475,7 @@ class SqlAlerts(_Repository):
             for chunk in _chunks(sorted(candidate_ids)):
                 rows = c.execute(
                     select(m.c.requisition_id, m.c.candidate_id).where(
-                        self._mine(m), m.c.candidate_id.in_(chunk)
+                        self._mine(m), m.c.candidate_id.in_(chunk), m.c.left_at.is_(None)
                     )
                 )
                 for req, cid in rows:
@@ -2482,42 +2484,91 @@ class SqlAlerts(_Repository):
 
         return self._run("read announced members", read)
 
-    def enter(
-        self, requisition_id: RequisitionId, candidate_ids: Collection[CandidateId], at: datetime
-    ) -> None:
-        """Add *candidate_ids* to the pool's announced members."""
-        m = self._s.alert_members
-        held = self.members(requisition_id, candidate_ids)
-        rows = [
-            {
-                "account": self._account,
-                "requisition_id": requisition_id,
-                "candidate_id": cid,
-                "since": micros(at),
-            }
-            for cid in sorted(set(candidate_ids) - held)
-        ]
-
-        def write(c: Connection) -> None:
-            for chunk in _chunks(rows):
-                c.execute(m.insert(), list(chunk))
-
-        if rows:
-            self._run("record announced members", write)
-
-    def leave(self, requisition_id: RequisitionId, candidate_ids: Collection[CandidateId]) -> None:
-        """Remove *candidate_ids* from the pool's announced members."""
+    def last_announced(
+        self, candidate_ids: Collection[CandidateId]
+    ) -> Mapping[RequisitionId, Mapping[CandidateId, datetime]]:
+        """Return when each of *candidate_ids* was last announced, per watched pool."""
         m = self._s.alert_members
 
-        def write(c: Connection) -> None:
+        def read(c: Connection) -> Mapping[RequisitionId, Mapping[CandidateId, datetime]]:
+            out: dict[RequisitionId, dict[CandidateId, datetime]] = {}
             for chunk in _chunks(sorted(candidate_ids)):
-                c.execute(
-                    delete(m).where(
-                        self._mine(m),
-                        m.c.requisition_id == requisition_id,
-                        m.c.candidate_id.in_(chunk),
+                rows = c.execute(
+                    select(m.c.requisition_id, m.c.candidate_id, m.c.announced_at).where(
+                        self._mine(m), m.c.candidate_id.in_(chunk), m.c.announced_at.is_not(None)
                     )
                 )
+                for req, cid, at in rows:
+                    out.setdefault(RequisitionId(req), {})[CandidateId(cid)] = _instant(at)
+            return out
+
+        return self._run("read when candidates were announced", read)
+
+    def _rows(
+        self, c: Connection, requisition_id: RequisitionId, among: Collection[CandidateId]
+    ) -> set[CandidateId]:
+        """The candidates *among* with a row in the pool, members or not."""
+        m = self._s.alert_members
+        base = select(m.c.candidate_id).where(self._mine(m), m.c.requisition_id == requisition_id)
+        found: set[CandidateId] = set()
+        for chunk in _chunks(sorted(among)):
+            rows = c.execute(base.where(m.c.candidate_id.in_(chunk)))
+            found.update(CandidateId(x[0]) for x in rows)
+        return found
+
+    def enter(
+        self,
+        requisition_id: RequisitionId,
+        candidate_ids: Collection[CandidateId],
+        at: datetime,
+        *,
+        announced: bool,
+    ) -> None:
+        """Make *candidate_ids* members of the pool from *at*; record *at* if *announced*."""
+        m = self._s.alert_members
+        when = micros(at)
+        wanted = set(candidate_ids)
+
+        def write(c: Connection) -> None:
+            held = self._rows(c, requisition_id, wanted)
+            rows = [
+                {
+                    "account": self._account,
+                    "requisition_id": requisition_id,
+                    "candidate_id": cid,
+                    "since": when,
+                    "announced_at": when if announced else None,
+                    "left_at": None,
+                }
+                for cid in sorted(wanted - held)
+            ]
+            for chunk in _chunks(rows):
+                c.execute(m.insert(), list(chunk))
+            mine = and_(self._mine(m), m.c.requisition_id == requisition_id)
+            for ids in _chunks(sorted(held)):
+                chosen = and_(mine, m.c.candidate_id.in_(ids))
+                # one who had left rejoins from now; a member stays one since they joined
+                back = update(m).where(chosen, m.c.left_at.is_not(None))
+                c.execute(back.values(left_at=None, since=when))
+                if announced:
+                    c.execute(update(m).where(chosen).values(announced_at=when))
+
+        if wanted:
+            self._run("record announced members", write)
+
+    def leave(
+        self, requisition_id: RequisitionId, candidate_ids: Collection[CandidateId], at: datetime
+    ) -> None:
+        """Take *candidate_ids* out of the members; forget those never announced."""
+        m = self._s.alert_members
+        when = micros(at)
+
+        def write(c: Connection) -> None:
+            mine = and_(self._mine(m), m.c.requisition_id == requisition_id)
+            for chunk in _chunks(sorted(candidate_ids)):
+                chosen = and_(mine, m.c.candidate_id.in_(chunk))
+                c.execute(delete(m).where(chosen, m.c.announced_at.is_(None)))
+                c.execute(update(m).where(chosen, m.c.left_at.is_(None)).values(left_at=when))
 
         self._run("forget announced members", write)
 
@@ -2528,19 +2579,33 @@ class SqlAlerts(_Repository):
         members: Collection[CandidateId],
         at: datetime,
     ) -> None:
-        """Replace the pool's announced members, and the criteria they were taken with."""
-        self.forget(requisition_id)
+        """Make *members* the pool's members, silently; record the criteria."""
         p = self._s.alert_pools
+        before = self.members(requisition_id)
+        after = set(members)
+        self.leave(requisition_id, before - after, at)
         self._run(
             "record a watched pool",
             lambda c: self._upsert(
                 c, p, {"requisition_id": requisition_id}, {"criteria_key": criteria_key}
             ),
         )
-        self.enter(requisition_id, members, at)
+        self.enter(requisition_id, after - before, at, announced=False)
+
+    def prune(self, before: datetime) -> int:
+        """Forget those who left a pool after being announced last before *before*."""
+        m = self._s.alert_members
+        cutoff = micros(require_aware("before", before))
+        stale = and_(self._mine(m), m.c.left_at.is_not(None), m.c.announced_at < cutoff)
+        return int(
+            self._run(
+                "forget who left the watched pools long ago",
+                lambda c: c.execute(delete(m).where(stale)).rowcount,
+            )
+        )
 
     def forget(self, requisition_id: RequisitionId) -> None:
-        """Drop the pool's announced members."""
+        """Drop the pool's members and what it announced."""
         m, p = self._s.alert_members, self._s.alert_pools
 
         def write(c: Connection) -> None:

@@ -9,14 +9,15 @@ the announced members.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
 
 from talentpool.adapters.memory import MemoryIds
 from talentpool.adapters.outbox import MemoryOutbox
-from talentpool.autopool.alerts import PoolAlerts
+from talentpool.autopool.alerts import LONGEST_PERIOD, AlertSweep, PoolAlerts
 from talentpool.clock import FixedClock
 from talentpool.criteria import AutopoolCriteria, HasTag
 from talentpool.erasure import Erasure
@@ -97,6 +98,7 @@ class PoolAlertContract(AdapterContract):
             assert [n.id for n in uow.notifications.for_user(HM)] == [note.id]
 
     def test_a_candidate_who_leaves_and_re_enters_is_announced_again(self) -> None:
+        """c-in was taken silently with the pool: never announced, so their return is news."""
         uow = self._account()
         alerts, pools, outbox = self._services(uow)
         alerts.watch(HM, POOL)
@@ -104,6 +106,156 @@ class PoolAlertContract(AdapterContract):
         assert outbox.sent == []
         pools.tag(None, CandidateId("c-in"), "Python")
         assert [n.candidate_id for n in outbox.notifications(HM)] == ["c-in"]
+
+    # --- re-entry within a digest period (AP16, MP10) ------------------------------------
+
+    def _leave_and_return(self, pools: MicroPools, clock: FixedClock, at: datetime) -> None:
+        """c-out leaves the pool (losing the tag) and, at *at*, re-enters it."""
+        pools.untag(None, CandidateId("c-out"), "Python")
+        clock.set(at)
+        pools.tag(None, CandidateId("c-out"), "Python")
+
+    def test_a_re_entry_within_the_hour_is_not_announced_twice(self) -> None:
+        uow = self._account()
+        clock = FixedClock(_NOW)
+        alerts, pools, outbox = self._services(uow, clock)
+        alerts.watch(HM, POOL)
+        pools.tag(None, CandidateId("c-out"), "Python")
+        assert [n.candidate_id for n in outbox.notifications(HM)] == ["c-out"]
+        with uow:
+            assert uow.alerts.last_announced([CandidateId("c-out")]) == {POOL: {"c-out": _NOW}}
+        pools.untag(None, CandidateId("c-out"), "Python")
+        with uow:  # out of the pool, but when they were announced is kept
+            assert uow.alerts.members(POOL) == {"c-in"}
+            assert uow.alerts.members_among([CandidateId("c-out")]) == {}
+            assert uow.alerts.last_announced([CandidateId("c-out")]) == {POOL: {"c-out": _NOW}}
+        clock.set(_NOW + timedelta(minutes=59))
+        pools.tag(None, CandidateId("c-out"), "Python")
+        assert len(outbox.notifications(HM)) == 1  # the same hour: no second alert
+        with uow:
+            assert uow.alerts.members(POOL) == {"c-in", "c-out"}
+            assert uow.alerts.last_announced([CandidateId("c-out")]) == {POOL: {"c-out": _NOW}}
+        self._leave_and_return(pools, clock, _NOW + timedelta(hours=1, minutes=1))
+        assert [n.candidate_id for n in outbox.notifications(HM)] == ["c-out", "c-out"]
+        with uow:
+            later = _NOW + timedelta(hours=1, minutes=1)
+            assert uow.alerts.last_announced([CandidateId("c-out")]) == {POOL: {"c-out": later}}
+
+    def test_each_watcher_hears_again_once_per_own_period(self) -> None:
+        """Daily e-mail: once a day (8:00 to 8:00); hourly e-mail or all immediate: once an hour."""
+        uow = self._account()
+        quick = UserId("u-quick")
+        self.store(uow, _user(quick, role=Role.ADMINISTRATOR))
+        clock = FixedClock(_NOW)  # 9:00 UTC
+        alerts, pools, outbox = self._services(uow, clock)
+        kind = NotificationType.NEW_CANDIDATE_IN_AUTOPOOL
+        pools.set_delivery_mode(HM, NotificationChannel.EMAIL, DeliveryMode.DAILY, kind)
+        pools.set_delivery_mode(ADMIN, NotificationChannel.EMAIL, DeliveryMode.HOURLY, kind)
+        for user in (HM, ADMIN, quick):
+            alerts.watch(user, POOL)
+        pools.tag(None, CandidateId("c-out"), "Python")
+
+        def heard() -> list[int]:
+            return [len(outbox.notifications(u)) for u in (HM, ADMIN, quick)]
+
+        assert heard() == [1, 1, 1]
+        self._leave_and_return(pools, clock, _NOW + timedelta(minutes=30))
+        assert heard() == [1, 1, 1]
+        self._leave_and_return(pools, clock, _NOW + timedelta(hours=1, minutes=30))
+        assert heard() == [1, 2, 2]  # a new hour, the same day from 8:00
+        self._leave_and_return(pools, clock, _NOW + timedelta(hours=22, minutes=59))  # 7:59
+        assert heard() == [1, 3, 3]
+        self._leave_and_return(pools, clock, _NOW + timedelta(hours=23, minutes=1))  # 8:01
+        assert heard() == [2, 4, 4]
+        with uow:
+            assert len(uow.notifications.for_user(HM)) == 2
+
+    def test_the_daily_period_keeps_its_local_hour_across_a_daylight_saving_change(self) -> None:
+        """Europe/Prague moves to summer time on 28 March 2027: 8:00 local is 6:00 UTC then."""
+        uow = self._account()
+        prague = ZoneInfo("Europe/Prague")
+        start = datetime(2027, 3, 27, 9, 0, tzinfo=prague)  # 8:00 UTC, winter time
+        clock = FixedClock(start)
+        alerts, pools, outbox = self._services(uow, clock)
+        kind = NotificationType.NEW_CANDIDATE_IN_AUTOPOOL
+        pools.set_delivery_mode(HM, NotificationChannel.EMAIL, DeliveryMode.DAILY, kind)
+        alerts.watch(HM, POOL)
+        pools.tag(None, CandidateId("c-out"), "Python")
+        assert len(outbox.notifications(HM)) == 1
+        # 7:30 summer time is 5:30 UTC: still before the day's 8:00, no alert
+        self._leave_and_return(pools, clock, datetime(2027, 3, 28, 7, 30, tzinfo=prague))
+        assert len(outbox.notifications(HM)) == 1
+        # 8:30 summer time is 6:30 UTC: less than 24 hours after the first alert, a new day
+        self._leave_and_return(pools, clock, datetime(2027, 3, 28, 8, 30, tzinfo=prague))
+        assert len(outbox.notifications(HM)) == 2
+
+    def test_the_sweep_follows_the_period_too(self) -> None:
+        uow = self._account()
+        clock = FixedClock(_NOW)
+        alerts, pools, outbox = self._services(uow, clock)
+        alerts.watch(HM, POOL)
+        pools.tag(None, CandidateId("c-out"), "Python")
+        uow.alerts.set_commit_check(None)  # from now on only the sweep sees the writes
+        pools.untag(None, CandidateId("c-out"), "Python")
+        assert alerts.sweep().left == 1
+        clock.set(_NOW + timedelta(minutes=40))
+        pools.tag(None, CandidateId("c-out"), "Python")
+        assert alerts.sweep() == AlertSweep()
+        with uow:
+            assert uow.alerts.members(POOL) == {"c-in", "c-out"}
+        pools.untag(None, CandidateId("c-out"), "Python")
+        assert alerts.sweep().left == 1
+        clock.set(_NOW + timedelta(hours=1))
+        pools.tag(None, CandidateId("c-out"), "Python")
+        assert alerts.sweep().entered == ((POOL, "c-out"),)
+        assert [n.candidate_id for n in outbox.notifications(HM)] == ["c-out", "c-out"]
+
+    def test_new_criteria_keep_when_a_candidate_was_announced(self) -> None:
+        """Members taken again silently; one who left then re-enters within the hour: silent."""
+        uow = self._account()
+        clock = FixedClock(_NOW)
+        alerts, pools, outbox = self._services(uow, clock)
+        alerts.watch(HM, POOL)
+        pools.tag(None, CandidateId("c-out"), "Python")
+        pools.untag(None, CandidateId("c-out"), "Python")
+        java = AutopoolCriteria(advanced=HasTag("Python") | HasTag("Java"))
+        self.store(uow, _requisition(POOL, owner_id=HM, autopool=java))
+        assert alerts.sweep() == AlertSweep()
+        clock.set(_NOW + timedelta(minutes=10))
+        pools.tag(None, CandidateId("c-out"), "Java")
+        assert len(outbox.notifications(HM)) == 1
+        with uow:
+            assert uow.alerts.members(POOL) == {"c-in", "c-out"}
+
+    def test_the_sweep_forgets_who_left_before_every_period(self) -> None:
+        uow = self._account()
+        clock = FixedClock(_NOW)
+        alerts, pools, outbox = self._services(uow, clock)
+        alerts.watch(HM, POOL)
+        pools.tag(None, CandidateId("c-out"), "Python")
+        pools.untag(None, CandidateId("c-out"), "Python")
+        clock.set(_NOW + LONGEST_PERIOD)
+        alerts.sweep()
+        with uow:  # announced exactly LONGEST_PERIOD ago: kept
+            assert uow.alerts.last_announced([CandidateId("c-out")]) == {POOL: {"c-out": _NOW}}
+        clock.set(_NOW + LONGEST_PERIOD + timedelta(microseconds=1))
+        alerts.sweep()
+        with uow:
+            assert uow.alerts.last_announced([CandidateId("c-out")]) == {}
+            assert uow.alerts.members(POOL) == {"c-in"}
+        pools.tag(None, CandidateId("c-out"), "Python")
+        assert len(outbox.notifications(HM)) == 2  # a day on: news again
+
+    def test_erasure_removes_what_was_kept_of_one_who_left(self) -> None:
+        uow = self._account()
+        alerts, pools, _ = self._services(uow)
+        alerts.watch(HM, POOL)
+        pools.tag(None, CandidateId("c-out"), "Python")
+        pools.untag(None, CandidateId("c-out"), "Python")
+        Erasure(uow, FixedClock(_NOW), MemoryIds()).erase(ADMIN, CandidateId("c-out"))
+        with uow:
+            assert uow.alerts.last_announced([CandidateId("c-out")]) == {}
+            assert uow.alerts.members(POOL) == {"c-in"}
 
     def test_a_status_change_and_a_new_submission_count(self) -> None:
         uow = self._account()
