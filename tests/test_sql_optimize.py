@@ -78,3 +78,23 @@ def test_pf4_optimize_names_what_failed_in_the_store_error(tmp_path: Path) -> No
     with pytest.raises(StorageError) as failed:
         store.optimize()
     assert "optimize the tables" in str(failed.value)
+
+
+def test_pf2_a_unit_of_work_on_postgres_plans_without_parallel_workers(postgres_url: str) -> None:
+    """A page's statements read a few hundred rows; the setting ends with the transaction."""
+    store = SqlStore(postgres_url, prefix="serial_")
+    with store.engine.connect() as c:
+        server_default = c.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar()
+    uow = store.unit_of_work("acme")
+    with uow:
+        inside = uow.run(
+            "read the setting",
+            lambda c: c.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar(),
+        )
+    assert inside == "0"
+    assert server_default != "0"
+    for _ in range(3):  # every pooled connection is as the server set it, once the unit ends
+        with store.engine.connect() as c:
+            after = c.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar()
+        assert after == server_default
+    store.dispose()

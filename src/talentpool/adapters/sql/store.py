@@ -510,7 +510,12 @@ class SqlUnitOfWork:
     def _begin(self, connection: Connection) -> RootTransaction | NestedTransaction:
         if self._host is not None and connection.in_transaction():
             return connection.begin_nested()
-        return connection.begin()
+        transaction = connection.begin()
+        if self.store.dialect.name == "postgresql":
+            # A page reads a few hundred rows: starting a parallel worker costs more than
+            # it saves, and far more on a busy server (PF2). Only this transaction's plans.
+            connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
+        return transaction
 
     def _begun(self, t: _Thread) -> Connection:
         """The open block's connection, in a transaction.
