@@ -271,3 +271,20 @@ def test_pf3_sqlite_a_tag_too_long_to_write_in_full_is_confirmed_on_the_row() ->
         rows = c.execute(text("SELECT tokens FROM talentpool_candidates ORDER BY id")).all()
     assert all(len(part) <= 2 * LONG + 1 for row in rows for part in row[0].split())
     store.dispose()
+
+
+def test_st6_pf3_an_account_too_long_to_write_in_full_is_counted_on_its_rows() -> None:
+    """Two accounts whose tokens are digests never count each other's candidates."""
+    store = SqlStore("sqlite://")
+    seen = _statements(store)
+    long_name = "ü" * 40  # 80 bytes: written as a digest
+    people = [Candidate(CandidateId("a"), "Eva", "N", NOW, tags=["Praha"], text="Kasse")]
+    for account in (long_name, long_name + "2"):
+        store.unit_of_work(account).candidates.save_all(people)
+    viewer = Viewer("admin", whole_database=True)
+    query = CandidateDatabaseQuery(viewer, NOW, micro_pool="Praha", text="kasse")
+    assert store.unit_of_work(long_name).candidates.search(query).total == 1
+    counts = [s for s, _ in seen if "count(" in s]
+    assert counts, seen
+    assert all("talentpool_candidates" in s for s in counts), counts
+    store.dispose()

@@ -276,12 +276,14 @@ def _array(values: list[str]) -> ColumnElement[Any]:
 def count_matches(connection: Connection, schema: Schema, account: str, terms: Terms) -> int | None:
     """How many of *account*'s candidates hold *terms*, from the index alone (SQLite), or ``None``.
 
-    Exact only for exact terms (:attr:`Terms.exact`); the account is one of the terms.
+    Exact only for exact terms (:attr:`Terms.exact`); the account is one of the terms,
+    so an account too long to be written in full is not counted here (ST6).
     """
-    if connection.dialect.name != "sqlite":
+    scope = token(ACCOUNT, account)
+    if connection.dialect.name != "sqlite" or not exact(scope):
         return None
     table = _table(schema)
-    scoped = Terms(((token(ACCOUNT, account),),)).and_(terms)
+    scoped = Terms(((scope,),)).and_(terms)
     found = connection.execute(
         text(f"SELECT count(*) FROM {table} WHERE {table} MATCH :terms"),
         {"terms": _query(scoped)},
