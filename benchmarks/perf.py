@@ -10,7 +10,8 @@ without the CVs, and loads it into
 * (b) the in-memory store, :class:`talentpool.adapters.memory.MemoryUnitOfWork`,
   through its repositories, then its ``build_indexes()`` if it has one (timed);
 * (c) the SQL store on an SQLite file, :class:`talentpool.adapters.sql.SqlStore`,
-  through :class:`~talentpool.adapters.sql.Sync` (the bulk import, timed), then
+  through :class:`~talentpool.adapters.sql.Sync` (the bulk import, timed; with
+  ``--db FILE --reuse`` once per dataset, and the file kept as imported), then
   :meth:`~talentpool.adapters.sql.SqlStore.optimize` (timed in the "index build"
   column; ``--no-optimize`` skips it);
 * (d) PostgreSQL through ``Sync``, then ``optimize()`` likewise: a throwaway server per size
@@ -40,6 +41,9 @@ baseline's time over the path's median in the same run) and one of the costs
 (load, index build, memory, per-write upkeep)::
 
     python benchmarks/perf.py --size 10000,100000 --stores memory,sqlite,postgres --runs 5
+
+``--queries listing`` (or ``pools``, ``folders``, ``decision``, comma-separated)
+runs only those queries, on the baseline too.
 
 Memory: ``held`` is how much the process grew while a store loaded (the
 entities themselves are counted once, in "generated"); ``peak`` is the most the
@@ -114,6 +118,9 @@ DECISIONS = 1000
 FOLDERS = "folder counts, 20 tags"
 DECISION = "visibility decision"
 LISTING = "micro-pool listing, full text, first page"
+KINDS = ("pools", "folders", "decision", "listing")
+"""What ``--queries`` chooses from: the autopools, and each micro-pool query."""
+KIND_QUERY = {"folders": FOLDERS, "decision": DECISION, "listing": LISTING}
 TERMS = {"de": "Kasse", "cs": "pokladna"}
 """The full-text term of the micro-pool listing, by the country's language."""
 
@@ -412,6 +419,7 @@ class SizeRun:
     term: str
     clock: FixedClock
     runs: int
+    chosen: frozenset[str] = frozenset(KINDS)
     generated: float = 0.0
     generated_mb: float = 0.0
     reads: dict[tuple[str, str], Measured] = attrs.field(factory=dict)
@@ -419,9 +427,15 @@ class SizeRun:
     problems: list[str] = attrs.field(factory=list)
 
     @property
+    def _chosen_pools(self) -> tuple[Pool, ...]:
+        return self.pools if "pools" in self.chosen else ()
+
+    @property
     def queries(self) -> list[str]:
-        """The queries, in the order of the table."""
-        return [p.key for p in self.pools] + [FOLDERS, DECISION, LISTING]
+        """The queries chosen (``--queries``), in the order of the table."""
+        pools = [p.key for p in self.pools] if "pools" in self.chosen else []
+        rest = [query for kind, query in KIND_QUERY.items() if kind in self.chosen]
+        return pools + rest
 
     def _record(self, query: str, path: str, times: list[float], result: object) -> None:
         # The baseline where there is one (not for a single decision), else the first path.
@@ -440,54 +454,60 @@ class SizeRun:
     def run_baseline(self, runs: int) -> None:
         """Time the naive scans: the reference every store must agree with."""
         now = self.clock.now()
-        for pool in self.pools:
+        for pool in self._chosen_pools:
             times, result = timed(
                 lambda p=pool: baseline(self.data, self.applicants, p.requisition, now), runs
             )
             self._record(pool.key, "baseline", times, result)
-        times, result = timed(lambda: baseline_folders(self.applicants, self.tags), runs)
-        self._record(FOLDERS, "baseline", times, result)
-        times, result = timed(
-            lambda: baseline_listing(self.applicants, self.tags[0], self.term), runs
-        )
-        self._record(LISTING, "baseline", times, result)
+        if "folders" in self.chosen:
+            times, result = timed(lambda: baseline_folders(self.applicants, self.tags), runs)
+            self._record(FOLDERS, "baseline", times, result)
+        if "listing" in self.chosen:
+            times, result = timed(
+                lambda: baseline_listing(self.applicants, self.tags[0], self.term), runs
+            )
+            self._record(LISTING, "baseline", times, result)
 
-    def measure(self, path: str, uow: Any) -> None:
-        """Time every query on *uow*, compare with the baseline, then time the writes."""
+    def measure(self, path: str, uow: Any, *, writes: bool = True) -> None:
+        """Time the chosen queries on *uow*, compare with the baseline, then time the writes."""
         subscribe(uow, _subscriptions(self.tags, self.clock.now()))
         costs = self.costs[path]
         before = rss_mb()
         reset_peak()
         autopool = Autopooling(uow, self.clock)
-        for pool in self.pools:
+        for pool in self._chosen_pools:
             rid = pool.requisition.id
             autopool.results(rid)  # warm up: caches, the first connection
             times, result = timed(lambda r=rid: autopool.results(r), self.runs)
             got = (list(result.candidate_ids), result.total)  # type: ignore[attr-defined]
             self._record(pool.key, path, times, got)
         micro = MicroPools(uow, self.clock, MemoryIds(), MemoryOutbox())
-        micro.folders(TRACKER)
-        times, folders = timed(lambda: micro.folders(TRACKER), self.runs)
-        counts = {f.tag.key: f.count for f in folders}  # type: ignore[attr-defined]
-        self._record(FOLDERS, path, times, counts)
+        if "folders" in self.chosen:
+            micro.folders(TRACKER)
+            times, folders = timed(lambda: micro.folders(TRACKER), self.runs)
+            counts = {f.tag.key: f.count for f in folders}  # type: ignore[attr-defined]
+            self._record(FOLDERS, path, times, counts)
         visibility = Visibility(uow, self.clock)
-        who = self._tagged_candidate()
-        level = visibility.level(TRACKER, who)
-        times, _ = timed(
-            lambda: [visibility.level(TRACKER, who) for _ in range(DECISIONS)], self.runs
-        )
-        self._record(DECISION, path, [t / DECISIONS for t in times], level)
-        page = visibility.candidates(TRACKER, micro_pool=self.tags[0], text=self.term, limit=PAGE)
-        times, page = timed(
-            lambda: visibility.candidates(
-                TRACKER, micro_pool=self.tags[0], text=self.term, limit=PAGE
-            ),
-            self.runs,
-        )
-        listing = (list(page.candidate_ids), page.total)  # type: ignore[attr-defined]
-        self._record(LISTING, path, times, listing)
+        if "decision" in self.chosen:
+            who = self._tagged_candidate()
+            level = visibility.level(TRACKER, who)
+            times, _ = timed(
+                lambda: [visibility.level(TRACKER, who) for _ in range(DECISIONS)], self.runs
+            )
+            self._record(DECISION, path, [t / DECISIONS for t in times], level)
+        if "listing" in self.chosen:
+            visibility.candidates(TRACKER, micro_pool=self.tags[0], text=self.term, limit=PAGE)
+            times, page = timed(
+                lambda: visibility.candidates(
+                    TRACKER, micro_pool=self.tags[0], text=self.term, limit=PAGE
+                ),
+                self.runs,
+            )
+            listing = (list(page.candidate_ids), page.total)  # type: ignore[attr-defined]
+            self._record(LISTING, path, times, listing)
         costs.peak = max(0.0, peak_mb() - before)
-        costs.writes = measure_writes(uow, self, path)
+        if writes:
+            costs.writes = measure_writes(uow, self, path)
 
     def _tagged_candidate(self) -> CandidateId:
         """A candidate in one of the tracker's micro-pools: the decision reads the tags."""
@@ -640,19 +660,39 @@ def run_size(run: SizeRun, stores: Sequence[str], args: argparse.Namespace) -> N
                 context = postgres_server(args.postgres_url)
             with context as url:
                 store = SqlStore(url)
-                start = time.perf_counter()
-                # An account of its own: a given server or file may hold earlier runs.
-                account = f"perf-{run.size}-{uuid.uuid4().hex[:12]}"
-                load_sql(store, account, run.data, run.applicants)
-                costs.load = time.perf_counter() - start
-                if args.optimize:  # the database's bookkeeping, as a host does after an import
-                    start = time.perf_counter()
-                    store.optimize()
-                    costs.index = time.perf_counter() - start
+                reuse = sqlite and args.reuse
+                account = _sql_account(store, run, costs, args, reuse=reuse)
                 if sqlite:
-                    costs.note = f"{db.stat().st_size / 1e6:,.0f} MB file"
-                run.measure(path, store.unit_of_work(account))
+                    costs.note += f"{db.stat().st_size / 1e6:,.0f} MB file"
+                run.measure(path, store.unit_of_work(account), writes=not reuse)
                 store.dispose()
+
+
+def _sql_account(
+    store: SqlStore, run: SizeRun, costs: Costs, args: argparse.Namespace, *, reuse: bool
+) -> str:
+    """The account the run's dataset is in on *store*, bulk-imported (timed) unless reused."""
+    if reuse:
+        # One account per dataset, imported once and kept as imported.
+        shape = "spread" if args.spread else "clustered"
+        account = f"perf-{run.size}-{args.country}-{shape}-seed{args.seed}"
+        uow = store.unit_of_work(account)
+        with uow:
+            imported = len(uow.submissions) == sum(len(a.submissions) for a in run.applicants)
+        if imported:
+            costs.note = "imported by an earlier run; "
+            return account
+    else:
+        # An account of its own: a given server or file may hold earlier runs.
+        account = f"perf-{run.size}-{uuid.uuid4().hex[:12]}"
+    start = time.perf_counter()
+    load_sql(store, account, run.data, run.applicants)
+    costs.load = time.perf_counter() - start
+    if args.optimize:  # the database's bookkeeping, as a host does after an import
+        start = time.perf_counter()
+        store.optimize()
+        costs.index = time.perf_counter() - start
+    return account
 
 
 # --- the tables ----------------------------------------------------------------------------
@@ -762,6 +802,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--postgres-url", help="an SQLAlchemy URL (default: start a server per size)")
     p.add_argument("--db", help="the SQLite file (default: a new temporary one)")
     p.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --db: import the dataset into the file only if an earlier run has not, "
+        "and leave it as imported (the writes are not timed)",
+    )
+    p.add_argument(
+        "--queries",
+        default=",".join(KINDS),
+        help="of " + ", ".join(KINDS) + " (the autopools, folder counts, the visibility "
+        "decision, the micro-pool listing with a word)",
+    )
+    p.add_argument(
         "--memory-max", type=int, default=1_000_000, help="largest size loaded in memory"
     )
     p.add_argument(
@@ -782,6 +834,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = set(stores) - set(STORES)
     if unknown:
         p.error(f"unknown stores: {', '.join(sorted(unknown))}")
+    chosen = frozenset(q.strip() for q in args.queries.split(",") if q.strip())
+    if not chosen or chosen - set(KINDS):
+        p.error(f"unknown queries: {', '.join(sorted(chosen - set(KINDS))) or '(none)'}")
+    if args.reuse and not args.db:
+        p.error("--reuse needs --db")
     if args.runs < 1 or args.baseline_runs < 1:
         p.error("--runs and --baseline-runs must be 1 or more")
     clustered = 0.0 if args.spread else 0.7
@@ -799,6 +856,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     runs: list[SizeRun] = []
     for size in args.size:
         run = prepare(size, args.seed, args.country, clustered, args.runs)
+        run.chosen = chosen
         subs = sum(len(a.submissions) for a in run.applicants)
         active = sum(s.is_active(run.spec.now) for a in run.applicants for s in a.submissions)
         places = sorted({f"{p.place} ({p.key.split()[1]})" for p in run.pools})

@@ -172,3 +172,24 @@ def test_alerts_times_each_write_with_and_without_watched_pools(
         for write in ("new candidate", "new tag", "status change"):
             assert f"| {store} | {write} |" in out
     assert "watching 8 pools took" in out
+
+
+def test_perf_runs_only_the_chosen_queries_and_reuses_an_imported_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PF3: ``--queries listing`` times the listing alone; ``--reuse`` imports a file once."""
+    perf = _load("perf")
+    db = str(tmp_path / "perf.db")
+    argv = ["--size", "300", "--runs", "1", "--stores", "sqlite", "--queries", "listing"]
+    for run in range(2):
+        code = perf.main([*argv, "--db", db, "--reuse"])
+        out = capsys.readouterr().out
+        assert code == 0, out
+        assert "| micro-pool listing, full text, first page | SQLite |" in out
+        assert "autopool" not in out.split("| query |")[1]
+        assert "folder counts" not in out
+        assert ("imported by an earlier run" in out) == (run == 1)
+    with pytest.raises(SystemExit):
+        perf.main([*argv, "--reuse"])  # needs --db
+    with pytest.raises(SystemExit):
+        perf.main(["--queries", "everything"])

@@ -115,8 +115,13 @@ def _stored_text(uow: Any) -> list[str]:
             rows = c.execute(select(table).where(table.c.account == uow.account)).all()
             out.extend(str(tuple(r)) for r in rows)
         if uow.store.dialect.name == "sqlite":
-            words = f"{uow.schema.prefix}candidate_words"
-            out.extend(str(tuple(r)) for r in c.execute(text(f"SELECT * FROM {words}")))
+            # every term the full-text index still holds a row for, decoded
+            tokens = f"{uow.schema.prefix}candidate_tokens"
+            c.execute(text(f"CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, {tokens}, row)"))
+            for (term,) in c.execute(text("SELECT term FROM temp.vocab WHERE doc > 0")):
+                if term[0] in "xtw":
+                    out.append(bytes.fromhex(term[1:]).decode("utf-8"))
+            c.execute(text("DROP TABLE temp.vocab"))
     return out
 
 

@@ -12,6 +12,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+import attrs
 import pytest
 from sqlalchemy import text
 
@@ -263,7 +264,8 @@ def test_st3_ap16_a_database_of_the_fourth_version_gets_the_pool_alert_tables(
 
 
 def _fifth_version(path: Path) -> SqlStore:
-    """A database as the fifth schema version left it: alert members without their history."""
+    """A database as the fifth schema version left it: alert members without their history,
+    and the index of the words alone."""
     store = _fourth_version(path)
     with store.engine.begin() as connection:
         UPGRADES[3](connection, store.schema)
@@ -275,6 +277,14 @@ def _fifth_version(path: Path) -> SqlStore:
                 " (account, requisition_id, candidate_id, since)"
                 " VALUES ('acme', 'r-new', 'eva', 0)"
             )
+        )
+        connection.exec_driver_sql(
+            "CREATE VIRTUAL TABLE talentpool_candidate_words USING fts5(account UNINDEXED, "
+            "candidate_id UNINDEXED, words, tokenize = \"unicode61 tokenchars '+#'\")"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO talentpool_candidate_words (rowid, account, candidate_id, words) "
+            "SELECT rowid, account, id, words FROM talentpool_candidates"
         )
         connection.execute(
             store.schema.meta.update()
@@ -312,4 +322,31 @@ def test_st3_ap16_a_database_of_the_fifth_version_keeps_when_members_were_announ
         assert uow.alerts.members_among([eva]) == {}
         uow.alerts.enter(pool, [eva], NOW, announced=True)
         assert uow.alerts.last_announced([eva]) == {pool: {eva: NOW}}
+    store.dispose()
+
+
+def test_st3_pf3_a_database_of_the_fifth_version_gets_the_index_of_tokens(tmp_path: Path) -> None:
+    path = tmp_path / "v5.db"
+    store = _fifth_version(path)
+    assert "talentpool_candidate_words" in _tables(path)
+    assert store.migrate() == 5
+    assert _version(store) == SCHEMA_VERSION
+    fresh = tmp_path / "fresh.db"
+    SqlStore(f"sqlite:///{fresh}").dispose()
+    assert _tables(path) == _tables(fresh)
+    assert "talentpool_candidate_words" not in _tables(path)
+    # the tokens were filled from the old rows: a micro-pool with a word, from the index
+    uow = store.unit_of_work("acme")
+    admin = Viewer("admin", whole_database=True)
+    found = CandidateDatabaseQuery(admin, NOW, micro_pool=Tag("Brno"), text="zilina")
+    assert uow.candidates.search(found).candidate_ids == ("eva",)
+    assert uow.candidates.search(attrs.evolve(found, text="nowhere")).total == 0
+    # and the index follows a write: the tag removed, the micro-pool is empty
+    with uow:
+        eva = uow.candidates.get(CandidateId("eva"))
+        uow.candidates.save(eva.with_tags([]))
+        uow.commit()
+    assert uow.candidates.search(found).total == 0
+    other = store.unit_of_work("other")
+    assert other.candidates.search(attrs.evolve(found, micro_pool=None)).total == 0
     store.dispose()

@@ -45,7 +45,15 @@ from sqlalchemy import (
     union,
 )
 
-from talentpool.adapters.sql.facts import full_text_matches
+from talentpool.adapters.sql.fulltext import (
+    INDEXED,
+    TAG,
+    WORD,
+    Terms,
+    exact,
+    full_text_matches,
+    token,
+)
 from talentpool.adapters.sql.schema import Schema
 from talentpool.clock import micros
 from talentpool.engine import (
@@ -246,10 +254,66 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
         # Cheapest first: SQLite tests the terms of an AND in the order written, so the
         # row's own columns (the box, the facts) turn most candidates away before a
         # distance is computed, a set probed or a subquery run (PF2). A radius and the
-        # universe are split into their parts, each placed by its own cost.
-        terms = [term for child in node.children for term in self._terms(child)]
+        # universe are split into their parts, each placed by its own cost. The tags and
+        # keywords among the children are one query of the full-text index (PF3).
+        indexed = [child for child in node.children if self._tokens(child) is not None]
+        rest = [child for child in node.children if self._tokens(child) is None]
+        terms = [term for child in rest for term in self._terms(child)]
+        if len(indexed) > 1 or (indexed and isinstance(indexed[0], BoundKeywords)):
+            terms.append((_SETS, self._indexed(indexed)))
+        else:
+            terms.extend(term for child in indexed for term in self._terms(child))
         terms.sort(key=lambda term: term[0])
         return and_(*(where for _, where in terms))
+
+    def _tokens(self, node: Bound) -> Terms | None:
+        """The full-text terms of a tag or keywords leaf, where the database has the index."""
+        if self._dialect.name not in INDEXED:
+            return None
+        if isinstance(node, BoundTag):
+            return Terms(((token(TAG, node.key),),))
+        if isinstance(node, BoundKeywords) and node.words:
+            return Terms(tuple((token(WORD, w),) for w in node.words))
+        return None
+
+    def _indexed(self, leaves: list[Bound]) -> ColumnElement[bool]:
+        """Tag and keyword *leaves*, ANDed, as one query of the full-text index.
+
+        A term the index holds as a digest (a value of more than
+        :data:`~talentpool.adapters.sql.fulltext.LONG` bytes) is confirmed on the row.
+        """
+        found = Terms(())
+        for leaf in leaves:
+            terms = self._tokens(leaf)
+            assert terms is not None
+            found = found.and_(terms)
+        where = full_text_matches(self._s, self._dialect.name, found)
+        assert where is not None
+        confirmed = [self._confirmed(leaf) for leaf in leaves]
+        return and_(where, *(c for c in confirmed if c is not None))
+
+    def _confirmed(self, leaf: Bound) -> ColumnElement[bool] | None:
+        """The row's own test of a leaf the index holds as a digest, or ``None``."""
+        if isinstance(leaf, BoundTag):
+            return None if exact(token(TAG, leaf.key)) else self.visit_tag(leaf)
+        assert isinstance(leaf, BoundKeywords)
+        long = tuple(w for w in leaf.words if not exact(token(WORD, w)))
+        return self._whole_words(long) if long else None
+
+    def full_text_only(self, node: Bound) -> Terms | None:
+        """The terms when *node* is tags and keywords ANDed that the index decides alone.
+
+        Such a tree is counted by the full-text index and its page read by row id
+        (:meth:`~talentpool.adapters.sql.store.SqlCandidates.search`).
+        """
+        leaves = node.children if isinstance(node, BoundAll) else (node,)
+        found = Terms(())
+        for leaf in leaves:
+            terms = self._tokens(leaf)
+            if terms is None or not terms.exact:
+                return None
+            found = found.and_(terms)
+        return found
 
     def _terms(self, node: Bound) -> list[tuple[int, ColumnElement[bool]]]:
         """*node*'s condition as ANDed parts, each with its cost (``_OWN`` … ``_PROBES``)."""
@@ -295,11 +359,15 @@ class Compiler(BoundVisitor["ColumnElement[bool]"]):
     # --- the profile ----------------------------------------------------------------------
 
     def visit_keywords(self, node: BoundKeywords) -> ColumnElement[bool]:
+        if self._tokens(node) is None:
+            return self._whole_words(node.words)
+        return self._indexed([node])
+
+    def _whole_words(self, words: tuple[str, ...]) -> ColumnElement[bool]:
+        """The row holds every one of *words* (the store's own test, without the index)."""
         # Whole words of the space-joined folded words: no word holds a space, % or _.
         padded = literal(" ") + self._c.words + literal(" ")
-        whole = and_(*(padded.like(f"% {word} %") for word in node.words))
-        indexed = full_text_matches(self._s, self._dialect.name, self._account, node.words)
-        return whole if indexed is None else and_(indexed, whole)
+        return and_(*(padded.like(f"% {word} %") for word in words))
 
     def _holding(self, table: Table, *where: ColumnElement[bool]) -> ColumnElement[bool]:
         """The candidate has a row of *table* (tags, languages, fields) meeting *where*.

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy import Connection, bindparam, inspect, select, text, update
 
-from talentpool.adapters.sql.facts import FACT_COLUMNS, create_full_text, refresh_all
+from talentpool.adapters.sql.facts import FACT_COLUMNS, refresh_all
+from talentpool.adapters.sql.fulltext import candidate_tokens, create_full_text, drop_words_index
 from talentpool.adapters.sql.schema import Schema
 from talentpool.errors import SchemaVersionError
 
@@ -34,7 +35,11 @@ Step = Callable[[Connection, Schema], None]
 
 
 def _facts_and_full_text(connection: Connection, schema: Schema) -> None:
-    """Version 2: the per-candidate facts the pools read, and SQLite's full-text index."""
+    """Version 2: the per-candidate facts the pools read.
+
+    Version 2 also made a full-text index of the words alone; version 7 replaces
+    it (:func:`_full_text_tokens`), so an upgrade makes only the newest one.
+    """
     table = schema.candidates
     preparer = connection.dialect.identifier_preparer
     name = preparer.format_table(table)
@@ -46,7 +51,6 @@ def _facts_and_full_text(connection: Connection, schema: Schema) -> None:
         text(f"CREATE INDEX IF NOT EXISTS {index} ON {submissions} (account, candidate_id, status)")
     )
     refresh_all(connection, schema)
-    create_full_text(connection, schema)
     # version 1 kept pool exclusions as rows too; the requisition's own list decides
     exclusions = preparer.quote(f"{schema.prefix}pool_exclusions")
     if schema.metadata.schema is not None:
@@ -129,12 +133,48 @@ def _alert_reentry(connection: Connection, schema: Schema) -> None:
 VERSION_6_COLUMNS = ("announced_at", "left_at")
 """The columns version 6 adds to ``alert_members``."""
 
+
+def _full_text_tokens(connection: Connection, schema: Schema) -> None:
+    """Version 7: each candidate's account, tags and words as tokens of one full-text row (PF3).
+
+    Adds the candidates' ``tokens`` column, fills it from the rows' words and tag
+    rows, drops the index of the words alone (SQLite's FTS5 table, PostgreSQL's
+    ``tsvector`` column), and builds the index of the tokens from the rows.
+    Self-contained, so it can be renumbered on its own.
+    """
+    preparer = connection.dialect.identifier_preparer
+    table = preparer.format_table(schema.candidates)
+    connection.execute(text(f"ALTER TABLE {table} ADD COLUMN tokens TEXT NOT NULL DEFAULT ''"))
+    c, t = schema.candidates.c, schema.candidate_tags.c
+    tags: dict[tuple[str, str], list[str]] = {}
+    for row in connection.execute(select(t.account, t.candidate_id, t.key)):
+        tags.setdefault((row.account, row.candidate_id), []).append(row.key)
+    rows = [
+        {
+            "_account": r.account,
+            "_id": r.id,
+            "tokens": candidate_tokens(r.account, tags.get((r.account, r.id), ()), r.words.split()),
+        }
+        for r in connection.execute(select(c.account, c.id, c.words))
+    ]
+    write = (
+        update(schema.candidates)
+        .where(c.account == bindparam("_account"), c.id == bindparam("_id"))
+        .values(tokens=bindparam("tokens"))
+    )
+    for start in range(0, len(rows), 5000):
+        connection.execute(write, rows[start : start + 5000])
+    drop_words_index(connection, schema)
+    create_full_text(connection, schema)
+
+
 UPGRADES: Sequence[Step] = (
     _facts_and_full_text,
     _pool_indexes,
     _digests_and_erasure,
     _pool_alerts,
     _alert_reentry,
+    _full_text_tokens,
 )
 """``UPGRADES[i]`` brings a database from version *i + 1* to *i + 2*; version 1 is the
 first release's tables."""

@@ -169,6 +169,9 @@ class Schema:
             Column("rejected_at", BigInteger),
             Column("submitted_at", BigInteger),
             Column("active_at", BigInteger),
+            # schema version 7: the account, tags and words as full-text tokens (PF3),
+            # see talentpool.adapters.sql.fulltext
+            Column("tokens", Text, nullable=False, server_default=""),
             PrimaryKeyConstraint("account", "id"),
             Index(f"{p}candidates_created", "account", "created_at"),
             # A pool's radius reads its box from here, and every fact and profile

@@ -61,7 +61,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from talentpool.adapters.reference import responses_page
 from talentpool.adapters.sql.compiler import Compiled, Compiler, Dialect, Edges, pool_of
-from talentpool.adapters.sql.facts import forget_words, refresh, write_words
+from talentpool.adapters.sql.facts import refresh
+from talentpool.adapters.sql.fulltext import (
+    Terms,
+    candidate_tokens,
+    count_matches,
+    forget_tokens,
+    full_text_matches,
+    index_tokens,
+)
 from talentpool.adapters.sql.migrations import migrate
 from talentpool.adapters.sql.schema import DEFAULT_PREFIX, Schema
 from talentpool.audit import event_from_dict, event_to_dict
@@ -636,6 +644,11 @@ class SqlUnitOfWork:
         """The tables."""
         return self.store.schema
 
+    def full_text_only(self, node: Bound) -> Terms | None:
+        """The full-text terms when the index alone decides *node* (see :class:`Compiler`)."""
+        compiler = Compiler(self.schema, self.account, self.store.dialect)
+        return compiler.full_text_only(node)
+
     def compile(
         self, node: Any, *, edges: Edges | None = None, ring: BoundRadius | None = None
     ) -> Compiled:
@@ -812,6 +825,11 @@ class _DocumentRepository(_Repository):
 _MAX_EDGE = 10_000
 """The most edge candidates a radius leaf lists as bound parameters; beyond, the
 database's own geodesic (SQLite) or the rows that remain (PostgreSQL) decide."""
+
+
+_FEW_MATCHES = 5_000
+"""Up to this many matches, a listing's page is read by the matches' row ids and
+sorted; above, along the creation index until the page is full (PF3)."""
 
 
 def _count(c: Connection, base: Select[Any]) -> int:
@@ -1079,28 +1097,76 @@ class SqlCandidates(_Repository):
         return select(t.c.id).where(self._mine(t), compiled.where), compiled
 
     def search(self, query: CandidateDatabaseQuery) -> ListingPage:
-        """Answer a candidate-database query in one statement: the page and the exact total."""
+        """Answer a candidate-database query: the page and the exact total.
+
+        A listing decided by the full-text index alone (a micro-pool with a word,
+        MP6) is counted by the index and its page read by row id (PF3); any other in
+        one statement.
+        """
 
         def answer(c: Connection) -> ListingPage:
-            base, compiled = self._listing(query, c)
+            trees = self._uow.structures._trees(c)
+            tree = query.bound(trees)
             t = self._s.candidates
+            terms = self._uow.full_text_only(tree)
+            if terms is not None:
+                return self._indexed(c, query, terms)
+            compiled = self._compiled(c, tree)
+            chosen = select(t.c.id).where(self._mine(t), compiled.where)
             if query.limit == 0:
-                return ListingPage((), _count(c, base))
-            if query.order.key is ListingSortKey.NAME:
-                values: list[Any] = [t.c.family_key, t.c.given_key]
-            else:
-                values = [t.c.created_at]
-            order = [desc(v) if query.order.descending else v for v in values]
-            chosen = select(t.c.id).where(self._mine(t), compiled.where).order_by(*order, t.c.id)
+                return ListingPage((), _count(c, chosen))
             # The page's ids first: every matching row is counted, only the page's documents
             # are read (PF3).
-            ids, total = _page_and_total(c, chosen, query.offset, query.limit)
-            docs = dict(
-                c.execute(select(t.c.id, t.c.doc).where(self._mine(t), t.c.id.in_(ids))).all()
+            ids, total = _page_and_total(
+                c, self._listing_order(chosen, query), query.offset, query.limit
             )
-            return ListingPage(tuple(_loads(Candidate, docs[i]) for i in ids), total)
+            return ListingPage(self._documents(c, ids), total)
 
         return self._run("list candidates", answer)
+
+    def _listing_order(self, chosen: Select[Any], query: CandidateDatabaseQuery) -> Select[Any]:
+        t = self._s.candidates
+        if query.order.key is ListingSortKey.NAME:
+            values: list[Any] = [t.c.family_key, t.c.given_key]
+        else:
+            values = [t.c.created_at]
+        order = [desc(v) if query.order.descending else v for v in values]
+        return chosen.order_by(*order, t.c.id)
+
+    def _documents(self, c: Connection, ids: Sequence[str]) -> tuple[Candidate, ...]:
+        t = self._s.candidates
+        docs = dict(c.execute(select(t.c.id, t.c.doc).where(self._mine(t), t.c.id.in_(ids))).all())
+        return tuple(_loads(Candidate, docs[i]) for i in ids)
+
+    def _indexed(self, c: Connection, query: CandidateDatabaseQuery, terms: Terms) -> ListingPage:
+        """A listing of tags and words ANDed: counted by the index, its page read by row id.
+
+        On SQLite the index alone counts the matches, with no candidate row read.
+        The page is read newest first along the creation index, each row tested
+        against the index's matches, so it stops at the page's last row; when the
+        matches are few (or the order is by name) they are read by row id and
+        sorted instead, rather than walking the whole index past them.
+        """
+        t = self._s.candidates
+        where = full_text_matches(self._s, c.dialect.name, terms)
+        assert where is not None
+        chosen = select(t.c.id).where(self._mine(t), where)
+        total = count_matches(c, self._s, self._account, terms)
+        if total is None:
+            total = _count(c, chosen)
+        if query.limit == 0 or total <= query.offset:
+            return ListingPage((), total)
+        walk = query.order.key is ListingSortKey.CREATED and total > _FEW_MATCHES
+        if not walk and c.dialect.name == "sqlite":
+            # The account compared through a function, so SQLite reads the matches by
+            # their row ids rather than every candidate of the account by its index.
+            account = func.coalesce(t.c.account, t.c.account) == self._account
+            chosen = select(t.c.id).where(account, where)
+        ordered = self._listing_order(chosen, query).offset(query.offset)
+        if query.limit is not None:
+            ordered = ordered.limit(query.limit)
+        ids = [r[0] for r in c.execute(ordered)]
+        return ListingPage(self._documents(c, ids), total)
 
     def search_ids(self, query: CandidateDatabaseQuery) -> frozenset[CandidateId]:
         """Return the ids of every candidate the listing holds."""
@@ -1175,9 +1241,15 @@ class SqlCandidates(_Repository):
                     if consent is None or consent.withdrawn_at is None
                     else micros(consent.withdrawn_at),
                     "words": " ".join(sorted(candidate.words)),
+                    "tokens": candidate_tokens(
+                        self._account, (t.key for t in candidate.tags), candidate.words
+                    ),
                     "doc": _dumps(candidate, documents),
                 }
             )
+        ids = [str(r["id"]) for r in rows]
+        # The index is told what it holds from the rows as they are, before they change.
+        forget_tokens(c, s, self._account, ids)
         self._upsert_many(c, s.candidates, "id", rows)
         people = latest.values()
         self._replace_rows_many(
@@ -1201,8 +1273,8 @@ class SqlCandidates(_Repository):
                 for p in people
             },
         )
-        write_words(c, s, self._account, [str(r["id"]) for r in rows])
-        self._uow.touch(str(r["id"]) for r in rows)
+        index_tokens(c, s, self._account, ids)
+        self._uow.touch(ids)
 
 
 # --- submissions ----------------------------------------------------------------------------
@@ -2266,7 +2338,7 @@ class SqlEraser(_Repository):
         attachments = c.execute(
             delete(att).where(self._mine(att), att.c.candidate_id == cid)
         ).rowcount
-        forget_words(c, s, self._account, [cid])
+        forget_tokens(c, s, self._account, [cid])
         for table in (s.candidate_tags, s.candidate_languages, s.candidate_fields):
             c.execute(delete(table).where(self._mine(table), table.c.candidate_id == cid))
         c.execute(delete(s.candidates).where(self._mine(s.candidates), s.candidates.c.id == cid))
