@@ -199,29 +199,27 @@ def forget_tokens(connection: Connection, schema: Schema, account: str, ids: Seq
     Called before a row's tokens change or the row goes (DM6): the index is told
     what it holds from the row itself.
     """
-    if connection.dialect.name != "sqlite" or not ids:
-        return
-    table, candidates = _table(schema), _candidates(schema)
-    for own, params in _slices(account, ids):
-        connection.execute(
-            text(
-                f"INSERT INTO {table} ({table}, rowid, tokens) "
-                f"SELECT 'delete', rowid, tokens FROM {candidates} WHERE {own}"
-            ),
-            params,
-        )
+    _from_rows(connection, schema, account, ids, delete=True)
 
 
 def index_tokens(connection: Connection, schema: Schema, account: str, ids: Sequence[str]) -> None:
     """Add the entries of the candidates *ids*, as their rows hold them now."""
+    _from_rows(connection, schema, account, ids, delete=False)
+
+
+def _from_rows(
+    connection: Connection, schema: Schema, account: str, ids: Sequence[str], *, delete: bool
+) -> None:
+    """Hand SQLite's index the rows' tokens: to add, or (its ``'delete'`` command) to remove."""
     if connection.dialect.name != "sqlite" or not ids:
         return
     table, candidates = _table(schema), _candidates(schema)
+    command, value = (f"{table}, ", "'delete', ") if delete else ("", "")
     for own, params in _slices(account, ids):
         connection.execute(
             text(
-                f"INSERT INTO {table} (rowid, tokens) "
-                f"SELECT rowid, tokens FROM {candidates} WHERE {own}"
+                f"INSERT INTO {table} ({command}rowid, tokens) "
+                f"SELECT {value}rowid, tokens FROM {candidates} WHERE {own}"
             ),
             params,
         )
