@@ -315,7 +315,7 @@ def test_pf1_the_first_page_of_an_order_is_the_head_of_the_sorted_hits(
     """By rank or by reading the order, with keys changed since: equal keys by id ascending."""
     ids = [f"c-{slot * 37 % 61:02d}" for slot in range(len(keys))]  # not in slot order
     order = _Order(lambda: keys.__getitem__, lambda: ids.__getitem__)
-    order.build(len(keys), from_slots(range(len(keys))))
+    order.build(from_slots(range(len(keys))))
     for slot, value in changes.items():
         if slot < len(keys):
             keys[slot] = value
@@ -365,6 +365,23 @@ def test_slot_sets_round_trip_and_intersect(a: set[int], b: set[int]) -> None:
         bits.discard(s)
     assert bits.value == from_slots(a - b)
     assert all((s in bits) == (s in a - b) for s in a | b)
+
+
+@given(
+    st.lists(st.integers(0, 2000), max_size=300)
+    | st.lists(st.integers(0, 70), max_size=100)
+    | st.lists(st.integers(0, 7), max_size=20)
+)
+@example([])
+@example([0])
+@example([63, 64, 0, 64])
+def test_slot_sets_are_their_bits_dense_or_sparse(slots: list[int]) -> None:
+    """PF4: a set made in bulk (dense) or bit by bit (sparse), from slots in any order and
+    repeated, has exactly the bits of its slots."""
+    expected = sum(1 << s for s in set(slots))
+    assert from_slots(slots) == expected
+    assert from_slots(iter(slots)) == expected
+    assert from_slots(sorted(set(slots))) == expected
 
 
 @given(st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 80))))

@@ -291,3 +291,17 @@ def test_ap4_folding_fast_path_is_the_rule_char_by_char(text: str) -> None:
 def test_ap4_words_fast_path_is_the_pattern(text: str) -> None:
     """PF4: ASCII text split by translation gives the words the pattern finds in any text."""
     assert words(text) == tuple(re.findall(r"[^\W_]+[+#]*", fold(text)))
+
+
+_PIECES = (
+    st.text()
+    | st.text(st.sampled_from("aé+#\u0301\u0483\u1100\u1161\u11a8ﬁ \n_"), max_size=8)
+    | st.sampled_from(["", "C++", "\u0301a", "Łódź", "\u1161", "\u11a8x", "#"])
+)
+
+
+@given(st.lists(_PIECES, max_size=5))
+def test_ap4_no_word_runs_across_a_line_break(parts: list[str]) -> None:
+    """PF4: the words of texts joined by line breaks are the words of each in turn, so a
+    candidate's words can be cut part by part (marks, jamo and ``+`` at the joins)."""
+    assert words("\n".join(parts)) == tuple(w for part in parts for w in words(part))

@@ -355,16 +355,25 @@ class Candidate:
         return (fold(self.family_name), fold(self.given_name))
 
     @property
+    def searchable_parts(self) -> tuple[str, ...]:
+        """Everything keywords search, one text each: names, city, profile text, field values."""
+        parts = (self.given_name, self.family_name, self.city or "", self.text)
+        return parts + tuple([value for _, value in self.fields]) if self.fields else parts
+
+    @property
     def searchable_text(self) -> str:
-        """Everything keywords search: names, city, field values and profile text."""
-        parts = [self.given_name, self.family_name, self.city or "", self.text]
-        parts.extend(value for _, value in self.fields)
-        return "\n".join(parts)
+        """:attr:`searchable_parts` as one text, a line each."""
+        return "\n".join(self.searchable_parts)
 
     @property
     def words(self) -> frozenset[str]:
-        """The folded whole words of :attr:`searchable_text` (see :mod:`talentpool.text`)."""
-        return frozenset(words(self.searchable_text))
+        """The folded whole words of :attr:`searchable_parts` (see :mod:`talentpool.text`).
+
+        They are the words of :attr:`searchable_text`: no word runs across a line
+        break. Cut part by part, a store that indexes many candidates cuts each
+        distinct name, city or text once (PF4).
+        """
+        return frozenset().union(*map(words, self.searchable_parts))
 
     def field(self, name: str) -> str | None:
         """Return the value of the profile field *name*, or ``None``."""

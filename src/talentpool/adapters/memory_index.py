@@ -52,7 +52,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import math
+import operator
 import sys
 from array import array
 from collections import defaultdict
@@ -91,7 +93,8 @@ from talentpool.engine.evaluate import within_radius
 from talentpool.geo import ChordBand, GeoPoint, ecef, ecef_degrees
 from talentpool.ids import CandidateId, NodeId, RequisitionId, UserId
 from talentpool.model import Candidate, Dimension, Requisition
-from talentpool.text import fold
+from talentpool.tags import Tag
+from talentpool.text import fold, words
 
 if TYPE_CHECKING:
     from talentpool.adapters.memory import _Tables
@@ -130,15 +133,27 @@ class _Postings:
         self._value: int | None = 0
 
     @classmethod
-    def of(cls, slots: array[int]) -> _Postings:
-        """The postings of *slots*, each once and in increasing order, as the build adds them
-        (the array is kept, not copied)."""
+    def of(cls, groups: list[array[int]], *, apart: bool) -> _Postings:
+        """The postings of the slots of *groups*, each group in increasing order.
+
+        The build gathers the slots of candidates alike (in a signature, or in one
+        searchable part) into groups, and each value's postings are the union of
+        its groups, made with C loops only (PF4). When the groups lie *apart*
+        (no slot in two of them) their slots need no test for repeats.
+        """
         postings = cls()
-        if len(slots) > cls._LIMIT:
-            postings._bits, postings._slots = Bits.of(from_slots(slots)), None
+        if len(groups) == 1:
+            postings._slots = array("l", groups[0])  # a copy: other values hold the group too
+        elif sum(map(len, groups)) <= cls._LIMIT:
+            slots = itertools.chain.from_iterable(groups)
+            postings._slots = array("l", sorted(slots if apart else set(slots)))
         else:
-            postings._slots = slots
-            postings._value = None
+            postings._slots = None
+            postings._bits = Bits.of(from_slots(list(itertools.chain.from_iterable(groups))))
+            return postings
+        postings._value = None
+        if len(postings._slots) > cls._LIMIT:
+            postings._bits, postings._slots = Bits.of(from_slots(postings._slots)), None
         return postings
 
     def add(self, slot: int) -> None:
@@ -376,6 +391,11 @@ def _code(point: GeoPoint) -> int:
     return _morton(i, j)
 
 
+_NOWHERE = 1 << (2 * _LEVELS)
+"""Above every cell's code: where the layout puts candidates without a residence."""
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+
+
 def _morton(i: int, j: int) -> int:
     spread = _SPREAD
     return spread[i & 0xFF] | spread[i >> 8] << 16 | (spread[j & 0xFF] | spread[j >> 8] << 16) << 1
@@ -440,62 +460,48 @@ class CandidateIndex:
     def _lay_out(self) -> None:
         self._reset()
         cands = self._t.candidates
-        placed = sorted(
-            [(_code(c.residence), c.id) for c in cands.values() if c.residence is not None]
-        )
-        homeless = sorted(c.id for c in cands.values() if c.residence is None)
-        self._codes = array("Q", [code for code, _ in placed])
-        order: list[CandidateId | None] = [cid for _, cid in placed]
-        order += homeless
-        del placed, homeless
-        self._ids = order
-        self._slot = {cid: slot for slot, cid in enumerate(order) if cid is not None}
-        self._alive = Bits.of((1 << len(order)) - 1)
-        self._gather(cands)
+        by_id = sorted(cands.items())  # one run when saved in the order of their ids
+        keys = [_NOWHERE if c.residence is None else _code(c.residence) for _, c in by_id]
+        # by the quadtree's code, ties by id; the homeless last, by id
+        order = sorted(range(len(by_id)), key=keys.__getitem__)
+        placed = len(keys) - keys.count(_NOWHERE)
+        self._codes = array("Q", [keys[i] for i in itertools.islice(order, placed)])
+        laid_out = list(map(by_id.__getitem__, order))
+        del keys, order
+        ids: list[CandidateId | None] = list(map(_FIRST, laid_out))
+        self._ids = ids
+        self._slot = dict(zip(map(_FIRST, laid_out), range(len(ids)), strict=True))
+        self._alive = Bits.of((1 << len(ids)) - 1)
+        self._gather(list(map(_SECOND, laid_out)))
         self.built = True
-        self._orders["latest"].build(len(order), self._alive.value)
+        by_tie = list(map(self._slot.__getitem__, map(_FIRST, by_id)))
+        self._orders["latest"].build(self._alive.value, by_tie)
 
-    def _gather(self, cands: Mapping[CandidateId, Candidate]) -> None:
+    def _gather(self, laid_out: list[Candidate]) -> None:
         """Gather the facts of every slot laid out, in two passes (see :meth:`build`).
 
-        The submissions first, candidate by candidate in the order they were
-        saved, which is the order of the submissions' rows, so their reading
-        goes along memory rather than leaping about it (at 1M, half the time).
-        Then the profiles slot by slot, since postings and thresholds are made
-        in the order of the slots; each slot's places and their expiries wait
-        between the passes in two arrays.
+        The submissions first (:meth:`_sum_up`). Then the profiles slot by slot,
+        gathered into groups of slots (see :meth:`_post`), and the thresholds,
+        which are made in the order of the slots; each slot's places and their
+        expiries wait between the passes in two arrays.
         """
         count = len(self._ids)
         nowhere, never = array("d", [math.nan]), array("q", [NEVER])
-        xs, ys, zs = nowhere * count, nowhere * count, nowhere * count
-        active, unexpired, rejected, latest, consent, hires = (never * count for _ in range(6))
-        postings: tuple[defaultdict[object, array[int]], ...]
-        postings = tuple(defaultdict(_no_slots) for _ in range(5))
+        xs, ys, zs, consent = nowhere * count, nowhere * count, nowhere * count, never * count
+        alike: defaultdict[_Signature, array[int]] = defaultdict(_no_slots)
+        texts: list[defaultdict[str, array[int]]] = []  # per place among the searchable parts
         hired = _Threshold()
         structure: defaultdict[Triple, _Threshold] = defaultdict(_Threshold)
-        applied = array("l")
-        where: list[tuple[Triple, ...]] = [()] * count
-        first, expiries = array("l", [0]) * count, array("q")  # where a slot's expiries start
-        places = _Places(self._t.requisitions, self._triples)  # each read once
-        submissions_of, slot_of = self._submissions_of, self._slot
-        for cid in cands:
-            slot = slot_of[cid]
-            active[slot], unexpired[slot], rejected[slot], latest[slot], hires[slot], triples = (
-                submissions_of(cid, places)
-            )
-            if triples:
-                applied.append(slot)
-                where[slot] = self._shared_places(triples)
-                first[slot] = len(expiries)
-                expiries.extend(triples.values())
-        for slot, key in enumerate(self._ids):
-            assert key is not None  # the build lays out no gaps
-            candidate = cands[key]
+        hires, where, first, expiries = self._sum_up(count)
+        for slot, candidate in enumerate(laid_out):
             if candidate.residence is not None:
                 xs[slot], ys[slot], zs[slot] = ecef(candidate.residence)
-            for found, values in zip(postings, _profile_values(candidate)):  # noqa: B905
-                for value in values:
-                    found[value].append(slot)
+            alike[_signature(candidate)].append(slot)
+            parts = candidate.searchable_parts
+            if len(parts) > len(texts):
+                texts.extend(defaultdict(_no_slots) for _ in range(len(parts) - len(texts)))
+            for found, part in zip(texts, parts):  # noqa: B905
+                found[part].append(slot)
             consent[slot] = _consent_end(candidate)
             if hires[slot] != NEVER:
                 hired.append(slot, hires[slot])
@@ -504,18 +510,92 @@ class CandidateIndex:
                 structure[place].append(slot, expiries[at])
                 at += 1
         self._x, self._y, self._z = xs, ys, zs
-        for index, found in zip(self._profile_indexes(), postings, strict=True):
-            for value, slots in found.items():
-                index[value] = _Postings.of(slots)
-        self._active = _DenseThreshold.of(active)
-        self._unexpired = _DenseThreshold.of(unexpired)
-        self._rejected = _DenseThreshold.of(rejected)
+        self._post(alike, texts)
         self._consent = _DenseThreshold.of(consent)
         self._hired = hired
         self._structure = dict(structure)
+        self._where = where
+
+    def _sum_up(
+        self, count: int
+    ) -> tuple[array[int], list[tuple[Triple, ...]], array[int], array[int]]:
+        """Sum up the submissions of the *count* slots laid out, in the order of their rows.
+
+        :meth:`~talentpool.adapters.memory_columns.SubmissionTable.summaries`
+        reads the rows along memory rather than leaping about it, with no id
+        looked up but each candidate's (PF4); a candidate whose submissions were
+        saved apart is summed up again from all of them. Returns each slot's
+        latest hire, places, and where its expiries start in the last array.
+        """
+        never = array("q", [NEVER])
+        active, unexpired, rejected, latest, hires = (never * count for _ in range(5))
+        applied = array("l")
+        where: list[tuple[Triple, ...]] = [()] * count
+        first, expiries = array("l", [0]) * count, array("q")
+        places = _Places(self._t.requisitions, self._triples)  # each read once
+        slot_of, whole = self._slot.get, set()
+        for cid, run in self._t.submissions.summaries(places):
+            slot = slot_of(cid)
+            if slot is None:
+                continue  # submissions of no candidate in the store
+            summary = run
+            if where[slot]:
+                # submissions saved apart from its others: summed up from all of them, once
+                if slot in whole:
+                    continue
+                whole.add(slot)
+                summary = self._submissions_of(cid, places)
+            else:
+                applied.append(slot)
+            active[slot], unexpired[slot], rejected[slot], latest[slot], hires[slot], triples = (
+                summary
+            )
+            where[slot] = self._shared_places(triples)
+            first[slot] = len(expiries)
+            expiries.extend(triples.values())
+        self._active = _DenseThreshold.of(active)
+        self._unexpired = _DenseThreshold.of(unexpired)
+        self._rejected = _DenseThreshold.of(rejected)
         self._applied = Bits.of(from_slots(applied))
         self._latest = latest
-        self._where = where
+        return hires, where, first, expiries
+
+    def _post(
+        self,
+        alike: Mapping[_Signature, array[int]],
+        texts: list[defaultdict[str, array[int]]],
+    ) -> None:
+        """Make the profile's postings from the build's groups of slots (see :meth:`build`).
+
+        A signature's :func:`_traits` are worked out once and its group posted
+        under each, and so are the words of each distinct searchable part:
+        a candidate's words are the words of its parts (``Candidate.words``).
+        """
+        groups: tuple[defaultdict[object, list[array[int]]], ...]
+        groups = tuple(defaultdict(list) for _ in range(5))
+        for signature, slots in alike.items():
+            for posted, values in zip(groups, _traits(*signature)):  # noqa: B905
+                for value in values:
+                    posted[value].append(slots)
+        cut: dict[str, frozenset[str]] = {}
+        first: dict[str, int] = {}  # the first place among the parts each word is found in
+        mixed: set[object] = set()  # words found in two places: a slot may be in two groups
+        for place, parts in enumerate(texts):
+            for part, slots in parts.items():
+                cut_words = cut.get(part)
+                if cut_words is None:
+                    cut_words = cut[part] = frozenset(words(part))
+                for word in cut_words:
+                    groups[4][word].append(slots)
+                    if first.setdefault(word, place) != place:
+                        mixed.add(word)
+        # a slot has one signature, and one part in each place: other groups lie apart
+        overlapping: tuple[Collection[object], ...] = (_NONE, _NONE, _NONE, _NONE, mixed)
+        for index, posted, overlap in zip(
+            self._profile_indexes(), groups, overlapping, strict=True
+        ):
+            for value, held in posted.items():
+                index[value] = _Postings.of(held, apart=value not in overlap)
 
     def _profile_indexes(self) -> tuple[_Index, ...]:
         """The postings of the profile, in the order of :func:`_profile_values`."""
@@ -718,7 +798,7 @@ class CandidateIndex:
         """
         order = self._orders[by]
         if not order.built:
-            order.build(len(self._ids), self._alive.value)
+            order.build(self._alive.value)
         return order.first(hits, count, descending=descending)
 
     def _latest_keys(self) -> Callable[[int], object]:
@@ -763,10 +843,15 @@ class _Order:
         self._moved: dict[int, None] = {}
         self.built = False
 
-    def build(self, count: int, alive: int) -> None:
-        key, tie = self._key(), self._tie()
-        live = slots_of(alive)
-        live.sort(key=tie)
+    def build(self, alive: int, by_tie: list[int] | None = None) -> None:
+        """Sort the slots of *alive*; *by_tie*, when given, holds them already in the order
+        of the tie (the index's build has them so)."""
+        key = self._key()
+        if by_tie is None:
+            live = slots_of(alive)
+            live.sort(key=self._tie())
+        else:
+            live = by_tie
         live.sort(key=key)  # type: ignore[arg-type]
         self._slots = array("q", live)
         self._ranks.clear()
@@ -907,23 +992,39 @@ def _one(value: object) -> frozenset[object]:
     return frozenset((value,))
 
 
-def _profile_values(c: Candidate | None) -> tuple[frozenset[object], ...]:
-    """The values a candidate is posted under: tag keys, languages, profile language,
-    profile fields (name and folded value) and the words of the searchable text.
+_Signature = tuple[frozenset[Tag], frozenset[str], str | None, tuple[tuple[str, str], ...]]
+"""What a candidate's postings other than the words are made from (see :func:`_traits`)."""
 
-    Lists rather than generators, and the empty set shared: it runs once per
-    candidate in the build (PF4).
-    """
+
+def _signature(c: Candidate) -> _Signature:
+    """The parts of *c* that :func:`_traits` reads: its tags, languages, profile language
+    and profile fields. Candidates alike in them are posted under the same values, so the
+    build works their values out once per signature (PF4)."""
+    return (c.tags, c.languages, c.profile_language, c.fields)
+
+
+def _traits(
+    tags: frozenset[Tag],
+    languages: frozenset[str],
+    language: str | None,
+    fields: tuple[tuple[str, str], ...],
+) -> tuple[frozenset[object], ...]:
+    """The values a :func:`_signature` is posted under: tag keys, languages, profile
+    language and profile fields (name and folded value)."""
+    return (
+        frozenset([t.key for t in tags]) if tags else _NONE,
+        languages,
+        _NONE if language is None else _one(language),
+        frozenset([(name, fold(value).strip()) for name, value in fields]) if fields else _NONE,
+    )
+
+
+def _profile_values(c: Candidate | None) -> tuple[frozenset[object], ...]:
+    """The values a candidate is posted under, in the order of the profile's indexes: its
+    :func:`_traits` and the words of its searchable parts."""
     if c is None:
         return _NOTHING
-    language = c.profile_language
-    return (
-        frozenset([t.key for t in c.tags]) if c.tags else _NONE,
-        c.languages,
-        _NONE if language is None else _one(language),
-        frozenset([(name, fold(value).strip()) for name, value in c.fields]) if c.fields else _NONE,
-        c.words,
-    )
+    return (*_traits(*_signature(c)), c.words)
 
 
 def _consent_end(c: Candidate | None) -> int:
