@@ -15,7 +15,8 @@ without the CVs, and loads it into
   :meth:`~talentpool.adapters.sql.SqlStore.optimize` (timed in the "index build"
   column; ``--no-optimize`` skips it);
 * (d) PostgreSQL through ``Sync``, then ``optimize()`` likewise: a throwaway server per size
-  (:func:`talentpool.testing.postgres.throwaway_postgres`) or ``--postgres-url``.
+  (:func:`talentpool.testing.postgres.throwaway_postgres`) or ``--postgres-url``
+  (with ``--reuse``, imported once per dataset and kept, as for SQLite).
 
 Then it times, through the public API, on (a) the naive baseline (a full scan
 over the generated entities that applies the cheap criteria first and geopy's
@@ -660,7 +661,7 @@ def run_size(run: SizeRun, stores: Sequence[str], args: argparse.Namespace) -> N
                 context = postgres_server(args.postgres_url)
             with context as url:
                 store = SqlStore(url)
-                reuse = sqlite and args.reuse
+                reuse = args.reuse and (sqlite or args.postgres_url is not None)
                 account = _sql_account(store, run, costs, args, reuse=reuse)
                 if sqlite:
                     costs.note += f"{db.stat().st_size / 1e6:,.0f} MB file"
@@ -804,8 +805,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--reuse",
         action="store_true",
-        help="with --db: import the dataset into the file only if an earlier run has not, "
-        "and leave it as imported (the writes are not timed)",
+        help="with --db or --postgres-url: import the dataset into the file or database only "
+        "if an earlier run has not, and leave it as imported (the writes are not timed)",
     )
     p.add_argument(
         "--queries",
@@ -837,8 +838,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = frozenset(q.strip() for q in args.queries.split(",") if q.strip())
     if not chosen or chosen - set(KINDS):
         p.error(f"unknown queries: {', '.join(sorted(chosen - set(KINDS))) or '(none)'}")
-    if args.reuse and not args.db:
-        p.error("--reuse needs --db")
+    if args.reuse and not (args.db or args.postgres_url):
+        p.error("--reuse needs --db or --postgres-url")
     if args.runs < 1 or args.baseline_runs < 1:
         p.error("--runs and --baseline-runs must be 1 or more")
     clustered = 0.0 if args.spread else 0.7

@@ -6,6 +6,7 @@ A smoke run only: no timing is asserted, the script is kept from rotting.
 from __future__ import annotations
 
 import importlib.util
+import uuid
 from pathlib import Path
 from types import ModuleType
 
@@ -86,6 +87,23 @@ def test_perf_spread_sizes_side_by_side_on_postgres(
         assert f"| {query} | PostgreSQL |" in out.out
     assert "| NO |" not in out.out
     assert "every path agrees with the baseline: yes" in out.out
+
+
+def test_perf_reuses_a_dataset_imported_into_a_postgres_database(
+    postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PF2, PF3: with ``--postgres-url --reuse`` a dataset is imported once, then queried again."""
+    perf = _load("perf")
+    seed = str(uuid.uuid4().int % 1_000_000)  # a server kept between sessions holds earlier seeds
+    argv = ["--size", "200", "--seed", seed, "--runs", "1", "--stores", "postgres"]
+    argv += ["--queries", "pools,listing", "--postgres-url", postgres_url, "--reuse"]
+    for run in range(2):
+        code = perf.main(argv)
+        out = capsys.readouterr().out
+        assert code == 0, out
+        assert "| micro-pool listing, full text, first page | PostgreSQL |" in out
+        assert "| NO |" not in out
+        assert ("imported by an earlier run" in out) == (run == 1)
 
 
 def test_perf_fails_loudly_when_a_path_disagrees(
@@ -190,6 +208,6 @@ def test_perf_runs_only_the_chosen_queries_and_reuses_an_imported_file(
         assert "folder counts" not in out
         assert ("imported by an earlier run" in out) == (run == 1)
     with pytest.raises(SystemExit):
-        perf.main([*argv, "--reuse"])  # needs --db
+        perf.main([*argv, "--reuse"])  # needs --db or --postgres-url
     with pytest.raises(SystemExit):
         perf.main(["--queries", "everything"])

@@ -28,19 +28,30 @@ from talentpool.adapters.sql.migrations import (
 )
 from talentpool.autopool.alerts import PoolAlerts
 from talentpool.clock import FixedClock
+from talentpool.criteria import ResidenceWithin
 from talentpool.errors import SchemaVersionError
+from talentpool.geo import GeoPoint
 from talentpool.ids import CandidateId, NotificationId, RequisitionId, UserId
-from talentpool.model import AccountSettings, Role, Tag, User
+from talentpool.model import (
+    AccountSettings,
+    Candidate,
+    Requisition,
+    Role,
+    Submission,
+    Tag,
+    User,
+)
 from talentpool.notifications import (
     DigestEntry,
     Notification,
     NotificationChannel,
     NotificationType,
 )
-from talentpool.queries import CandidateDatabaseQuery, Viewer
+from talentpool.queries import CandidateDatabaseQuery, CandidateQuery, Viewer
 
 V1 = Path(__file__).parent / "data" / "sqlite_schema_v1.sql"
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+BRNO = GeoPoint(49.1951, 16.6068)
 
 
 def _database(path: Path, dump: Path = V1) -> str:
@@ -349,4 +360,47 @@ def test_st3_pf3_a_database_of_the_fifth_version_gets_the_index_of_tokens(tmp_pa
     assert uow.candidates.search(found).total == 0
     other = store.unit_of_work("other")
     assert other.candidates.search(attrs.evolve(found, micro_pool=None)).total == 0
+    store.dispose()
+
+
+def test_st3_pf2_a_database_of_the_seventh_version_gets_the_place_index_by_cells(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v7.db"
+    SqlStore(f"sqlite:///{path}").dispose()
+    old = (
+        "account, latitude, longitude, profile_language, open_until, unexpired_until, hired_at, "
+        "rejected_at, submitted_at, active_at, consent_given, consent_expires_at, "
+        "consent_withdrawn_at, id"
+    )
+    with sqlite3.connect(path) as raw:  # the place index as version 7 made it
+        raw.execute("DROP INDEX talentpool_candidates_place")
+        raw.execute(f"CREATE INDEX talentpool_candidates_place ON talentpool_candidates ({old})")
+        raw.execute("UPDATE talentpool_meta SET value = '7' WHERE key = 'schema_version'")
+    store = SqlStore(f"sqlite:///{path}", migrate=False)
+    uow = store.unit_of_work("acme")
+    with uow:
+        uow.requisitions.save(Requisition("r", "Cashier", NOW, primary_location=BRNO))
+        uow.requisitions.save(Requisition("other", "Storekeeper", NOW))
+        uow.candidates.save(Candidate("eva", "Eva", "Nová", NOW, residence=BRNO))
+        uow.submissions.save(Submission("s", CandidateId("eva"), RequisitionId("other"), NOW))
+        uow.commit()
+    assert store.migrate() == 7
+    assert _version(store) == SCHEMA_VERSION
+
+    def place(file: Path) -> str:
+        with sqlite3.connect(file) as raw:
+            found = raw.execute(
+                "SELECT sql FROM sqlite_master WHERE name = 'talentpool_candidates_place'"
+            ).fetchone()
+        return str(found[0])
+
+    fresh = tmp_path / "fresh.db"
+    SqlStore(f"sqlite:///{fresh}").dispose()
+    assert place(path) == place(fresh)
+    assert "CAST(latitude * 10 AS INTEGER), longitude, latitude" in place(path)
+    # the pools read the kept rows through the new index
+    query = CandidateQuery(Requisition("r", "Cashier", NOW, primary_location=BRNO), NOW)
+    within = attrs.evolve(query, criterion=ResidenceWithin(25))
+    assert [row.candidate_id for row in uow.candidates.find(within).rows] == ["eva"]
     store.dispose()

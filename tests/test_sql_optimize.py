@@ -1,4 +1,7 @@
-"""PF2, PF4: after a bulk import a host brings the database's bookkeeping up to date."""
+"""PF2, PF3, PF4: the database's bookkeeping after a bulk import, and the planner's settings.
+
+On PostgreSQL every unit of work plans serially and without JIT, for its transaction only.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from talentpool.adapters.sql import SqlStore, Sync
+from talentpool.adapters.sql.store import PLANNER_SETTINGS
 from talentpool.errors import StorageError
 from talentpool.ids import CandidateId
 from talentpool.model import Candidate
@@ -80,21 +84,28 @@ def test_pf4_optimize_names_what_failed_in_the_store_error(tmp_path: Path) -> No
     assert "optimize the tables" in str(failed.value)
 
 
-def test_pf2_a_unit_of_work_on_postgres_plans_without_parallel_workers(postgres_url: str) -> None:
-    """A page's statements read a few hundred rows; the setting ends with the transaction."""
+def test_pf2_pf3_a_unit_of_work_on_postgres_plans_serially_without_jit(postgres_url: str) -> None:
+    """A page's statements read a few hundred rows; the settings end with the transaction."""
+    assert PLANNER_SETTINGS == {
+        "max_parallel_workers_per_gather": "0",
+        "jit": "off",
+        "work_mem": "32MB",
+    }
     store = SqlStore(postgres_url, prefix="serial_")
+
+    def shown(c: Connection) -> dict[str, str]:
+        return {name: str(c.exec_driver_sql(f"SHOW {name}").scalar()) for name in PLANNER_SETTINGS}
+
     with store.engine.connect() as c:
-        server_default = c.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar()
+        server_default = shown(c)
     uow = store.unit_of_work("acme")
     with uow:
-        inside = uow.run(
-            "read the setting",
-            lambda c: c.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar(),
-        )
-    assert inside == "0"
-    assert server_default != "0"
+        inside = uow.run("read the settings", shown)
+        with uow:  # a nested block keeps its transaction's settings
+            nested = uow.run("read the settings", shown)
+    assert inside == nested == dict(PLANNER_SETTINGS)
+    assert all(server_default[name] != value for name, value in PLANNER_SETTINGS.items())
     for _ in range(3):  # every pooled connection is as the server set it, once the unit ends
         with store.engine.connect() as c:
-            after = c.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar()
-        assert after == server_default
+            assert shown(c) == server_default
     store.dispose()

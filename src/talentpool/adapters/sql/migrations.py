@@ -64,11 +64,16 @@ def _pool_indexes(connection: Connection, schema: Schema) -> None:
     Each index of :data:`POOL_INDEXES` is dropped if an older version had it with
     other columns, and created as the schema defines it now.
     """
+    _redefine(connection, schema, POOL_INDEXES)
+
+
+def _redefine(connection: Connection, schema: Schema, names: Sequence[str]) -> None:
+    """Drop the indexes *names* (without the prefix) and create them as the schema defines them."""
     preparer = connection.dialect.identifier_preparer
     in_schema = schema.metadata.schema
     for table in schema.metadata.tables.values():
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
-            if str(index.name).removeprefix(schema.prefix) not in POOL_INDEXES:
+            if str(index.name).removeprefix(schema.prefix) not in names:
                 continue
             name = preparer.quote(str(index.name))
             if in_schema is not None:
@@ -168,6 +173,17 @@ def _full_text_tokens(connection: Connection, schema: Schema) -> None:
     create_full_text(connection, schema)
 
 
+def _place_cells(connection: Connection, schema: Schema) -> None:
+    """Version 8: the place index reads a pool's box cell by cell of its latitudes (PF2).
+
+    The candidates' place index is made again with the latitude's cell
+    (:func:`~talentpool.adapters.sql.schema.latitude_cell`) after the account, so a
+    radius reads the residences of its box, not of the box's whole band of
+    latitudes. Self-contained, so it can be renumbered on its own.
+    """
+    _redefine(connection, schema, ("candidates_place",))
+
+
 UPGRADES: Sequence[Step] = (
     _facts_and_full_text,
     _pool_indexes,
@@ -175,6 +191,7 @@ UPGRADES: Sequence[Step] = (
     _pool_alerts,
     _alert_reentry,
     _full_text_tokens,
+    _place_cells,
 )
 """``UPGRADES[i]`` brings a database from version *i + 1* to *i + 2*; version 1 is the
 first release's tables."""

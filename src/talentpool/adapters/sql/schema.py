@@ -19,6 +19,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    ColumnElement,
     Float,
     Index,
     Integer,
@@ -28,11 +29,21 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    cast,
+    literal_column,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-__all__ = ["DEFAULT_PREFIX", "CodePointText", "Schema", "escape", "unescape"]
+__all__ = [
+    "CELLS_PER_DEGREE",
+    "DEFAULT_PREFIX",
+    "CodePointText",
+    "Schema",
+    "escape",
+    "latitude_cell",
+    "unescape",
+]
 
 DEFAULT_PREFIX = "talentpool_"
 """The prefix of every table name unless the host chooses another."""
@@ -94,10 +105,26 @@ class CodePointText(TypeDecorator[str]):
         return None if value is None else unescape(value)
 
 
+CELLS_PER_DEGREE = 10
+"""The latitude cells of a degree in the place index (about 11 km each)."""
+
+
+def latitude_cell(latitude: ColumnElement[float]) -> ColumnElement[int]:
+    """The place index's cell of *latitude*: ``CAST(latitude * 10 AS INTEGER)``.
+
+    SQLite truncates and PostgreSQL rounds, so a cell is the latitude's tenth of a
+    degree, give or take one; either way the cell grows with the latitude, so the
+    latitudes from *south* to *north* lie in the cells from ``floor(10 * south)`` to
+    ``ceil(10 * north)`` on both (:meth:`~talentpool.adapters.sql.compiler.Compiler.cells`).
+    The constant is written into the statement, never bound, so the databases match
+    the condition to the index's expression.
+    """
+    return cast(latitude * literal_column(str(CELLS_PER_DEGREE)), Integer)
+
+
 _PLACE_COLUMNS = (
-    "account",
-    "latitude",
     "longitude",
+    "latitude",
     "profile_language",
     "open_until",
     "unexpired_until",
@@ -110,7 +137,8 @@ _PLACE_COLUMNS = (
     "consent_withdrawn_at",
     "id",
 )
-"""The columns of the candidates' place index: the box first, then what pools read."""
+"""The columns of the candidates' place index after the account and the latitude's cell:
+the box, then what pools read."""
 
 
 def _key(length: int) -> CodePointText:
@@ -174,9 +202,17 @@ class Schema:
             Column("tokens", Text, nullable=False, server_default=""),
             PrimaryKeyConstraint("account", "id"),
             Index(f"{p}candidates_created", "account", "created_at"),
-            # A pool's radius reads its box from here, and every fact and profile
-            # column the pools filter and sort on, never the candidate's row (PF2).
-            Index(f"{p}candidates_place", *_PLACE_COLUMNS),
+        )
+        # A pool's radius reads its box from here, cell by cell of its latitudes, each
+        # cell from the box's west to its east, and every fact and profile column the
+        # pools filter and sort on, never the candidate's row (PF2). Schema version 8:
+        # the cells (before, the box's whole band of latitudes was read, coast to coast).
+        place = self.candidates.c
+        Index(
+            f"{p}candidates_place",
+            place.account,
+            latitude_cell(place.latitude),
+            *(place[name] for name in _PLACE_COLUMNS),
         )
         self.candidate_tags = Table(
             f"{p}candidate_tags",

@@ -53,6 +53,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy import exc as sa_exc
@@ -148,6 +149,23 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 T = TypeVar("T")
 _DISTANCE_FUNCTION = "talentpool_distance_km"
+PLANNER_SETTINGS: Mapping[str, str] = {
+    # A page reads a few hundred rows: starting a parallel worker costs more than it
+    # saves, and far more on a busy server (PF2).
+    "max_parallel_workers_per_gather": "0",
+    # The count of a listing with a word at 1M is costed above jit_above_cost: compiling
+    # its expressions took 15 ms and made the count no faster (PF3, docs/scaling.md).
+    "jit": "off",
+    # The count of a listing with a word reads its matches through a bitmap of the GIN
+    # index's rows: in 4 MB (the server's default) the bitmap of 110,000 matches at 1M
+    # goes lossy and every row of a third of the table's pages is tested again; in 32 MB
+    # it stays exact (PF3, docs/scaling.md).
+    "work_mem": "32MB",
+}
+"""The planner settings of every PostgreSQL unit of work, for its transaction only."""
+_PLANNER_SETTINGS = text(
+    "SELECT " + ", ".join(f"set_config('{k}', '{v}', true)" for k, v in PLANNER_SETTINGS.items())
+)
 _UPSERTS: dict[str, Callable[[Table], Any]] = {"sqlite": sqlite_insert, "postgresql": pg_insert}
 _EVENTS = {kind.__name__: kind for kind in EVENT_TYPES}
 
@@ -520,9 +538,8 @@ class SqlUnitOfWork:
             return connection.begin_nested()
         transaction = connection.begin()
         if self.store.dialect.name == "postgresql":
-            # A page reads a few hundred rows: starting a parallel worker costs more than
-            # it saves, and far more on a busy server (PF2). Only this transaction's plans.
-            connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
+            # Only this transaction's plans (PF2, PF3): see PLANNER_SETTINGS.
+            connection.execute(_PLANNER_SETTINGS)
         return transaction
 
     def _begun(self, t: _Thread) -> Connection:
