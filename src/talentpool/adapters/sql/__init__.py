@@ -13,6 +13,7 @@ from a URL (or an engine), then a unit of work per account::
 * :mod:`~talentpool.adapters.sql.migrations` — the versioned migrations;
 * :mod:`~talentpool.adapters.sql.compiler` — bound criteria to SQL, one visitor;
 * :mod:`~talentpool.adapters.sql.store` — the store and its unit of work;
+* :mod:`~talentpool.adapters.sql.tagcounts` — the folders' tag counts, kept with the tags;
 * :mod:`~talentpool.adapters.sql.sync` — the sync API a host keeps the store current with (ST7).
 
 It needs the ``sql`` extra (``pip install 'talentpool[sql]'``).

@@ -27,6 +27,7 @@ from sqlalchemy import Connection, bindparam, inspect, select, text, update
 from talentpool.adapters.sql.facts import FACT_COLUMNS, refresh_all
 from talentpool.adapters.sql.fulltext import candidate_tokens, create_full_text, drop_words_index
 from talentpool.adapters.sql.schema import Schema
+from talentpool.adapters.sql.tagcounts import fill_tag_counts
 from talentpool.errors import SchemaVersionError
 
 __all__ = ["SCHEMA_VERSION", "UPGRADES", "current_version", "migrate"]
@@ -184,6 +185,17 @@ def _place_cells(connection: Connection, schema: Schema) -> None:
     _redefine(connection, schema, ("candidates_place",))
 
 
+def _tag_counts(connection: Connection, schema: Schema) -> None:
+    """Version 9: how many candidates carry each tag, kept per account and key (PF3, MP5).
+
+    Creates the ``tag_counts`` table and fills it from the ``candidate_tags`` rows
+    (see :mod:`talentpool.adapters.sql.tagcounts`). Self-contained, so it can be
+    renumbered on its own.
+    """
+    schema.tag_counts.create(connection, checkfirst=True)
+    fill_tag_counts(connection, schema)
+
+
 UPGRADES: Sequence[Step] = (
     _facts_and_full_text,
     _pool_indexes,
@@ -192,6 +204,7 @@ UPGRADES: Sequence[Step] = (
     _alert_reentry,
     _full_text_tokens,
     _place_cells,
+    _tag_counts,
 )
 """``UPGRADES[i]`` brings a database from version *i + 1* to *i + 2*; version 1 is the
 first release's tables."""

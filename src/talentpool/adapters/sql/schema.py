@@ -223,6 +223,17 @@ class Schema:
             PrimaryKeyConstraint("account", "candidate_id", "key"),
             Index(f"{p}candidate_tags_key", "account", "key", "candidate_id"),
         )
+        # schema version 9: how many candidates carry each tag, kept (PF3), see
+        # talentpool.adapters.sql.tagcounts; a tag's count is the sum of its rows
+        self.tag_counts = Table(
+            f"{p}tag_counts",
+            m,
+            _account(),
+            Column("key", _words(), nullable=False),
+            Column("shard", Integer, nullable=False),
+            Column("tagged", BigInteger, nullable=False),
+            PrimaryKeyConstraint("account", "key", "shard"),
+        )
         self.candidate_languages = Table(
             f"{p}candidate_languages",
             m,

@@ -73,6 +73,7 @@ from talentpool.adapters.sql.fulltext import (
 )
 from talentpool.adapters.sql.migrations import migrate
 from talentpool.adapters.sql.schema import DEFAULT_PREFIX, Schema
+from talentpool.adapters.sql.tagcounts import read_tag_counts, retag
 from talentpool.audit import event_from_dict, event_to_dict
 from talentpool.clock import micros, require_aware
 from talentpool.criteria import AutopoolCriteria, QuickFilter
@@ -1269,12 +1270,7 @@ class SqlCandidates(_Repository):
         forget_tokens(c, s, self._account, ids)
         self._upsert_many(c, s.candidates, "id", rows)
         people = latest.values()
-        self._replace_rows_many(
-            c,
-            s.candidate_tags,
-            "candidate_id",
-            {p.id: [{"key": t.key} for t in p.tags] for p in people},
-        )
+        retag(c, s, self._account, {p.id: [t.key for t in p.tags] for p in people})
         self._replace_rows_many(
             c,
             s.candidate_languages,
@@ -2051,21 +2047,13 @@ class SqlVisibilityIndex(_Repository):
         return {CandidateId(r[0]) for r in rows}
 
     def tag_counts(self, tags: Collection[Tag]) -> Mapping[str, int]:
-        """Return how many candidates carry each of *tags*, by tag key, in one statement."""
-        t = self._s.candidate_tags
-        keys = sorted({tag.key for tag in tags})
+        """Return how many candidates carry each of *tags*, by tag key, from the kept counts."""
+        keys = {tag.key for tag in tags}
         if not keys:
             return {}
-        rows = self._run(
-            "count micro-pools",
-            lambda c: c.execute(
-                select(t.c.key, func.count())
-                .where(self._mine(t), t.c.key.in_(keys))
-                .group_by(t.c.key)
-            ).all(),
+        return self._run(
+            "count micro-pools", lambda c: read_tag_counts(c, self._s, self._account, keys)
         )
-        counted = {r[0]: int(r[1]) for r in rows}
-        return {key: counted.get(key, 0) for key in keys}
 
 
 class SqlNotificationSettings(_Repository):
@@ -2356,7 +2344,8 @@ class SqlEraser(_Repository):
             delete(att).where(self._mine(att), att.c.candidate_id == cid)
         ).rowcount
         forget_tokens(c, s, self._account, [cid])
-        for table in (s.candidate_tags, s.candidate_languages, s.candidate_fields):
+        retag(c, s, self._account, {cid: ()})
+        for table in (s.candidate_languages, s.candidate_fields):
             c.execute(delete(table).where(self._mine(table), table.c.candidate_id == cid))
         c.execute(delete(s.candidates).where(self._mine(s.candidates), s.candidates.c.id == cid))
         notes = self._forget_notifications(c, cid)
