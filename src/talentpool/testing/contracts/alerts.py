@@ -76,6 +76,16 @@ class PoolAlertContract(AdapterContract):
             outbox,
         )
 
+    def _announced(
+        self, clock: FixedClock
+    ) -> tuple[FixtureStore, PoolAlerts, MicroPools, MemoryOutbox]:
+        """The account, HM watching the pool, and c-out tagged into it: announced at once."""
+        uow = self._account()
+        alerts, pools, outbox = self._services(uow, clock)
+        alerts.watch(HM, POOL)
+        pools.tag(None, CandidateId("c-out"), "Python")
+        return uow, alerts, pools, outbox
+
     def test_a_candidate_entering_a_watched_pool_is_announced_once(self) -> None:
         uow = self._account()
         alerts, pools, outbox = self._services(uow)
@@ -116,11 +126,8 @@ class PoolAlertContract(AdapterContract):
         pools.tag(None, CandidateId("c-out"), "Python")
 
     def test_a_re_entry_within_the_hour_is_not_announced_twice(self) -> None:
-        uow = self._account()
         clock = FixedClock(_NOW)
-        alerts, pools, outbox = self._services(uow, clock)
-        alerts.watch(HM, POOL)
-        pools.tag(None, CandidateId("c-out"), "Python")
+        uow, _, pools, outbox = self._announced(clock)
         assert [n.candidate_id for n in outbox.notifications(HM)] == ["c-out"]
         with uow:
             assert uow.alerts.last_announced([CandidateId("c-out")]) == {POOL: {"c-out": _NOW}}
@@ -190,11 +197,8 @@ class PoolAlertContract(AdapterContract):
         assert len(outbox.notifications(HM)) == 2
 
     def test_the_sweep_follows_the_period_too(self) -> None:
-        uow = self._account()
         clock = FixedClock(_NOW)
-        alerts, pools, outbox = self._services(uow, clock)
-        alerts.watch(HM, POOL)
-        pools.tag(None, CandidateId("c-out"), "Python")
+        uow, alerts, pools, outbox = self._announced(clock)
         uow.alerts.set_commit_check(None)  # from now on only the sweep sees the writes
         pools.untag(None, CandidateId("c-out"), "Python")
         assert alerts.sweep().left == 1
@@ -212,11 +216,8 @@ class PoolAlertContract(AdapterContract):
 
     def test_new_criteria_keep_when_a_candidate_was_announced(self) -> None:
         """Members taken again silently; one who left then re-enters within the hour: silent."""
-        uow = self._account()
         clock = FixedClock(_NOW)
-        alerts, pools, outbox = self._services(uow, clock)
-        alerts.watch(HM, POOL)
-        pools.tag(None, CandidateId("c-out"), "Python")
+        uow, alerts, pools, outbox = self._announced(clock)
         pools.untag(None, CandidateId("c-out"), "Python")
         java = AutopoolCriteria(advanced=HasTag("Python") | HasTag("Java"))
         self.store(uow, _requisition(POOL, owner_id=HM, autopool=java))
@@ -228,11 +229,8 @@ class PoolAlertContract(AdapterContract):
             assert uow.alerts.members(POOL) == {"c-in", "c-out"}
 
     def test_the_sweep_forgets_who_left_before_every_period(self) -> None:
-        uow = self._account()
         clock = FixedClock(_NOW)
-        alerts, pools, outbox = self._services(uow, clock)
-        alerts.watch(HM, POOL)
-        pools.tag(None, CandidateId("c-out"), "Python")
+        uow, alerts, pools, outbox = self._announced(clock)
         pools.untag(None, CandidateId("c-out"), "Python")
         clock.set(_NOW + LONGEST_PERIOD)
         alerts.sweep()
@@ -247,10 +245,7 @@ class PoolAlertContract(AdapterContract):
         assert len(outbox.notifications(HM)) == 2  # a day on: news again
 
     def test_erasure_removes_what_was_kept_of_one_who_left(self) -> None:
-        uow = self._account()
-        alerts, pools, _ = self._services(uow)
-        alerts.watch(HM, POOL)
-        pools.tag(None, CandidateId("c-out"), "Python")
+        uow, _, pools, _ = self._announced(FixedClock(_NOW))
         pools.untag(None, CandidateId("c-out"), "Python")
         Erasure(uow, FixedClock(_NOW), MemoryIds()).erase(ADMIN, CandidateId("c-out"))
         with uow:
@@ -310,10 +305,7 @@ class PoolAlertContract(AdapterContract):
         assert outbox.sent == []
 
     def test_an_erased_candidate_is_never_announced_and_their_alerts_go(self) -> None:
-        uow = self._account()
-        alerts, pools, _ = self._services(uow)
-        alerts.watch(HM, POOL)
-        pools.tag(None, CandidateId("c-out"), "Python")
+        uow, alerts, _, _ = self._announced(FixedClock(_NOW))
         Erasure(uow, FixedClock(_NOW), MemoryIds()).erase(ADMIN, CandidateId("c-out"))
         with uow:
             assert uow.notifications.for_user(HM) == []
